@@ -1,0 +1,438 @@
+"""Geography for coverage and defended-area maps: shipped boundaries, geodesic areas, base maps.
+
+Country polygons come from Natural Earth 1:50m Admin-0 countries (public domain), shipped in
+``thaad/data/ne_50m_admin0_countries.geojson`` and read through :mod:`importlib.resources`;
+nothing is downloaded at run time (provenance in ``thaad/data/README.md``). All geometries are
+shapely objects in plain longitude/latitude degrees (x = lon east, y = lat north, WGS-84),
+longitudes in [-180, 180].
+
+Areas are geodesic areas on the WGS-84 ellipsoid (Karney's algorithm via
+:meth:`pyproj.Geod.geometry_area_perimeter`); polygon edges are taken as geodesics, which for the
+densely sampled shapes used here (coastlines, 360-point circles) differs from straight lon/lat
+edges by far less than the data's own resolution (~0.0036 deg of longitude, ~0.0017 deg of
+latitude, from the source's quantization).
+
+This is a user-layer module: it imports shapely, pyproj and matplotlib lazily, inside the
+functions that need them, so importing :mod:`thaad.geo` costs nothing.
+
+References
+----------
+- Natural Earth, "Admin 0 - Countries", 1:50m cultural vectors, v4.1.0 (public domain).
+- Karney, C. F. F., "Algorithms for geodesics", J. Geodesy 87, 43-55 (2013).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import math
+from collections.abc import Sequence
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
+    from shapely.geometry.polygon import Polygon
+
+__all__ = [
+    "area_by_country_km2",
+    "circle_polygon",
+    "country_of",
+    "geodesic_area_km2",
+    "load_countries",
+    "plot_base_map",
+    "sector_polygon",
+]
+
+DATA_PACKAGE = "thaad.data"
+COUNTRIES_FILE = "ne_50m_admin0_countries.geojson"
+
+SEA_KEY = "sea"
+"""Key of :func:`area_by_country_km2` for the part of a region over no country's land."""
+
+LAND_COLOR = "#efe9d8"
+SEA_COLOR = "#d4e6f1"
+COAST_COLOR = "#3a5a78"
+BORDER_COLOR = "#7a6a58"
+
+
+# ----------------------------------------------------------------------------- data
+
+
+@functools.cache
+def _countries() -> tuple[tuple[str, str, BaseGeometry], ...]:
+    from shapely.geometry import shape
+    from shapely.validation import make_valid
+
+    text = resources.files(DATA_PACKAGE).joinpath(COUNTRIES_FILE).read_text(encoding="utf-8")
+    out = []
+    for feat in json.loads(text)["features"]:
+        props = feat["properties"]
+        geom = shape(feat["geometry"])
+        if not geom.is_valid:  # the shipped file is valid; stay safe if it is ever replaced
+            geom = make_valid(geom)
+        out.append((props["name"], props.get("iso_a3") or props["name"], geom))
+    return tuple(out)
+
+
+def load_countries() -> list[tuple[str, str, BaseGeometry]]:
+    """All countries as ``(name, iso_a3, geometry)``, geometry a shapely (Multi)Polygon in lon/lat.
+
+    ``iso_a3`` is the ISO 3166-1 alpha-3 code; the few units without one carry Natural Earth's
+    ``ADM0_A3`` code (Kosovo ``KOS``, N. Cyprus ``CYN``, Somaliland ``SOL``, Siachen Glacier
+    ``KAS``, Indian Ocean Ter. ``IOA``, Ashmore and Cartier Is. ``ATC``). Parsed once and cached.
+    """
+    return list(_countries())
+
+
+@functools.cache
+def _tree() -> Any:
+    from shapely.strtree import STRtree
+
+    return STRtree([g for _, _, g in _countries()])
+
+
+@functools.cache
+def _coast_and_borders() -> tuple[BaseGeometry, BaseGeometry]:
+    """Coastlines and land borders, recovered from the shared topology of the country rings.
+
+    The source is topological: a land border is the same chain of vertices in the two countries
+    it separates, a coastline belongs to one country only. So a ring segment found twice is a
+    border, once a coastline -- except the artificial edges along the antimeridian and the
+    south pole that close polygons cut there, which are dropped.
+    """
+    from shapely import line_merge
+    from shapely.geometry import MultiLineString
+
+    counts: dict[tuple[tuple[float, float], tuple[float, float]], int] = {}
+    for _, _, geom in _countries():
+        for poly in _polygons(geom):
+            for ring in (poly.exterior, *poly.interiors):
+                for p, q in itertools.pairwise(ring.coords):
+                    if p == q:
+                        continue
+                    key = (p, q) if p < q else (q, p)
+                    counts[key] = counts.get(key, 0) + 1
+    coast, border = [], []
+    for (p, q), k in counts.items():
+        if k >= 2:
+            border.append((p, q))
+        elif not (abs(p[0]) == 180.0 == abs(q[0]) or p[1] == -90.0 == q[1]):
+            coast.append((p, q))
+    return line_merge(MultiLineString(coast)), line_merge(MultiLineString(border))
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _polygons(geom: BaseGeometry) -> list[Polygon]:
+    """The polygonal parts of any shapely geometry (other parts are dropped)."""
+    if geom.is_empty:
+        return []
+    kind = geom.geom_type
+    if kind == "Polygon":
+        return [geom]
+    if kind in ("MultiPolygon", "GeometryCollection"):
+        return [p for part in geom.geoms for p in _polygons(part)]
+    return []
+
+
+def _wrap_lon(lon: float) -> float:
+    return (lon + 180.0) % 360.0 - 180.0
+
+
+def _normalize_lon(geom: BaseGeometry) -> BaseGeometry:
+    """Fold a lon/lat geometry that strays outside [-180, 180] (e.g. a circle drawn across the
+    antimeridian with continuous longitudes) back into that range, cutting it at +-180."""
+    from shapely import affinity
+    from shapely.geometry import box
+    from shapely.ops import unary_union
+
+    minx, _, maxx, _ = geom.bounds
+    if minx >= -180.0 and maxx <= 180.0:
+        return geom
+    parts = []
+    for k in range(math.floor((minx + 180.0) / 360.0), math.floor((maxx + 180.0) / 360.0) + 1):
+        piece = geom.intersection(box(-180.0 + 360.0 * k, -90.0, 180.0 + 360.0 * k, 90.0))
+        if not piece.is_empty:
+            parts.append(affinity.translate(piece, -360.0 * k))
+    return unary_union(parts)
+
+
+@functools.cache
+def _geod() -> Any:
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84")
+
+
+# ----------------------------------------------------------------------------- areas
+
+
+def geodesic_area_km2(geom: BaseGeometry) -> float:
+    """Area of a lon/lat (multi)polygon on the WGS-84 ellipsoid, km^2 (always >= 0).
+
+    Each polygon is oriented (exterior counter-clockwise, holes clockwise) before it goes to
+    :meth:`pyproj.Geod.geometry_area_perimeter`, which needs that to subtract holes; shapely's
+    overlay results come in either orientation. Non-polygonal parts count zero.
+    """
+    from shapely.geometry.polygon import orient
+
+    geod = _geod()
+    total = 0.0
+    for poly in _polygons(geom):
+        area, _ = geod.geometry_area_perimeter(orient(poly, sign=1.0))
+        total += area
+    return abs(total) / 1e6
+
+
+def area_by_country_km2(geom: BaseGeometry) -> dict[str, float]:
+    """Split the area of a lon/lat region among the countries whose land it covers, km^2.
+
+    Returns ``{iso_a3: km2}`` for every country with a non-zero share, plus ``"sea"`` for the
+    part over no country's land (sea, or lakes the data leaves out), so that the values sum to
+    ``geodesic_area_km2(geom)``. Invalid input is repaired with ``make_valid``; regions that
+    stray past the antimeridian in continuous longitude are folded back first.
+    """
+    from shapely.ops import unary_union
+    from shapely.validation import make_valid
+
+    if not geom.is_valid:
+        geom = make_valid(geom)
+    geom = _normalize_lon(geom)
+    countries = _countries()
+    out: dict[str, float] = {}
+    pieces = []
+    for i in _tree().query(geom, predicate="intersects"):
+        _, code, cgeom = countries[int(i)]
+        piece = geom.intersection(cgeom)
+        area = geodesic_area_km2(piece)
+        if area > 0.0:
+            out[code] = out.get(code, 0.0) + area
+            pieces.append(piece)
+    rest = geom.difference(unary_union(pieces)) if pieces else geom
+    sea = geodesic_area_km2(rest)
+    if sea > 0.0:
+        out[SEA_KEY] = sea
+    return out
+
+
+def country_of(lat_deg: float, lon_deg: float) -> str | None:
+    """ISO alpha-3 code of the country whose land contains the point, or ``None`` at sea."""
+    from shapely.geometry import Point
+
+    pt = Point(_wrap_lon(lon_deg), lat_deg)
+    hits = sorted(int(i) for i in _tree().query(pt, predicate="intersects"))
+    return _countries()[hits[0]][1] if hits else None
+
+
+# ----------------------------------------------------------------------------- shapes
+
+
+def _fwd(lat_deg: float, lon_deg: float, az_deg: Sequence[float], dist_m: Sequence[float]):
+    """Geodesic direct problem for many azimuths/distances; longitudes kept continuous with the
+    start point (they may leave [-180, 180] near the antimeridian)."""
+    import numpy as np
+
+    az = np.asarray(az_deg, dtype=float)
+    dist = np.broadcast_to(np.asarray(dist_m, dtype=float), az.shape)
+    lon, lat, _ = _geod().fwd(np.full(az.shape, lon_deg), np.full(az.shape, lat_deg), az, dist)
+    lon = lon_deg + (np.asarray(lon) - lon_deg + 180.0) % 360.0 - 180.0
+    return lon, np.asarray(lat)
+
+
+def _pole_inside(lat_deg: float, lon_deg: float, radius_m: float) -> tuple[float, float] | None:
+    """(pole latitude, azimuth to it) if a pole lies within ``radius_m`` of the point."""
+    for pole, az in ((90.0, 0.0), (-90.0, 180.0)):
+        _, _, dist = _geod().inv(lon_deg, lat_deg, lon_deg, pole)
+        if dist < radius_m:
+            return pole, az
+    return None
+
+
+def circle_polygon(lat_deg: float, lon_deg: float, radius_m: float, n: int = 360) -> Polygon:
+    """Geodesic circle (all points at geodesic distance ``radius_m`` from the centre), lon/lat.
+
+    ``n`` points equally spaced in azimuth. Longitudes are continuous around the centre, so a
+    circle across the antimeridian reaches past +-180 (:func:`area_by_country_km2` folds it back).
+    A circle that encloses a pole is closed through the pole.
+    """
+    import numpy as np
+    from shapely.geometry import Polygon
+
+    if radius_m <= 0.0 or n < 3:
+        raise ValueError("circle_polygon needs radius_m > 0 and n >= 3")
+    az = np.linspace(0.0, 360.0, n, endpoint=False)
+    lon, lat = _fwd(lat_deg, lon_deg, az, radius_m)
+    pole = _pole_inside(lat_deg, lon_deg, radius_m)
+    if pole is None:
+        return Polygon(np.column_stack([lon, lat]))
+    # The ring winds once around the pole: unwrap it to a monotonic 360-degree sweep in
+    # longitude and close it along the pole (a degenerate edge on the sphere).
+    order = np.argsort(lon)
+    ring = list(zip(lon[order].tolist(), lat[order].tolist(), strict=True))
+    (lon0, lat0), lat_pole = ring[0], pole[0]
+    ring += [(lon0 + 360.0, lat0), (lon0 + 360.0, lat_pole), (lon0, lat_pole)]
+    return Polygon(ring)
+
+
+def sector_polygon(
+    lat_deg: float,
+    lon_deg: float,
+    radius_m: float,
+    az_center_deg: float,
+    half_width_deg: float,
+    n: int = 181,
+    n_radial: int = 32,
+) -> Polygon:
+    """Geodesic pie sector with its apex at the site: a radar face's field of view.
+
+    Bounded by the geodesics from the site along azimuths ``az_center_deg -+ half_width_deg``
+    (degrees clockwise from north) out to ``radius_m``, sampled at ``n_radial`` points each, and
+    by the arc at ``radius_m`` between them (``n`` points). ``half_width_deg >= 180`` gives the
+    full :func:`circle_polygon`. A sector that would contain a pole raises ``ValueError``.
+    """
+    import numpy as np
+    from shapely.geometry import Polygon
+
+    if half_width_deg >= 180.0:
+        return circle_polygon(lat_deg, lon_deg, radius_m, n=max(n, 360))
+    if radius_m <= 0.0 or half_width_deg <= 0.0 or n < 2 or n_radial < 2:
+        raise ValueError("sector_polygon needs radius_m > 0, half_width_deg > 0, n >= 2")
+    pole = _pole_inside(lat_deg, lon_deg, radius_m)
+    if pole is not None:
+        off = (pole[1] - az_center_deg + 180.0) % 360.0 - 180.0
+        if abs(off) <= half_width_deg:
+            raise ValueError("sector_polygon: the sector contains a pole")
+    a0, a1 = az_center_deg - half_width_deg, az_center_deg + half_width_deg
+    dist = np.linspace(0.0, radius_m, n_radial)[1:]
+    out_lon, out_lat = _fwd(lat_deg, lon_deg, np.full(dist.shape, a0), dist)
+    arc_lon, arc_lat = _fwd(lat_deg, lon_deg, np.linspace(a0, a1, n)[1:-1], radius_m)
+    back_lon, back_lat = _fwd(lat_deg, lon_deg, np.full(dist.shape, a1), dist[::-1])
+    lon = np.concatenate([[lon_deg], out_lon, arc_lon, back_lon])
+    lat = np.concatenate([[lat_deg], out_lat, arc_lat, back_lat])
+    return Polygon(np.column_stack([lon, lat]))
+
+
+# ----------------------------------------------------------------------------- maps
+
+
+def _tick_step(span_deg: float, max_ticks: int) -> float:
+    for step in (0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 45.0, 60.0):
+        if span_deg / step <= max_ticks:
+            return step
+    return 90.0
+
+
+def _fmt_deg(value: float, pos: str, neg: str) -> str:
+    v = round(value, 6)
+    hemi = "" if v == 0.0 or abs(v) == 180.0 else pos if v > 0 else neg
+    text = f"{abs(v):g}"
+    return f"{text}°{hemi}"
+
+
+def _ring_path_parts(poly: Polygon) -> tuple[list[tuple[float, float]], list[int]]:
+    from matplotlib.path import Path
+    from shapely.geometry.polygon import orient
+
+    poly = orient(poly, sign=1.0)  # holes wound opposite to shells: nonzero fill leaves them open
+    verts: list[tuple[float, float]] = []
+    codes: list[int] = []
+    for ring in (poly.exterior, *poly.interiors):
+        c = list(ring.coords)
+        verts += [(x, y) for x, y, *_ in c]
+        codes += [Path.MOVETO] + [Path.LINETO] * (len(c) - 2) + [Path.CLOSEPOLY]
+    return verts, codes
+
+
+def _line_segments(geom: BaseGeometry) -> list[list[tuple[float, float]]]:
+    if geom.is_empty:
+        return []
+    if geom.geom_type == "LineString":
+        return [[(x, y) for x, y, *_ in geom.coords]]
+    if hasattr(geom, "geoms"):
+        return [s for part in geom.geoms for s in _line_segments(part)]
+    return []
+
+
+def plot_base_map(
+    ax: Any,
+    extent_lonlat: Sequence[float],
+    *,
+    land_color: str = LAND_COLOR,
+    sea_color: str = SEA_COLOR,
+    coast_color: str = COAST_COLOR,
+    border_color: str = BORDER_COLOR,
+    grid_step_deg: float | None = None,
+) -> Any:
+    """Draw land, coastlines, borders and a lon/lat graticule on a matplotlib axes.
+
+    ``extent_lonlat`` is ``(lon_min, lon_max, lat_min, lat_max)`` in degrees. The map is plain
+    equirectangular (x = lon, y = lat) with aspect ``1/cos(mid-latitude)``, so shapes are
+    locally true near the middle of the map and overlays are drawn in lon/lat directly. Land
+    sits at ``zorder`` 0.5, coastlines and borders at 1.5, the graticule at 1.8; draw coverage
+    on top (zorder >= 2).
+    Returns ``ax``.
+    """
+    from matplotlib.collections import LineCollection
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path
+    from matplotlib.ticker import FuncFormatter, MultipleLocator
+    from shapely import affinity
+    from shapely.geometry import box
+
+    lon_min, lon_max, lat_min, lat_max = (float(v) for v in extent_lonlat)
+    if not (lon_max > lon_min and lat_max > lat_min):
+        raise ValueError("extent_lonlat must be (lon_min, lon_max, lat_min, lat_max), increasing")
+    pad = 0.02 * max(lon_max - lon_min, lat_max - lat_min) + 0.1
+    view = box(lon_min - pad, max(lat_min - pad, -90.0), lon_max + pad, min(lat_max + pad, 90.0))
+
+    ax.set_facecolor(sea_color)
+    countries = _countries()
+    coast, border = _coast_and_borders()
+    verts: list[tuple[float, float]] = []
+    codes: list[int] = []
+    lines: dict[str, list[list[tuple[float, float]]]] = {"coast": [], "border": []}
+    # Extents past +-180 show the data again, shifted by whole turns.
+    lo, hi = view.bounds[0], view.bounds[2]
+    for k in range(math.floor((lo + 180.0) / 360.0), math.floor((hi + 180.0) / 360.0) + 1):
+        shift = 360.0 * k
+        sub = affinity.translate(view, -shift).intersection(box(-180.0, -90.0, 180.0, 90.0))
+        if sub.is_empty:
+            continue
+        for i in _tree().query(sub, predicate="intersects"):
+            for poly in _polygons(countries[int(i)][2].intersection(sub)):
+                v, c = _ring_path_parts(affinity.translate(poly, shift))
+                verts += v
+                codes += c
+        for name, geom in (("coast", coast), ("border", border)):
+            lines[name] += _line_segments(affinity.translate(geom.intersection(sub), shift))
+    if verts:
+        patch = PathPatch(Path(verts, codes), facecolor=land_color, edgecolor="none", zorder=0.5)
+        ax.add_patch(patch)
+    for name, color, width in (("border", border_color, 0.6), ("coast", coast_color, 0.8)):
+        if lines[name]:
+            ax.add_collection(
+                LineCollection(
+                    lines[name], colors=color, linewidths=width, zorder=1.5, capstyle="round"
+                )
+            )
+
+    ax.set_xlim(lon_min, lon_max)
+    ax.set_ylim(lat_min, lat_max)
+    mid = math.radians(0.5 * (lat_min + lat_max))
+    ax.set_aspect(1.0 / max(math.cos(mid), 1e-3))
+    # Ticks sized to the axis's drawn length: a degree of longitude is cos(lat) as long.
+    lat_step = grid_step_deg or _tick_step(lat_max - lat_min, 7)
+    lon_ticks = max(3, round(7 * (lon_max - lon_min) * math.cos(mid) / (lat_max - lat_min)))
+    lon_step = grid_step_deg or _tick_step(lon_max - lon_min, min(lon_ticks, 9))
+    ax.xaxis.set_major_locator(MultipleLocator(lon_step))
+    ax.yaxis.set_major_locator(MultipleLocator(lat_step))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _fmt_deg(_wrap_lon(v), "E", "W")))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _fmt_deg(v, "N", "S")))
+    ax.grid(True, color="0.45", linewidth=0.4, linestyle=":", alpha=0.8, zorder=1.8)
+    ax.set_axisbelow(False)
+    ax.set_xlabel("longitude")
+    ax.set_ylabel("latitude")
+    return ax
