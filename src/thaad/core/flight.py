@@ -1,0 +1,359 @@
+"""Equations of motion and a compiled adaptive integrator with event location.
+
+State ``y = (x, y, z, vx, vy, vz, m)`` in the Earth-fixed frame (ECEF), SI units. With
+rotation on, Coriolis and centrifugal terms are added; with it off the ECEF frame is
+inertial. Forces: gravity (point or J2), thrust along a steering program, aerodynamic drag
+``a = -0.5 rho |v| v CdA / m`` relative to the rotating atmosphere (the ECEF velocity), and
+an optional commanded acceleration (guidance).
+
+The integrator is the Dormand-Prince 5(4) pair with FSAL, standard step-size control
+(Hairer, Norsett and Wanner, *Solving ODEs I*, sec. II.4-II.5), cubic-Hermite event
+location refined by an exact step to the located time.
+"""
+
+import math
+from typing import NamedTuple
+
+import numba as nb
+import numpy as np
+
+from thaad.core.atmosphere import density_kgpm3
+from thaad.core.constants import OMEGA_EARTH_RADPS
+from thaad.core.earth import approx_altitude_m, ecef_to_geodetic, gravity_xyz
+
+_jit = nb.njit(cache=True, fastmath=False)
+
+STEER_NONE = 0  # no thrust direction needed (coasting)
+STEER_VELOCITY = 1  # thrust along the Earth-relative velocity (gravity turn)
+STEER_PITCH = 2  # vertical rise, linear pitch-over to a final pitch, then hold
+STEER_FIXED = 3  # thrust along a fixed ECEF direction (``dr``)
+
+# Event indices reported by :func:`fly`.
+EV_IMPACT = 0  # height falls through ``stop_alt_m`` (terminal)
+EV_APOGEE = 1  # radial velocity changes sign from + to -
+EV_ENTRY = 2  # height falls through ``entry_alt_m``
+N_EVENTS = 3
+
+
+class Env(NamedTuple):
+    """Model switches (see :mod:`thaad.core.constants`)."""
+
+    earth: int
+    rotation: int
+    gravity: int
+    atmosphere: int
+
+
+class Phase(NamedTuple):
+    """One flight phase: constant thrust and mass flow, drag area and steering program."""
+
+    thrust_n: float
+    mdot_kgps: float
+    cda_m2: float
+    steer: int
+    t0_s: float  # reference time of the steering program (launch)
+    up_x: float  # local vertical at launch (unit, ECEF)
+    up_y: float
+    up_z: float
+    dr_x: float  # downrange horizontal at launch, or the fixed thrust direction (unit, ECEF)
+    dr_y: float
+    dr_z: float
+    t_vert_s: float  # end of vertical rise (after t0)
+    t_turn_s: float  # end of pitch-over (after t0)
+    pitch_final_rad: float  # pitch of thrust above the launch horizontal after pitch-over
+
+
+@_jit
+def coast_phase(cda_m2: float) -> Phase:
+    """A phase with no thrust."""
+    return Phase(0.0, 0.0, cda_m2, STEER_NONE, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+
+
+@_jit
+def deriv(
+    t: float, y: np.ndarray, ph: Phase, env: Env, ax_cmd: float, ay_cmd: float, az_cmd: float,
+    out: np.ndarray,
+) -> None:  # fmt: skip
+    """Write ``dy/dt`` into ``out``."""
+    x = y[0]
+    yy = y[1]
+    z = y[2]
+    vx = y[3]
+    vy = y[4]
+    vz = y[5]
+    m = y[6]
+    gx, gy, gz = gravity_xyz(x, yy, z, env.gravity)
+    ax = gx + ax_cmd
+    ay = gy + ay_cmd
+    az = gz + az_cmd
+    if env.rotation != 0:
+        w = OMEGA_EARTH_RADPS
+        ax += 2.0 * w * vy + w * w * x
+        ay += -2.0 * w * vx + w * w * yy
+    if env.atmosphere != 0 and ph.cda_m2 > 0.0:
+        h = approx_altitude_m(x, yy, z, env.earth)
+        if h < 1.0e6:
+            rho = density_kgpm3(h, env.atmosphere)
+            vn = math.sqrt(vx * vx + vy * vy + vz * vz)
+            k = -0.5 * rho * vn * ph.cda_m2 / m
+            ax += k * vx
+            ay += k * vy
+            az += k * vz
+    mdot = 0.0
+    if ph.thrust_n > 0.0:
+        tm = ph.thrust_n / m
+        if ph.steer == STEER_VELOCITY:
+            vn = math.sqrt(vx * vx + vy * vy + vz * vz)
+            if vn > 0.0:
+                ux = vx / vn
+                uy = vy / vn
+                uz = vz / vn
+            else:
+                ux = ph.up_x
+                uy = ph.up_y
+                uz = ph.up_z
+        elif ph.steer == STEER_PITCH:
+            tt = t - ph.t0_s
+            if tt <= ph.t_vert_s:
+                th = 0.5 * math.pi
+            elif tt >= ph.t_turn_s:
+                th = ph.pitch_final_rad
+            else:
+                f = (tt - ph.t_vert_s) / (ph.t_turn_s - ph.t_vert_s)
+                th = 0.5 * math.pi + f * (ph.pitch_final_rad - 0.5 * math.pi)
+            c = math.cos(th)
+            s = math.sin(th)
+            ux = c * ph.dr_x + s * ph.up_x
+            uy = c * ph.dr_y + s * ph.up_y
+            uz = c * ph.dr_z + s * ph.up_z
+        else:
+            ux = ph.dr_x
+            uy = ph.dr_y
+            uz = ph.dr_z
+        ax += tm * ux
+        ay += tm * uy
+        az += tm * uz
+        mdot = -ph.mdot_kgps
+    out[0] = vx
+    out[1] = vy
+    out[2] = vz
+    out[3] = ax
+    out[4] = ay
+    out[5] = az
+    out[6] = mdot
+
+
+# Dormand-Prince 5(4) tableau.
+_C2, _C3, _C4, _C5 = 1.0 / 5.0, 3.0 / 10.0, 4.0 / 5.0, 8.0 / 9.0
+_A21 = 1.0 / 5.0
+_A31, _A32 = 3.0 / 40.0, 9.0 / 40.0
+_A41, _A42, _A43 = 44.0 / 45.0, -56.0 / 15.0, 32.0 / 9.0
+_A51, _A52, _A53, _A54 = 19372.0 / 6561.0, -25360.0 / 2187.0, 64448.0 / 6561.0, -212.0 / 729.0
+_A61, _A62, _A63, _A64, _A65 = (
+    9017.0 / 3168.0,
+    -355.0 / 33.0,
+    46732.0 / 5247.0,
+    49.0 / 176.0,
+    -5103.0 / 18656.0,
+)
+_B1, _B3, _B4, _B5, _B6 = 35.0 / 384.0, 500.0 / 1113.0, 125.0 / 192.0, -2187.0 / 6784.0, 11.0 / 84.0
+_E1, _E3, _E4, _E5, _E6, _E7 = (
+    71.0 / 57600.0,
+    -71.0 / 16695.0,
+    71.0 / 1920.0,
+    -17253.0 / 339200.0,
+    22.0 / 525.0,
+    -1.0 / 40.0,
+)
+
+# Error scales (m for position, m/s for velocity, kg for mass) that multiply rtol to give atol.
+_SCALE = np.array([1.0e6, 1.0e6, 1.0e6, 1.0e3, 1.0e3, 1.0e3, 1.0e3])
+
+
+@_jit
+def dp5_step(
+    t: float, y: np.ndarray, k1: np.ndarray, h: float, ph: Phase, env: Env, ynew: np.ndarray,
+    k7: np.ndarray, work: np.ndarray,
+) -> float:  # fmt: skip
+    """One Dormand-Prince step of size ``h``; writes ``ynew`` and ``k7 = f(ynew)``.
+
+    ``work`` is a (6, 7) scratch array. Returns the error estimate vector's components
+    combined as in Hairer's RMS norm, *unscaled by tolerance*: the caller scales.
+    """
+    k2 = work[0]
+    k3 = work[1]
+    k4 = work[2]
+    k5 = work[3]
+    k6 = work[4]
+    tmp = work[5]
+    n = 7
+    for i in range(n):
+        tmp[i] = y[i] + h * _A21 * k1[i]
+    deriv(t + _C2 * h, tmp, ph, env, 0.0, 0.0, 0.0, k2)
+    for i in range(n):
+        tmp[i] = y[i] + h * (_A31 * k1[i] + _A32 * k2[i])
+    deriv(t + _C3 * h, tmp, ph, env, 0.0, 0.0, 0.0, k3)
+    for i in range(n):
+        tmp[i] = y[i] + h * (_A41 * k1[i] + _A42 * k2[i] + _A43 * k3[i])
+    deriv(t + _C4 * h, tmp, ph, env, 0.0, 0.0, 0.0, k4)
+    for i in range(n):
+        tmp[i] = y[i] + h * (_A51 * k1[i] + _A52 * k2[i] + _A53 * k3[i] + _A54 * k4[i])
+    deriv(t + _C5 * h, tmp, ph, env, 0.0, 0.0, 0.0, k5)
+    for i in range(n):
+        tmp[i] = y[i] + h * (
+            _A61 * k1[i] + _A62 * k2[i] + _A63 * k3[i] + _A64 * k4[i] + _A65 * k5[i]
+        )
+    deriv(t + h, tmp, ph, env, 0.0, 0.0, 0.0, k6)
+    for i in range(n):
+        ynew[i] = y[i] + h * (_B1 * k1[i] + _B3 * k3[i] + _B4 * k4[i] + _B5 * k5[i] + _B6 * k6[i])
+    deriv(t + h, ynew, ph, env, 0.0, 0.0, 0.0, k7)
+    err2 = 0.0
+    for i in range(n):
+        e = h * (_E1 * k1[i] + _E3 * k3[i] + _E4 * k4[i] + _E5 * k5[i] + _E6 * k6[i] + _E7 * k7[i])
+        sc = _SCALE[i] + max(abs(y[i]), abs(ynew[i]))
+        err2 += (e / sc) ** 2
+    return math.sqrt(err2 / n)
+
+
+@_jit
+def _event_values(y: np.ndarray, env: Env, stop_alt_m: float, entry_alt_m: float, g: np.ndarray):
+    h = ecef_to_geodetic(y[0], y[1], y[2], env.earth)[2]
+    g[EV_IMPACT] = h - stop_alt_m
+    g[EV_APOGEE] = y[0] * y[3] + y[1] * y[4] + y[2] * y[5]
+    g[EV_ENTRY] = h - entry_alt_m
+
+
+@_jit
+def hermite(
+    t0: float, y0: np.ndarray, f0: np.ndarray, t1: float, y1: np.ndarray, f1: np.ndarray,
+    t: float, out: np.ndarray,
+) -> None:  # fmt: skip
+    """Cubic Hermite interpolation of a state between two points with known derivatives."""
+    h = t1 - t0
+    s = (t - t0) / h
+    h00 = (1.0 + 2.0 * s) * (1.0 - s) ** 2
+    h10 = s * (1.0 - s) ** 2
+    h01 = s * s * (3.0 - 2.0 * s)
+    h11 = s * s * (s - 1.0)
+    for i in range(y0.shape[0]):
+        out[i] = h00 * y0[i] + h10 * h * f0[i] + h01 * y1[i] + h11 * h * f1[i]
+
+
+@_jit
+def fly(
+    t0: float, y0: np.ndarray, t_end: float, ph: Phase, env: Env, rtol: float,
+    max_step_s: float, stop_alt_m: float, entry_alt_m: float,
+):  # fmt: skip
+    """Integrate one phase from ``t0`` until ``t_end`` or impact, whichever comes first.
+
+    Returns ``(ts, ys, ev_t, ev_y)``: accepted step times ``(n,)`` and states ``(n, 7)``
+    (first row the initial state, last row the end state), and for each event of
+    ``EV_*`` the time of its first occurrence (NaN if none) and the state there.
+    The impact event is terminal; the state returned at it has its height equal to
+    ``stop_alt_m`` to better than a millimetre.
+    """
+    n = 7
+    cap = 256
+    ts = np.empty(cap)
+    ys = np.empty((cap, n))
+    ev_t = np.full(N_EVENTS, np.nan)
+    ev_y = np.full((N_EVENTS, n), np.nan)
+    work = np.empty((6, n))
+    k1 = np.empty(n)
+    k7 = np.empty(n)
+    ynew = np.empty(n)
+    yev = np.empty(n)
+    fev = np.empty(n)
+    g_old = np.empty(N_EVENTS)
+    g_new = np.empty(N_EVENTS)
+    y = y0.copy()
+    t = t0
+    ts[0] = t
+    ys[0, :] = y
+    cnt = 1
+    deriv(t, y, ph, env, 0.0, 0.0, 0.0, k1)
+    _event_values(y, env, stop_alt_m, entry_alt_m, g_old)
+    # initial step: a fraction of the characteristic time |v|/|a|
+    vn = math.sqrt(k1[0] ** 2 + k1[1] ** 2 + k1[2] ** 2)
+    an = math.sqrt(k1[3] ** 2 + k1[4] ** 2 + k1[5] ** 2)
+    h = 0.01 * max(vn, 100.0) / max(an, 1e-3) * (rtol / 1e-9) ** 0.2
+    h = min(max(h, 1e-3), max_step_s)
+    done = False
+    while not done:
+        if t + h >= t_end:
+            h = t_end - t
+        if h <= 0.0:
+            break
+        err = dp5_step(t, y, k1, h, ph, env, ynew, k7, work) / rtol
+        if err > 1.0:
+            h *= max(0.2, 0.9 * err**-0.2)
+            continue
+        tn = t + h
+        _event_values(ynew, env, stop_alt_m, entry_alt_m, g_new)
+        t_stop = np.inf
+        for e in range(N_EVENTS):
+            if g_old[e] > 0.0 and g_new[e] <= 0.0 and math.isnan(ev_t[e]):
+                # locate the crossing on the Hermite cubic (bisection + secant)
+                lo = t
+                hi = tn
+                glo = g_old[e]
+                ghi = g_new[e]
+                te = tn
+                for _ in range(60):
+                    te = hi - ghi * (hi - lo) / (ghi - glo)
+                    if not (lo < te < hi):
+                        te = 0.5 * (lo + hi)
+                    hermite(t, y, k1, tn, ynew, k7, te, yev)
+                    gtmp = np.empty(N_EVENTS)
+                    _event_values(yev, env, stop_alt_m, entry_alt_m, gtmp)
+                    gv = gtmp[e]
+                    if abs(gv) < 1e-9 * (1.0 + abs(g_old[e])) or hi - lo < 1e-12:
+                        break
+                    if gv > 0.0:
+                        lo = te
+                        glo = gv
+                    else:
+                        hi = te
+                        ghi = gv
+                # refine the state with an exact step from t to te
+                dp5_step(t, y, k1, te - t, ph, env, yev, fev, work)
+                ev_t[e] = te
+                ev_y[e, :] = yev
+                if e == EV_IMPACT:
+                    t_stop = te
+        if t_stop < np.inf:
+            # polish the impact state: two Newton corrections on the exact height
+            for _ in range(2):
+                hgt = ecef_to_geodetic(ev_y[0, 0], ev_y[0, 1], ev_y[0, 2], env.earth)[2]
+                deriv(ev_t[0], ev_y[0], ph, env, 0.0, 0.0, 0.0, fev)
+                rn = math.sqrt(ev_y[0, 0] ** 2 + ev_y[0, 1] ** 2 + ev_y[0, 2] ** 2)
+                hdot = (ev_y[0, 0] * fev[0] + ev_y[0, 1] * fev[1] + ev_y[0, 2] * fev[2]) / rn
+                if hdot >= 0.0:
+                    break
+                dt = -(hgt - stop_alt_m) / hdot
+                dp5_step(ev_t[0], ev_y[0].copy(), fev, dt, ph, env, yev, k7, work)
+                ev_t[0] += dt
+                ev_y[0, :] = yev
+            tn = ev_t[0]
+            ynew[:] = ev_y[0]
+            done = True
+        if cnt >= cap:
+            cap *= 2
+            ts2 = np.empty(cap)
+            ys2 = np.empty((cap, n))
+            ts2[:cnt] = ts[:cnt]
+            ys2[:cnt] = ys[:cnt]
+            ts = ts2
+            ys = ys2
+        ts[cnt] = tn
+        ys[cnt, :] = ynew
+        cnt += 1
+        if tn >= t_end:
+            done = True
+        t = tn
+        y[:] = ynew
+        k1[:] = k7
+        g_old[:] = g_new
+        h *= min(5.0, max(0.2, 0.9 * max(err, 1e-10) ** -0.2))
+        h = min(h, max_step_s)
+    return ts[:cnt].copy(), ys[:cnt].copy(), ev_t, ev_y

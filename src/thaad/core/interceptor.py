@@ -1,0 +1,263 @@
+"""The hit-to-kill interceptor: boost, fly-out tables, guidance laws.
+
+Boost: a short rail phase along the launch direction, then a gravity turn (thrust along
+the velocity) to burnout. After burnout the kill vehicle (KV) coasts and steers with a
+lateral acceleration bounded by ``accel_limit_mps2``.
+
+Guidance (Zarchan, *Tactical and Strategic Missile Guidance*, 6th ed., ch. 2 and 8):
+zero-effort-miss form of proportional navigation, ``a = N ZEM_perp / t_go^2`` with
+``t_go = -(r . v)/|v|^2`` for relative position ``r`` and velocity ``v``; with a
+perfect LOS measurement this equals ``N Vc lambda_dot``. Midcourse flies it against the
+radar track (command guidance); after seeker acquisition, against the seeker's LOS.
+"""
+
+import math
+from typing import NamedTuple
+
+import numba as nb
+import numpy as np
+
+from thaad.core.constants import R_MEAN_M
+from thaad.core.earth import enu_basis, geodetic_to_ecef
+from thaad.core.flight import (
+    STEER_FIXED,
+    STEER_VELOCITY,
+    Env,
+    Phase,
+    coast_phase,
+    deriv,
+)
+
+_jit = nb.njit(cache=True)
+
+
+class Interceptor(NamedTuple):
+    """Interceptor parameters (SI)."""
+
+    m0_kg: float
+    thrust_n: float
+    mdot_kgps: float
+    burn_s: float
+    cda_m2: float
+    m_kv_kg: float  # kill vehicle mass after booster separation
+    cda_kv_m2: float
+    rail_s: float  # constant-attitude phase before the gravity turn
+    accel_limit_mps2: float  # KV lateral acceleration limit
+    nav_gain: float  # proportional-navigation constant N
+    seeker_range_m: float  # seeker acquisition range
+    lethal_radius_m: float
+    max_flight_s: float
+
+
+@_jit
+def boost_phases(itc: Interceptor, lat: float, lon: float, az: float, el: float):
+    """The rail phase (fixed direction) and the gravity-turn phase of a launch."""
+    b = enu_basis(lat, lon)
+    ce = math.cos(el)
+    se = math.sin(el)
+    sa = math.sin(az)
+    ca = math.cos(az)
+    d = np.empty(3)
+    for i in range(3):
+        d[i] = ce * (sa * b[0, i] + ca * b[1, i]) + se * b[2, i]
+    rail = Phase(
+        itc.thrust_n, itc.mdot_kgps, itc.cda_m2, STEER_FIXED, 0.0,
+        b[2, 0], b[2, 1], b[2, 2], d[0], d[1], d[2], 0.0, 0.0, 0.0,
+    )  # fmt: skip
+    turn = Phase(
+        itc.thrust_n, itc.mdot_kgps, itc.cda_m2, STEER_VELOCITY, 0.0,
+        b[2, 0], b[2, 1], b[2, 2], d[0], d[1], d[2], 0.0, 0.0, 0.0,
+    )  # fmt: skip
+    return rail, turn, d
+
+
+@_jit
+def rk4_step(
+    t: float, y: np.ndarray, h: float, ph: Phase, env: Env, a_cmd: np.ndarray,
+    work: np.ndarray,
+) -> None:  # fmt: skip
+    """Classical fourth-order Runge-Kutta step in place, with a constant commanded accel."""
+    k1 = work[0]
+    k2 = work[1]
+    k3 = work[2]
+    k4 = work[3]
+    tmp = work[4]
+    ax = a_cmd[0]
+    ay = a_cmd[1]
+    az = a_cmd[2]
+    deriv(t, y, ph, env, ax, ay, az, k1)
+    for i in range(7):
+        tmp[i] = y[i] + 0.5 * h * k1[i]
+    deriv(t + 0.5 * h, tmp, ph, env, ax, ay, az, k2)
+    for i in range(7):
+        tmp[i] = y[i] + 0.5 * h * k2[i]
+    deriv(t + 0.5 * h, tmp, ph, env, ax, ay, az, k3)
+    for i in range(7):
+        tmp[i] = y[i] + h * k3[i]
+    deriv(t + h, tmp, ph, env, ax, ay, az, k4)
+    for i in range(7):
+        y[i] += h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
+
+
+@_jit
+def fly_out(itc: Interceptor, el_rad: float, env: Env, dt_s: float, n_t: int):
+    """An open-loop fly-out (no guidance) at launch elevation ``el_rad``, on a time grid.
+
+    Flown on a sphere from (0, 0) due north, so that ground range and height come out in the
+    launch plane. Returns ``(ground_range_m, alt_m, speed_mps)`` each of shape ``(n_t,)``,
+    sampled every ``dt_s``; samples after apogee or impact are NaN.
+    """
+    env_s = Env(0, 0, env.gravity, env.atmosphere)
+    rail, turn, _ = boost_phases(itc, 0.0, 0.0, 0.0, el_rad)
+    y = np.zeros(7)
+    y[:3] = geodetic_to_ecef(0.0, 0.0, 0.0, 0)
+    y[6] = itc.m0_kg
+    rho = np.full(n_t, np.nan)
+    alt = np.full(n_t, np.nan)
+    spd = np.full(n_t, np.nan)
+    work = np.empty((5, 7))
+    zero = np.zeros(3)
+    t = 0.0
+    rho[0] = 0.0
+    alt[0] = 0.0
+    spd[0] = 0.0
+    kv = coast_phase(itc.cda_kv_m2)
+    sub = 4
+    for k in range(1, n_t):
+        for _ in range(sub):
+            h = dt_s / sub
+            if t < itc.rail_s:
+                ph = rail
+            elif t < itc.burn_s:
+                ph = turn
+            else:
+                ph = kv
+            if t < itc.burn_s and t + h > itc.burn_s + 1e-12:
+                h1 = itc.burn_s - t
+                rk4_step(t, y, h1, ph, env_s, zero, work)
+                t = itc.burn_s
+                y[6] = itc.m_kv_kg
+                rk4_step(t, y, h - h1, kv, env_s, zero, work)
+                t += h - h1
+            else:
+                rk4_step(t, y, h, ph, env_s, zero, work)
+                t += h
+                if abs(t - itc.burn_s) < 1e-9:
+                    y[6] = itc.m_kv_kg
+        rn = math.sqrt(y[0] ** 2 + y[1] ** 2 + y[2] ** 2)
+        vr = (y[0] * y[3] + y[1] * y[4] + y[2] * y[5]) / rn
+        if vr < 0.0 and t > itc.burn_s:
+            break
+        rho[k] = R_MEAN_M * math.atan2(y[2], y[0])
+        alt[k] = rn - R_MEAN_M
+        spd[k] = math.sqrt(y[3] ** 2 + y[4] ** 2 + y[5] ** 2)
+    return rho, alt, spd
+
+
+@_jit
+def build_flyout_table(itc: Interceptor, env: Env, el_min_rad: float, el_max_rad: float,
+                       n_el: int, dt_s: float, n_t: int):  # fmt: skip
+    """Fly-out table: ground range and height over time for ``n_el`` launch elevations.
+
+    Returns ``(el_rad (n_el,), rho_m (n_el, n_t), alt_m (n_el, n_t), speed_mps)``.
+    """
+    els = np.linspace(el_min_rad, el_max_rad, n_el)
+    rho = np.empty((n_el, n_t))
+    alt = np.empty((n_el, n_t))
+    spd = np.empty((n_el, n_t))
+    for i in range(n_el):
+        r_, a_, s_ = fly_out(itc, els[i], env, dt_s, n_t)
+        rho[i] = r_
+        alt[i] = a_
+        spd[i] = s_
+    return els, rho, alt, spd
+
+
+@_jit
+def _alt_time_at_range(rho_row: np.ndarray, alt_row: np.ndarray, dt_s: float, rho_q: float):
+    """Height and time where one fly-out reaches ground range ``rho_q`` (NaN if never)."""
+    n = rho_row.shape[0]
+    for k in range(1, n):
+        r1 = rho_row[k]
+        if math.isnan(r1):
+            return math.nan, math.nan
+        if r1 >= rho_q:
+            r0 = rho_row[k - 1]
+            f = (rho_q - r0) / (r1 - r0) if r1 > r0 else 0.0
+            return alt_row[k - 1] + f * (alt_row[k] - alt_row[k - 1]), (k - 1 + f) * dt_s
+    return math.nan, math.nan
+
+
+@_jit
+def flyout_query(els: np.ndarray, rho: np.ndarray, alt: np.ndarray, dt_s: float,
+                 rho_q: float, alt_q: float):  # fmt: skip
+    """Launch elevation and time of flight to reach (ground range, height).
+
+    For each tabulated elevation the fly-out's height at ``rho_q`` is found; the target
+    height is bracketed between neighbouring elevations and interpolated linearly.
+    Returns ``(el_rad, tof_s)``, NaN when the point is outside the fly-out envelope.
+    """
+    n_el = els.shape[0]
+    a_prev = math.nan
+    t_prev = math.nan
+    for i in range(n_el):
+        a_i, t_i = _alt_time_at_range(rho[i], alt[i], dt_s, rho_q)
+        if not math.isnan(a_i) and not math.isnan(a_prev):
+            lo = min(a_prev, a_i)
+            hi = max(a_prev, a_i)
+            if lo <= alt_q <= hi and hi > lo:
+                f = (alt_q - a_prev) / (a_i - a_prev)
+                return els[i - 1] + f * (els[i] - els[i - 1]), t_prev + f * (t_i - t_prev)
+        a_prev = a_i
+        t_prev = t_i
+    return math.nan, math.nan
+
+
+@_jit
+def zem_pn_accel(
+    r_rel: np.ndarray, v_rel: np.ndarray, v_m: np.ndarray, nav_gain: float, limit: float,
+    out: np.ndarray,
+) -> float:  # fmt: skip
+    """Proportional navigation in zero-effort-miss form; returns ``t_go``.
+
+    ``ZEM = r + v t_go``; the command is the part of ``N ZEM / t_go^2`` normal to the
+    interceptor's velocity ``v_m`` (a coasting KV steers only sideways), capped at ``limit``.
+    """
+    vv = v_rel[0] ** 2 + v_rel[1] ** 2 + v_rel[2] ** 2
+    tgo = -(r_rel[0] * v_rel[0] + r_rel[1] * v_rel[1] + r_rel[2] * v_rel[2]) / max(vv, 1e-9)
+    out[:] = 0.0
+    if tgo <= 1e-3:
+        return tgo
+    vm = math.sqrt(v_m[0] ** 2 + v_m[1] ** 2 + v_m[2] ** 2)
+    zem = np.empty(3)
+    for i in range(3):
+        zem[i] = r_rel[i] + v_rel[i] * tgo
+    if vm > 0.0:
+        d = (zem[0] * v_m[0] + zem[1] * v_m[1] + zem[2] * v_m[2]) / (vm * vm)
+        for i in range(3):
+            zem[i] -= d * v_m[i]
+    k = nav_gain / (tgo * tgo)
+    a2 = 0.0
+    for i in range(3):
+        out[i] = k * zem[i]
+        a2 += out[i] ** 2
+    an = math.sqrt(a2)
+    if an > limit:
+        for i in range(3):
+            out[i] *= limit / an
+    return tgo
+
+
+@_jit
+def launch_site_ecef(lat: float, lon: float, alt: float, earth: int) -> np.ndarray:
+    """ECEF of a launcher."""
+    return geodetic_to_ecef(lat, lon, alt, earth)
+
+
+@_jit
+def table_burnout_speed(itc: Interceptor, env: Env, el_rad: float) -> float:
+    """Speed at burnout of an open-loop fly-out (for reference tests and documentation)."""
+    n = int(itc.burn_s / 0.05) + 2
+    _, _, spd = fly_out(itc, el_rad, env, 0.05, n)
+    k = int(round(itc.burn_s / 0.05))
+    return spd[k]
