@@ -196,6 +196,9 @@ def engage(
     i_burn = np.zeros(MAX_SHOTS, np.bool_)
     i_next_rec = np.zeros(MAX_SHOTS)
     i_clock = np.zeros(MAX_SHOTS)
+    i_frame = np.zeros(MAX_SHOTS)
+    seek_noise = np.zeros((MAX_SHOTS, 3))
+    i_acc = np.zeros((MAX_SHOTS, 3))
     n_fired = 0
     work = np.empty((5, 7))
     a_cmd = np.zeros(3)
@@ -253,6 +256,13 @@ def engage(
                         i_seek[j] = True
                         n_ev = _add_event(events, n_ev, tcur, EV_SEEKER_ACQUISITION, j, rng_now)
                     if i_seek[j]:
+                        # seeker: relative state with LOS-angle noise held over a frame
+                        if tcur >= i_frame[j]:
+                            for c in range(3):
+                                seek_noise[j, c] = itc.seeker_noise_rad * rng.standard_normal()
+                            i_frame[j] = tcur + itc.seeker_frame_s
+                        for c in range(3):
+                            r_rel[c] += rng_now * seek_noise[j, c]
                         zem_pn_accel(r_rel, v_rel, iy[j, 3:6], itc.nav_gain,
                                      itc.accel_limit_mps2, a_cmd)  # fmt: skip
                     else:
@@ -267,6 +277,12 @@ def engage(
                     if vc > 0.0:
                         h = min(h, max(0.02 * rng_now / vc, 2e-5))
                     h = min(h, t - tcur)
+                if tau >= itc.burn_s:
+                    # divert response: first-order lag of the achieved on the commanded accel
+                    lag = 1.0 - math.exp(-h / itc.time_constant_s)
+                    for c in range(3):
+                        i_acc[j, c] += lag * (a_cmd[c] - i_acc[j, c])
+                        a_cmd[c] = i_acc[j, c]
                 # closest approach check over this step (truth relative motion)
                 y_old = iy[j].copy()
                 rk4_step(tcur, iy[j], h, ph, env, a_cmd, work)

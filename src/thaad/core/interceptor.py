@@ -43,8 +43,11 @@ class Interceptor(NamedTuple):
     cda_kv_m2: float
     rail_s: float  # constant-attitude phase before the gravity turn
     accel_limit_mps2: float  # KV lateral acceleration limit
+    time_constant_s: float  # first-order lag of the divert system
     nav_gain: float  # proportional-navigation constant N
     seeker_range_m: float  # seeker acquisition range
+    seeker_noise_rad: float  # 1-sigma LOS-angle noise per seeker frame
+    seeker_frame_s: float
     lethal_radius_m: float
     max_flight_s: float
 

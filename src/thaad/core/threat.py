@@ -96,7 +96,7 @@ def fly_threat(mis: Missile, aim: Aim, env: Env, rtol: float, max_step_s: float)
 
     Returns ``(ts, ys, t_burnout, y_burnout, t_apogee, t_impact, y_impact)``; ``ys``
     rows are ``(x, y, z, vx, vy, vz, m)`` ECEF. The booster history ends at cutoff; the
-    RV history continues from the same state with the RV's mass.
+    RV history continues from the same instant (a repeated time) with the RV's mass.
     """
     r0 = geodetic_to_ecef(aim.lat0_rad, aim.lon0_rad, aim.alt0_m, env.earth)
     y0 = np.zeros(7)
@@ -117,12 +117,13 @@ def fly_threat(mis: Missile, aim: Aim, env: Env, rtol: float, max_step_s: float)
     ts2, ys2, ev2_t, ev2_y = fly(tb, y1, tb + 2.0e4, ph2, env, rtol, max_step_s, 0.0, 1.0e5)
     n1 = ts1.shape[0]
     n2 = ts2.shape[0]
-    ts = np.empty(n1 + n2 - 1)
-    ys = np.empty((n1 + n2 - 1, 7))
+    # the cutoff instant appears twice: the booster's last row, then the RV's first
+    ts = np.empty(n1 + n2)
+    ys = np.empty((n1 + n2, 7))
     ts[:n1] = ts1
     ys[:n1] = ys1
-    ts[n1:] = ts2[1:]
-    ys[n1:] = ys2[1:]
+    ts[n1:] = ts2
+    ys[n1:] = ys2
     t_ap = ev1_t[EV_APOGEE] if not math.isnan(ev1_t[EV_APOGEE]) else ev2_t[EV_APOGEE]
     return ts, ys, tb, yb, t_ap, ev2_t[EV_IMPACT], ev2_y[EV_IMPACT].copy()
 

@@ -1,0 +1,386 @@
+"""The Python API: load a scenario, run it, get a result; fly one trajectory.
+
+>>> import thaad
+>>> sc = thaad.load_scenario()            # the default Seongju scenario
+>>> res = thaad.run(sc)                   # doctest: +SKIP
+>>> res.intercepted, round(res.intercept_alt_m / 1e3)   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from thaad import __version__
+from thaad.catalog import threat_class
+from thaad.core import engagement as ceng
+from thaad.core.constants import R_MEAN_M
+from thaad.core.earth import (
+    ecef_to_geodetic,
+    enu_basis,
+    geodetic_to_ecef,
+    great_circle,
+)
+from thaad.core.flight import EV_APOGEE, EV_IMPACT, Env, coast_phase, fly
+from thaad.core.interceptor import Interceptor, build_flyout_table
+from thaad.core.kepler import ballistic_solution, min_energy_gamma_rad
+from thaad.core.threat import (
+    SHAPE_MIN_ENERGY,
+    TARGET_OK,
+    TARGET_OUT_OF_RANGE,
+    fly_threat,
+    max_range_m,
+    solve_aim,
+)
+from thaad.errors import ThaadInputError
+from thaad.scenario import Scenario, load_scenario
+
+__all__ = [
+    "EngagementResult",
+    "TrajectoryResult",
+    "fly_trajectory",
+    "load_scenario",
+    "run",
+]
+
+TABLE_DT_S = 0.5
+TABLE_N_T = 500
+TABLE_N_EL = 90
+
+
+@functools.lru_cache(maxsize=8)
+def flyout_table(itc: Interceptor, env: Env):
+    """The interceptor's fly-out table (cached per interceptor and model switches)."""
+    return build_flyout_table(
+        itc, env, math.radians(8.0), math.radians(89.0), TABLE_N_EL, TABLE_DT_S, TABLE_N_T
+    )
+
+
+def _geo(r: np.ndarray, earth: int) -> tuple[float, float, float]:
+    lat, lon, h = ecef_to_geodetic(float(r[0]), float(r[1]), float(r[2]), earth)
+    return math.degrees(lat), math.degrees(lon), h
+
+
+@dataclass
+class EngagementResult:
+    """The outcome of one engagement (SI units, angles in degrees)."""
+
+    intercepted: bool
+    miss_distance_m: float | None
+    intercept_time_s: float | None
+    intercept_alt_m: float | None
+    intercept_ground_range_m: float | None
+    intercept_lat_deg: float | None
+    intercept_lon_deg: float | None
+    interceptors_fired: int
+    seed: int
+    events: list[dict[str, Any]]
+    threat: dict[str, Any]
+    scenario_name: str
+    scenario_sha256: str
+    version: str = __version__
+    history: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def to_dict(self, history: bool = False) -> dict[str, Any]:
+        d = asdict(self)
+        if not history:
+            d.pop("history")
+        return d
+
+
+def _solve_threat(sc: Scenario, env: Env):
+    tc = threat_class(sc.threat.threat_class)
+    mis = tc.missile()
+    d = math.radians
+    lo, la = sc.threat.launch, sc.threat.aim
+    aim, status, miss = solve_aim(
+        mis, d(lo.lat_deg), d(lo.lon_deg), lo.alt_m, d(la.lat_deg), d(la.lon_deg), la.alt_m,
+        env, SHAPE_MIN_ENERGY, 0.0, 1.0,
+    )  # fmt: skip
+    if status != TARGET_OK:
+        rng = great_circle(d(lo.lat_deg), d(lo.lon_deg), d(la.lat_deg), d(la.lon_deg))
+        mr, _ = max_range_m(mis, d(lo.lat_deg), d(lo.lon_deg), lo.alt_m, rng[1], env)
+        if status == TARGET_OUT_OF_RANGE or rng[0] * R_MEAN_M > mr:
+            raise ThaadInputError(
+                f"threat.aim: {rng[0] * R_MEAN_M / 1e3:.0f} km from the launch point is beyond "
+                f"the reach of {tc.name} (maximum range {mr / 1e3:.0f} km)"
+            )
+        raise ThaadInputError(
+            f"threat.aim: the targeting solver did not converge (miss {miss:.0f} m)"
+        )
+    return tc, mis, aim
+
+
+def run(scenario: Scenario | None = None, seed: int | None = None) -> EngagementResult:
+    """Fly one engagement of the scenario; ``seed`` overrides the scenario's."""
+    sc = scenario if scenario is not None else load_scenario()
+    seed = sc.seed if seed is None else seed
+    env = sc.models.env()
+    tc, mis, aim = _solve_threat(sc, env)
+    rcs_b, rcs_rv = sc.threat_rcs()
+    rd = sc.battery.radar_core()
+    itc = sc.battery.interceptor.core()
+    fc = sc.battery.fire_control.core()
+    launchers = np.array(sc.battery.launcher_sites(), dtype=np.float64)
+    rounds = np.full(len(launchers), sc.battery.launchers.rounds, dtype=np.int64)
+    els, rho, alt, _ = flyout_table(itc, env)
+    rng = np.random.default_rng(seed)
+    out = ceng.engage(
+        mis, aim, env, rcs_b, rcs_rv, rd, itc, fc, launchers, rounds, els, rho, alt,
+        TABLE_DT_S, rng, True,
+    )  # fmt: skip
+    summary, events, ts, ys, track, meas, paths, path_len = out
+    site = sc.battery.site
+    lat_s, lon_s = math.radians(site.lat_deg), math.radians(site.lon_deg)
+
+    def ground_from_battery(r: np.ndarray) -> float:
+        lat, lon, _ = ecef_to_geodetic(float(r[0]), float(r[1]), float(r[2]), env.earth)
+        return great_circle(lat_s, lon_s, lat, lon)[0] * R_MEAN_M
+
+    def truth_at(t: float) -> np.ndarray:
+        k = int(np.searchsorted(ts, t, side="right"))
+        k = min(max(k, 1), len(ts) - 1)
+        f = (t - ts[k - 1]) / max(ts[k] - ts[k - 1], 1e-12)
+        return ys[k - 1] + f * (ys[k] - ys[k - 1])
+
+    ev_list = []
+    for t, kind, idx, value in events:
+        name = ceng.EVENT_NAMES[int(kind)]
+        e: dict[str, Any] = {"t_s": round(float(t), 3), "kind": name}
+        if int(idx) >= 0:
+            e["interceptor"] = int(idx)
+        if name == "interceptor_launch":
+            e["launcher"] = int(value)
+        r = truth_at(float(t))
+        lat, lon, h = _geo(r, env.earth)
+        if name.startswith("threat") or name in ("first_detection", "track_firm"):
+            e["threat_alt_m"] = round(h, 1)
+        if name == "first_detection":
+            e["range_m"] = round(float(value), 1)
+        if name == "seeker_acquisition":
+            e["range_m"] = round(float(value), 1)
+        if name == "interceptor_burnout":
+            e["speed_mps"] = round(float(value), 1)
+        if name in ("intercept", "miss"):
+            e["miss_distance_m"] = float(value)
+            e["alt_m"] = round(h, 1)
+            e["ground_range_m"] = round(ground_from_battery(r), 1)
+        if name == "threat_impact":
+            e["lat_deg"] = round(lat, 5)
+            e["lon_deg"] = round(lon, 5)
+        ev_list.append(e)
+
+    intercepted = bool(summary[ceng.S_INTERCEPTED] > 0.5)
+    ix = summary[ceng.S_X : ceng.S_X + 3]
+    if intercepted:
+        ilat, ilon, ialt = _geo(ix, env.earth)
+        igr = ground_from_battery(ix)
+    else:
+        ilat = ilon = ialt = igr = None
+    miss = float(summary[ceng.S_MISS_M])
+    yb_idx = int(np.searchsorted(ts, aim.t_cutoff_s, side="left"))
+    apo = max(_geo(y, env.earth)[2] for y in ys)
+    imp = ys[-1]
+    threat_info = {
+        "class": tc.name,
+        "launch": sc.threat.launch.model_dump(),
+        "aim": sc.threat.aim.model_dump(),
+        "azimuth_deg": math.degrees(aim.az_rad) % 360.0,
+        "cutoff_s": aim.t_cutoff_s,
+        "burnout_speed_mps": float(np.linalg.norm(ys[yb_idx, 3:6])),
+        "burnout_alt_m": _geo(ys[yb_idx], env.earth)[2],
+        "apogee_alt_m": apo,
+        "impact_time_s": float(summary[ceng.S_T_IMPACT]),
+        "impact_lat_deg": _geo(imp, env.earth)[0],
+        "impact_lon_deg": _geo(imp, env.earth)[1],
+    }
+    history = {
+        "threat": {
+            "t_s": ts.tolist(),
+            "ecef_m": ys[:, :3].tolist(),
+            "ecef_mps": ys[:, 3:6].tolist(),
+        },
+        "track": {
+            "t_s": track[:, 0].tolist(),
+            "ecef_m": track[:, 1:4].tolist(),
+            "ecef_mps": track[:, 4:7].tolist(),
+            "sigma_pos_m": track[:, 7].tolist(),
+            "nis": [None if math.isnan(v) else v for v in track[:, 8]],
+        },
+        "measurements": {
+            "t_s": meas[:, 0].tolist(),
+            "range_m": meas[:, 1].tolist(),
+            "az_rad": meas[:, 2].tolist(),
+            "el_rad": meas[:, 3].tolist(),
+        },
+        "interceptors": [
+            {
+                "t_s": paths[j, : path_len[j], 0].tolist(),
+                "ecef_m": paths[j, : path_len[j], 1:4].tolist(),
+                "speed_mps": paths[j, : path_len[j], 4].tolist(),
+            }
+            for j in range(int(summary[ceng.S_FIRED]))
+        ],
+        "battery": {
+            "radar_ecef_m": geodetic_to_ecef(lat_s, lon_s, site.alt_m, env.earth).tolist(),
+            "launchers_deg": [
+                [math.degrees(a), math.degrees(b), c] for a, b, c in sc.battery.launcher_sites()
+            ],
+        },
+    }
+    return EngagementResult(
+        intercepted=intercepted,
+        miss_distance_m=None if math.isnan(miss) else miss,
+        intercept_time_s=float(summary[ceng.S_T_INTERCEPT]) if intercepted else None,
+        intercept_alt_m=ialt,
+        intercept_ground_range_m=igr,
+        intercept_lat_deg=ilat,
+        intercept_lon_deg=ilon,
+        interceptors_fired=int(summary[ceng.S_FIRED]),
+        seed=int(seed),
+        events=ev_list,
+        threat=threat_info,
+        scenario_name=sc.name,
+        scenario_sha256=sc.digest(),
+        history=history,
+    )
+
+
+@dataclass
+class TrajectoryResult:
+    """One threat trajectory (SI, degrees)."""
+
+    threat: str
+    model: str
+    shape: str
+    burnout_speed_mps: float
+    burnout_flight_path_deg: float
+    burnout_time_s: float
+    burnout_alt_m: float
+    flight_time_s: float
+    apogee_alt_m: float
+    ground_range_m: float
+    impact_lat_deg: float
+    impact_lon_deg: float
+    launch_azimuth_deg: float
+    aim_miss_m: float
+    t_s: np.ndarray = field(repr=False)
+    ecef: np.ndarray = field(repr=False)  # (n, 6) position and velocity
+    analytic: dict[str, float] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("t_s")
+        d.pop("ecef")
+        return d
+
+    def table(self, earth: int) -> dict[str, list[float]]:
+        """Time history columns: t_s, lat_deg, lon_deg, alt_m, ECEF position and velocity."""
+        geo = np.array([_geo(y, earth) for y in self.ecef])
+        return {
+            "t_s": self.t_s.tolist(),
+            "lat_deg": geo[:, 0].tolist(),
+            "lon_deg": geo[:, 1].tolist(),
+            "alt_m": geo[:, 2].tolist(),
+            "x_m": self.ecef[:, 0].tolist(),
+            "y_m": self.ecef[:, 1].tolist(),
+            "z_m": self.ecef[:, 2].tolist(),
+            "vx_mps": self.ecef[:, 3].tolist(),
+            "vy_mps": self.ecef[:, 4].tolist(),
+            "vz_mps": self.ecef[:, 5].tolist(),
+        }
+
+
+def _check_latlon(name: str, lat: float, lon: float) -> None:
+    if not (-90.0 <= lat <= 90.0):
+        raise ThaadInputError(f"{name}: latitude {lat} is outside [-90, 90]")
+    if not (-180.0 <= lon <= 180.0):
+        raise ThaadInputError(f"{name}: longitude {lon} is outside [-180, 180]")
+
+
+def fly_trajectory(
+    launch_deg: tuple[float, float],
+    aim_deg: tuple[float, float],
+    threat: str = "srbm-600",
+    shape: str = "min-energy",
+    model: str = "full",
+    max_step_s: float = 2.0,
+) -> TrajectoryResult:
+    """Fly one threat from a launch point at an aim point.
+
+    ``model='ideal'`` is the textbook case (Bate, Mueller and White sec. 6.2): spherical,
+    non-rotating Earth of radius 6,371 km, point gravity, vacuum, impulsive burnout on the
+    surface with whatever speed the shape needs. ``model='full'`` switches everything on
+    (WGS-84, rotation, J2, US76) and flies the class's booster, which reaches only so far.
+    """
+    _check_latlon("--launch", *launch_deg)
+    _check_latlon("--aim", *aim_deg)
+    if shape != "min-energy":
+        raise ThaadInputError(f"--shape: '{shape}' is not supported (min-energy)")
+    tc = threat_class(threat)
+    d = math.radians
+    lat0, lon0 = d(launch_deg[0]), d(launch_deg[1])
+    lat1, lon1 = d(aim_deg[0]), d(aim_deg[1])
+    psi, az = great_circle(lat0, lon0, lat1, lon1)
+    if psi * R_MEAN_M < 1.0e3:
+        raise ThaadInputError("--aim: the aim point is less than 1 km from the launch point")
+    if model == "ideal":
+        env = Env(0, 0, 0, 0)
+        gamma = min_energy_gamma_rad(psi)
+        v, tof, r_apo = ballistic_solution(psi, gamma, R_MEAN_M)
+        r0 = geodetic_to_ecef(lat0, lon0, 0.0, 0)
+        b = enu_basis(lat0, lon0)
+        hdir = math.sin(az) * b[0] + math.cos(az) * b[1]
+        vel = v * (math.cos(gamma) * hdir + math.sin(gamma) * b[2])
+        y0 = np.concatenate([r0, vel, [1.0]])
+        ts, ys, ev_t, ev_y = fly(0.0, y0, 10.0 * tof + 100.0, coast_phase(0.0), env, 1e-12,
+                                 max_step_s, 0.0, 1.0e5)  # fmt: skip
+        yi = ev_y[EV_IMPACT]
+        ilat, ilon, _ = ecef_to_geodetic(yi[0], yi[1], yi[2], 0)
+        apo_alt = _geo(ev_y[EV_APOGEE], 0)[2] if not math.isnan(ev_t[EV_APOGEE]) else 0.0
+        miss = great_circle(ilat, ilon, lat1, lon1)[0] * R_MEAN_M
+        return TrajectoryResult(
+            threat=tc.name, model="ideal", shape=shape, burnout_speed_mps=v,
+            burnout_flight_path_deg=math.degrees(gamma), burnout_time_s=0.0, burnout_alt_m=0.0,
+            flight_time_s=float(ev_t[EV_IMPACT]), apogee_alt_m=apo_alt,
+            ground_range_m=great_circle(lat0, lon0, ilat, ilon)[0] * R_MEAN_M,
+            impact_lat_deg=math.degrees(ilat), impact_lon_deg=math.degrees(ilon),
+            launch_azimuth_deg=math.degrees(az) % 360.0, aim_miss_m=miss,
+            t_s=ts, ecef=ys[:, :6],
+            analytic={"burnout_speed_mps": v, "burnout_flight_path_deg": math.degrees(gamma),
+                      "flight_time_s": tof, "apogee_alt_m": r_apo - R_MEAN_M},
+        )  # fmt: skip
+    if model != "full":
+        raise ThaadInputError(f"--model: '{model}' is not one of ideal, full")
+    from thaad.scenario import Models, Scenario, Site, ThreatSpec
+
+    sc = Scenario(
+        models=Models(),
+        threat=ThreatSpec(
+            threat_class=tc.name,
+            launch=Site(lat_deg=launch_deg[0], lon_deg=launch_deg[1]),
+            aim=Site(lat_deg=aim_deg[0], lon_deg=aim_deg[1]),
+        ),
+    )
+    env = sc.models.env()
+    _, mis, aim = _solve_threat(sc, env)
+    ts, ys, tb, yb, _, t_imp, yi = fly_threat(mis, aim, env, 1e-10, max_step_s)
+    ilat, ilon, _ = ecef_to_geodetic(yi[0], yi[1], yi[2], env.earth)
+    rn = np.linalg.norm(yb[:3])
+    vn = np.linalg.norm(yb[3:6])
+    fpa = math.degrees(math.asin(float(np.dot(yb[:3], yb[3:6])) / (rn * vn)))
+    apo = max(_geo(y, env.earth)[2] for y in ys)
+    return TrajectoryResult(
+        threat=tc.name, model="full", shape=shape, burnout_speed_mps=float(vn),
+        burnout_flight_path_deg=fpa, burnout_time_s=float(tb),
+        burnout_alt_m=_geo(yb, env.earth)[2], flight_time_s=float(t_imp), apogee_alt_m=apo,
+        ground_range_m=great_circle(lat0, lon0, ilat, ilon)[0] * R_MEAN_M,
+        impact_lat_deg=math.degrees(ilat), impact_lon_deg=math.degrees(ilon),
+        launch_azimuth_deg=math.degrees(aim.az_rad) % 360.0,
+        aim_miss_m=great_circle(ilat, ilon, lat1, lon1)[0] * R_MEAN_M,
+        t_s=ts, ecef=ys[:, :6],
+    )  # fmt: skip

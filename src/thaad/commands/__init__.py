@@ -1,0 +1,1 @@
+"""Subcommands of the ``thaad`` CLI, one module each (see :mod:`thaad.cli`)."""

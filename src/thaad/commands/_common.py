@@ -1,0 +1,31 @@
+"""Argument helpers shared by subcommands."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def latlon(text: str) -> tuple[float, float]:
+    """``LAT,LON`` in degrees."""
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise argparse.ArgumentTypeError(f"'{text}' is not LAT,LON")
+    try:
+        lat, lon = float(parts[0]), float(parts[1])
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not LAT,LON in degrees") from None
+    if not -90.0 <= lat <= 90.0:
+        raise argparse.ArgumentTypeError(f"latitude {lat} in '{text}' is outside [-90, 90]")
+    if not -180.0 <= lon <= 180.0:
+        raise argparse.ArgumentTypeError(f"longitude {lon} in '{text}' is outside [-180, 180]")
+    return lat, lon
+
+
+def nonneg_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"{v} is negative")
+    return v

@@ -1,0 +1,354 @@
+"""Scenario files: the pydantic schema, safe YAML loading, ``--set`` overrides, conversion.
+
+A scenario is YAML with the sections ``models``, ``battery``, ``threat``, ``assets`` and
+``seed``. Every field has a default (the Seongju scenario's), so a file need only state what
+differs. Angles are in degrees and the field name says so; the conversion to the core's
+radians and SI tuples happens here, once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from thaad.catalog import THREATS, threat_class
+from thaad.core.constants import (
+    ATMOSPHERE_NONE,
+    ATMOSPHERE_US76,
+    EARTH_SPHERICAL,
+    EARTH_WGS84,
+    GRAVITY_J2,
+    GRAVITY_POINT,
+)
+from thaad.core.firecontrol import DOCTRINE_SALVO, DOCTRINE_SLS, FireControl
+from thaad.core.flight import Env
+from thaad.core.interceptor import Interceptor
+from thaad.core.radar import Radar
+from thaad.errors import ThaadInputError
+
+DEFAULT_SCENARIO = Path(__file__).parent / "scenarios" / "seongju.yaml"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Site(_Model):
+    lat_deg: float = Field(ge=-90.0, le=90.0)
+    lon_deg: float = Field(ge=-180.0, le=180.0)
+    alt_m: float = Field(0.0, ge=-500.0, le=10000.0)
+    name: str = ""
+
+
+class Models(_Model):
+    earth: Literal["spherical", "wgs84"] = "wgs84"
+    rotation: bool = True
+    gravity: Literal["point", "j2"] = "j2"
+    atmosphere: Literal["none", "us76"] = "us76"
+
+    def env(self) -> Env:
+        return Env(
+            EARTH_WGS84 if self.earth == "wgs84" else EARTH_SPHERICAL,
+            1 if self.rotation else 0,
+            GRAVITY_J2 if self.gravity == "j2" else GRAVITY_POINT,
+            ATMOSPHERE_US76 if self.atmosphere == "us76" else ATMOSPHERE_NONE,
+        )
+
+
+class RadarSpec(_Model):
+    mode: Literal["terminal"] = "terminal"
+    boresight_az_deg: float = Field(315.0, ge=0.0, lt=360.0)
+    half_fov_deg: float = Field(60.0, gt=0.0, le=180.0)
+    min_elevation_deg: float = Field(5.0, ge=-2.0, lt=90.0)
+    max_elevation_deg: float = Field(90.0, gt=0.0, le=90.0)
+    peak_power_w: float = Field(81.0e3, gt=0.0)
+    aperture_m2: float = Field(9.2, gt=0.0)
+    aperture_efficiency: float = Field(0.8, gt=0.0, le=1.0)
+    frequency_hz: float = Field(9.5e9, gt=1e8, lt=1e12)
+    system_temp_k: float = Field(500.0, gt=0.0)
+    losses_db: float = Field(10.0, ge=0.0)
+    dwell_s: float = Field(0.04, gt=0.0)
+    snr_detect_db: float = 13.0
+    max_range_km: float = Field(1500.0, gt=0.0)
+    sigma_range_m: float = Field(10.0, gt=0.0)
+    sigma_angle_mrad: float = Field(0.3, gt=0.0)
+    scan_period_s: float = Field(0.2, gt=0.0, le=10.0)
+
+
+class LauncherSpec(_Model):
+    count: int = Field(6, ge=1, le=16)
+    rounds: int = Field(8, ge=0, le=16)
+    offset_m: float = Field(450.0, ge=0.0, le=50000.0)
+    fan_half_angle_deg: float = Field(30.0, ge=0.0, le=180.0)
+
+
+class InterceptorSpec(_Model):
+    mass_kg: float = Field(900.0, gt=0.0)
+    propellant_kg: float = Field(660.0, gt=0.0)
+    burn_s: float = Field(15.0, gt=0.0)
+    isp_s: float = Field(270.0, gt=0.0)
+    diameter_m: float = Field(0.34, gt=0.0)
+    cd: float = Field(0.3, ge=0.0)
+    kv_mass_kg: float = Field(60.0, gt=0.0)
+    kv_cda_m2: float = Field(0.01, ge=0.0)
+    rail_s: float = Field(1.0, ge=0.0)
+    accel_limit_mps2: float = Field(100.0, gt=0.0)
+    time_constant_s: float = Field(0.1, gt=0.0, le=5.0)
+    nav_gain: float = Field(4.0, gt=2.0, le=10.0)
+    seeker_range_km: float = Field(40.0, gt=0.0)
+    seeker_noise_urad: float = Field(50.0, ge=0.0)
+    seeker_frame_hz: float = Field(100.0, gt=0.0)
+    lethal_radius_m: float = Field(0.5, gt=0.0)
+    max_flight_s: float = Field(250.0, gt=0.0)
+
+    @field_validator("propellant_kg")
+    @classmethod
+    def _prop_lt_mass(cls, v: float, info: Any) -> float:
+        m = info.data.get("mass_kg")
+        if m is not None and v >= m:
+            raise ValueError("must be less than mass_kg")
+        return v
+
+    def core(self) -> Interceptor:
+        mdot = self.propellant_kg / self.burn_s
+        area = math.pi * (0.5 * self.diameter_m) ** 2
+        return Interceptor(
+            self.mass_kg,
+            mdot * self.isp_s * 9.80665,
+            mdot,
+            self.burn_s,
+            self.cd * area,
+            self.kv_mass_kg,
+            self.kv_cda_m2,
+            self.rail_s,
+            self.accel_limit_mps2,
+            self.time_constant_s,
+            self.nav_gain,
+            self.seeker_range_km * 1e3,
+            self.seeker_noise_urad * 1e-6,
+            1.0 / self.seeker_frame_hz,
+            self.lethal_radius_m,
+            self.max_flight_s,
+        )
+
+
+class FireControlSpec(_Model):
+    min_intercept_alt_km: float = Field(40.0, ge=0.0)
+    max_intercept_alt_km: float = Field(150.0, gt=0.0)
+    max_intercept_range_km: float = Field(200.0, gt=0.0)
+    reaction_s: float = Field(5.0, ge=0.0)
+    replan_s: float = Field(1.0, gt=0.0)
+    kill_assessment_s: float = Field(5.0, ge=0.0)
+    max_track_sigma_m: float = Field(1000.0, gt=0.0)
+    doctrine: Literal["shoot-look-shoot", "salvo"] = "shoot-look-shoot"
+    shots: int = Field(2, ge=1, le=16)
+    salvo_spacing_s: float = Field(1.0, ge=0.0)
+    track_m: int = Field(3, ge=1)
+    track_n: int = Field(5, ge=1)
+    process_noise_m2ps3: float = Field(1.0, ge=0.0)
+    filter_beta_kgpm2: float = Field(4880.0, gt=0.0)
+
+    def core(self) -> FireControl:
+        if self.track_m > self.track_n:
+            raise ThaadInputError("battery.fire_control.track_m: must not exceed track_n")
+        if self.min_intercept_alt_km >= self.max_intercept_alt_km:
+            raise ThaadInputError(
+                "battery.fire_control.min_intercept_alt_km: must be below max_intercept_alt_km"
+            )
+        return FireControl(
+            self.min_intercept_alt_km * 1e3,
+            self.max_intercept_alt_km * 1e3,
+            self.max_intercept_range_km * 1e3,
+            self.reaction_s,
+            self.replan_s,
+            self.kill_assessment_s,
+            self.max_track_sigma_m,
+            1.0,
+            900.0,
+            DOCTRINE_SALVO if self.doctrine == "salvo" else DOCTRINE_SLS,
+            self.shots,
+            self.salvo_spacing_s,
+            self.track_m,
+            self.track_n,
+            self.process_noise_m2ps3,
+            1.0 / self.filter_beta_kgpm2,
+        )
+
+
+class Battery(_Model):
+    name: str = "Seongju"
+    site: Site = Site(lat_deg=36.0513, lon_deg=128.2229, alt_m=680.0, name="Seongju")
+    radar: RadarSpec = RadarSpec()
+    launchers: LauncherSpec = LauncherSpec()
+    interceptor: InterceptorSpec = InterceptorSpec()
+    fire_control: FireControlSpec = FireControlSpec()
+
+    def radar_core(self) -> Radar:
+        r = self.radar
+        d = math.radians
+        return Radar(
+            d(self.site.lat_deg),
+            d(self.site.lon_deg),
+            self.site.alt_m,
+            d(r.boresight_az_deg),
+            d(r.half_fov_deg),
+            d(r.min_elevation_deg),
+            d(r.max_elevation_deg),
+            r.peak_power_w,
+            r.aperture_m2 * r.aperture_efficiency,
+            r.frequency_hz,
+            r.system_temp_k,
+            r.losses_db,
+            r.dwell_s,
+            r.snr_detect_db,
+            r.max_range_km * 1e3,
+            r.sigma_range_m,
+            r.sigma_angle_mrad * 1e-3,
+            r.scan_period_s,
+        )
+
+    def launcher_sites(self) -> list[tuple[float, float, float]]:
+        """Launchers on a fan ``offset_m`` in front of the radar (toward its boresight)."""
+        from thaad.core.earth import destination
+
+        lc = self.launchers
+        lat0 = math.radians(self.site.lat_deg)
+        lon0 = math.radians(self.site.lon_deg)
+        out = []
+        for i in range(lc.count):
+            f = 0.0 if lc.count == 1 else (i / (lc.count - 1)) * 2.0 - 1.0
+            az = math.radians(self.radar.boresight_az_deg + f * lc.fan_half_angle_deg)
+            lat, lon = destination(lat0, lon0, az, lc.offset_m / 6371000.0)
+            out.append((lat, lon, self.site.alt_m))
+        return out
+
+
+class ThreatSpec(_Model):
+    threat_class: str = Field("srbm-600", alias="class")
+    launch: Site = Site(lat_deg=39.2, lon_deg=125.67, alt_m=0.0, name="generic launch point")
+    aim: Site = Site(lat_deg=35.8714, lon_deg=128.6014, alt_m=0.0, name="Daegu")
+    shape: Literal["min-energy"] = "min-energy"
+    rcs_boost_m2: float | None = Field(None, gt=0.0)
+    rcs_rv_m2: float | None = Field(None, gt=0.0)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @field_validator("threat_class")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        if v not in THREATS:
+            raise ValueError(f"unknown threat class '{v}' (known: {', '.join(sorted(THREATS))})")
+        return v
+
+
+class Scenario(_Model):
+    name: str = "Seongju default"
+    description: str = ""
+    seed: int = Field(2017, ge=0)
+    models: Models = Models()
+    battery: Battery = Battery()
+    threat: ThreatSpec = ThreatSpec()
+    assets: list[Site] = []
+
+    def digest(self) -> str:
+        """SHA-256 of the canonical JSON of the validated scenario (for reproducibility)."""
+        text = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def threat_rcs(self) -> tuple[float, float]:
+        tc = threat_class(self.threat.threat_class)
+        boost = self.threat.rcs_boost_m2 or tc.rcs_boost_m2
+        rv = self.threat.rcs_rv_m2 or tc.rcs_rv_m2
+        return boost, rv
+
+
+def _format_validation_error(err: ValidationError, prefix: str = "") -> str:
+    e = err.errors()[0]
+    loc = ".".join(str(p) for p in e["loc"] if p != "__root__")
+    msg = e["msg"]
+    if e["type"] == "extra_forbidden":
+        msg = "unknown key"
+    elif e["type"] == "missing":
+        msg = "required field is missing"
+    else:
+        msg = msg.removeprefix("Value error, ")
+    extra = f" ({len(err.errors()) - 1} more)" if len(err.errors()) > 1 else ""
+    return f"{prefix}{loc}: {msg}{extra}"
+
+
+def set_dotted(data: dict, path: str, value: Any) -> None:
+    """Set ``data[a][b][c] = value`` for ``path = 'a.b.c'`` (list items by index)."""
+    parts = path.split(".")
+    if not path or any(not p for p in parts):
+        raise ThaadInputError(f"--set {path}: not a dotted key path")
+    node: Any = data
+    for i, p in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(node, list):
+            try:
+                idx = int(p)
+                node[idx]
+            except (ValueError, IndexError):
+                raise ThaadInputError(f"--set {path}: '{p}' is not an index of the list") from None
+            if last:
+                node[idx] = value
+            else:
+                node = node[idx]
+            continue
+        if not isinstance(node, dict):
+            where = ".".join(parts[:i])
+            raise ThaadInputError(f"--set {path}: '{where}' is not a section")
+        if last:
+            node[p] = value
+        else:
+            node = node.setdefault(p, {})
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """``KEY=VALUE`` with the value read as a YAML scalar."""
+    if "=" not in text:
+        raise ThaadInputError(f"--set {text}: expected KEY=VALUE")
+    key, raw = text.split("=", 1)
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        raise ThaadInputError(f"--set {key}: value '{raw}' is not a YAML scalar") from None
+    return key.strip(), value
+
+
+def load_scenario(
+    path: str | Path | None = None, overrides: list[str] | None = None, seed: int | None = None
+) -> Scenario:
+    """Load, override and validate a scenario (the default Seongju one when ``path`` is None)."""
+    p = Path(path) if path is not None else DEFAULT_SCENARIO
+    if not p.exists():
+        raise ThaadInputError(f"scenario file '{p}' does not exist")
+    if p.is_dir():
+        raise ThaadInputError(f"scenario '{p}' is a directory, not a YAML file")
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        where = f" (line {line + 1})" if line is not None else ""
+        raise ThaadInputError(f"scenario '{p}' is not valid YAML{where}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ThaadInputError(f"scenario '{p}': the top level must be a mapping of keys")
+    for text in overrides or []:
+        key, value = parse_override(text)
+        set_dotted(data, key, value)
+    if seed is not None:
+        data["seed"] = seed
+    try:
+        sc = Scenario.model_validate(data)
+    except ValidationError as err:
+        raise ThaadInputError(_format_validation_error(err)) from None
+    sc.battery.fire_control.core()  # cross-field checks
+    return sc
