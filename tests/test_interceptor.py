@@ -16,7 +16,7 @@ from thaad.core.interceptor import flyout_query, table_burnout_speed, zem_pn_acc
 @pytest.fixture(scope="module")
 def setup():
     sc = thaad.load_scenario()
-    return sc.battery.interceptor.core(), sc.models.env()
+    return sc.interceptor_core(), sc.models.env()
 
 
 def test_burnout_speed_is_the_public_2p8_km_per_s(setup):

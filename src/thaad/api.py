@@ -26,13 +26,15 @@ from thaad.core.earth import (
     great_circle,
 )
 from thaad.core.flight import EV_APOGEE, EV_IMPACT, Env, coast_phase, fly
-from thaad.core.interceptor import Interceptor, build_flyout_table
+from thaad.core.interceptor import Interceptor, build_flyout_grid, build_flyout_table
 from thaad.core.kepler import ballistic_solution, min_energy_gamma_rad
 from thaad.core.threat import (
     SHAPE_MIN_ENERGY,
     TARGET_OK,
     TARGET_OUT_OF_RANGE,
+    Aim,
     fly_threat,
+    fly_to_impact,
     max_range_m,
     solve_aim,
 )
@@ -115,24 +117,108 @@ def _solve_threat(sc: Scenario, env: Env):
     return tc, mis, aim
 
 
-def run(scenario: Scenario | None = None, seed: int | None = None) -> EngagementResult:
-    """Fly one engagement of the scenario; ``seed`` overrides the scenario's."""
-    sc = scenario if scenario is not None else load_scenario()
-    seed = sc.seed if seed is None else seed
+@dataclass
+class Prepared:
+    """Everything the core needs for a scenario's engagements, converted once."""
+
+    scenario: Scenario
+    env: Env
+    threat_name: str
+    mis: Any
+    aim: Aim
+    rcs_boost_m2: float
+    rcs_rv_m2: float
+    radar: Any
+    interceptor: Interceptor
+    fire_control: Any
+    launchers: np.ndarray
+    el_grid: np.ndarray
+    tof_grid: np.ndarray
+    lethality_model: int
+    sspk: float
+    drange_dcutoff_mps: float  # d(ground range)/d(cutoff time), for aim-point dispersions
+    range_m: float
+
+
+GRID_D_RHO_M = 1000.0
+GRID_N_RHO = 321
+GRID_D_ALT_M = 1000.0
+GRID_N_ALT = 221
+
+
+@functools.lru_cache(maxsize=8)
+def flyout_grid(itc: Interceptor, env: Env) -> tuple[np.ndarray, np.ndarray]:
+    """The fly-out table inverted onto a 1 km (ground range, height) grid (cached)."""
+    els, rho, alt, _ = flyout_table(itc, env)
+    return build_flyout_grid(els, rho, alt, TABLE_DT_S, GRID_D_RHO_M, GRID_N_RHO,
+                             GRID_D_ALT_M, GRID_N_ALT)  # fmt: skip
+
+
+def prepare(sc: Scenario) -> Prepared:
+    """Solve the threat's aim and build the core's parameter tuples and tables."""
     env = sc.models.env()
     tc, mis, aim = _solve_threat(sc, env)
     rcs_b, rcs_rv = sc.threat_rcs()
-    rd = sc.battery.radar_core()
-    itc = sc.battery.interceptor.core()
-    fc = sc.battery.fire_control.core()
-    launchers = np.array(sc.battery.launcher_sites(), dtype=np.float64)
-    rounds = np.full(len(launchers), sc.battery.launchers.rounds, dtype=np.int64)
-    els, rho, alt, _ = flyout_table(itc, env)
-    rng = np.random.default_rng(seed)
-    out = ceng.engage(
-        mis, aim, env, rcs_b, rcs_rv, rd, itc, fc, launchers, rounds, els, rho, alt,
-        TABLE_DT_S, rng, True,
+    itc = sc.interceptor_core()
+    el_g, tof_g = flyout_grid(itc, env)
+    # sensitivity of range to the cutoff time (for aim-point errors along the range)
+    d = 0.05
+    lat0, lon0 = aim.lat0_rad, aim.lon0_rad
+    _, la1, lo1, _ = fly_to_impact(mis, aim._replace(t_cutoff_s=aim.t_cutoff_s - d), env, 1e-9)
+    _, la2, lo2, _ = fly_to_impact(mis, aim._replace(t_cutoff_s=aim.t_cutoff_s - 2 * d), env,
+                                   1e-9)  # fmt: skip
+    r1 = great_circle(lat0, lon0, la1, lo1)[0] * R_MEAN_M
+    r2 = great_circle(lat0, lon0, la2, lo2)[0] * R_MEAN_M
+    return Prepared(
+        scenario=sc, env=env, threat_name=tc.name, mis=mis, aim=aim, rcs_boost_m2=rcs_b,
+        rcs_rv_m2=rcs_rv, radar=sc.battery.radar_core(), interceptor=itc,
+        fire_control=sc.fire_control_core(),
+        launchers=np.array(sc.battery.launcher_sites(), dtype=np.float64),
+        el_grid=el_g, tof_grid=tof_g,
+        lethality_model=ceng.LETHALITY_FIXED if sc.lethality.model == "fixed"
+        else ceng.LETHALITY_MISS,
+        sspk=sc.lethality.sspk, drange_dcutoff_mps=(r1 - r2) / d, range_m=r1,
     )  # fmt: skip
+
+
+def engage_once(prep: Prepared, rng: np.random.Generator, disperse: bool, record: bool):
+    """One engagement with the core; with ``disperse`` the scenario's dispersions are drawn
+    from ``rng`` first (threat steering and aim, interceptor thrust and pointing)."""
+    aim = prep.aim
+    itc = prep.interceptor
+    pointing = 0.0
+    if disperse:
+        ds = prep.scenario.dispersions
+        n = rng.standard_normal(6)
+        d_down = ds.threat_aim_m * n[3]
+        d_cross = ds.threat_aim_m * n[4]
+        cutoff = aim.t_cutoff_s + ds.threat_cutoff_s * n[2] + d_down / prep.drange_dcutoff_mps
+        aim = aim._replace(
+            az_rad=aim.az_rad + ds.threat_azimuth_mrad * 1e-3 * n[0] + d_cross / prep.range_m,
+            pitch_final_rad=aim.pitch_final_rad + ds.threat_pitch_mrad * 1e-3 * n[1],
+            t_cutoff_s=min(cutoff, prep.mis.burn_s),
+        )
+        itc = itc._replace(thrust_n=itc.thrust_n * (1.0 + ds.interceptor_thrust_frac * n[5]))
+        pointing = ds.interceptor_pointing_mrad * 1e-3
+    rounds = np.full(len(prep.launchers), prep.scenario.battery.launchers.rounds, np.int64)
+    return ceng.engage(
+        prep.mis, aim, prep.env, prep.rcs_boost_m2, prep.rcs_rv_m2, prep.radar, itc,
+        prep.fire_control, prep.launchers, rounds, prep.el_grid, prep.tof_grid, GRID_D_RHO_M,
+        GRID_D_ALT_M, prep.lethality_model, prep.sspk, pointing, rng, record,
+    )  # fmt: skip
+
+
+def run(scenario: Scenario | None = None, seed: int | None = None) -> EngagementResult:
+    """Fly one engagement of the scenario; ``seed`` overrides the scenario's.
+
+    The threat flies its nominal (solved) trajectory; the radar's and seeker's noise come from
+    ``numpy.random.default_rng(seed)``. Monte Carlo draws add the scenario's dispersions.
+    """
+    sc = scenario if scenario is not None else load_scenario()
+    seed = sc.seed if seed is None else seed
+    prep = prepare(sc)
+    env, tc, aim = prep.env, threat_class(prep.threat_name), prep.aim
+    out = engage_once(prep, np.random.default_rng(seed), False, True)
     summary, events, ts, ys, track, meas, paths, path_len = out
     site = sc.battery.site
     lat_s, lon_s = math.radians(site.lat_deg), math.radians(site.lon_deg)

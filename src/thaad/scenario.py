@@ -104,7 +104,6 @@ class InterceptorSpec(_Model):
     seeker_range_km: float = Field(40.0, gt=0.0)
     seeker_noise_urad: float = Field(50.0, ge=0.0)
     seeker_frame_hz: float = Field(100.0, gt=0.0)
-    lethal_radius_m: float = Field(0.5, gt=0.0)
     max_flight_s: float = Field(250.0, gt=0.0)
 
     @field_validator("propellant_kg")
@@ -115,7 +114,7 @@ class InterceptorSpec(_Model):
             raise ValueError("must be less than mass_kg")
         return v
 
-    def core(self) -> Interceptor:
+    def core(self, lethal_radius_m: float = 0.5) -> Interceptor:
         mdot = self.propellant_kg / self.burn_s
         area = math.pi * (0.5 * self.diameter_m) ** 2
         return Interceptor(
@@ -133,9 +132,37 @@ class InterceptorSpec(_Model):
             self.seeker_range_km * 1e3,
             self.seeker_noise_urad * 1e-6,
             1.0 / self.seeker_frame_hz,
-            self.lethal_radius_m,
+            lethal_radius_m,
             self.max_flight_s,
         )
+
+
+class DoctrineSpec(_Model):
+    """How many interceptors per threat, and when."""
+
+    mode: Literal["shoot-look-shoot", "salvo"] = "shoot-look-shoot"
+    shots: int = Field(2, ge=1, le=16)
+    kill_assessment_s: float = Field(5.0, ge=0.0)
+    salvo_spacing_s: float = Field(1.0, ge=0.0)
+
+
+class LethalitySpec(_Model):
+    """When an interceptor kills: from the simulated miss distance, or a fixed probability."""
+
+    model: Literal["miss-distance", "fixed"] = "miss-distance"
+    lethal_radius_m: float = Field(0.5, gt=0.0)
+    sspk: float = Field(0.8, ge=0.0, le=1.0)
+
+
+class DispersionSpec(_Model):
+    """One-sigma errors drawn per Monte Carlo draw (radar and seeker noise are the sensors')."""
+
+    threat_azimuth_mrad: float = Field(1.0, ge=0.0)
+    threat_pitch_mrad: float = Field(1.0, ge=0.0)
+    threat_cutoff_s: float = Field(0.05, ge=0.0)
+    threat_aim_m: float = Field(500.0, ge=0.0)
+    interceptor_thrust_frac: float = Field(0.01, ge=0.0, lt=0.5)
+    interceptor_pointing_mrad: float = Field(5.0, ge=0.0)
 
 
 class FireControlSpec(_Model):
@@ -144,17 +171,14 @@ class FireControlSpec(_Model):
     max_intercept_range_km: float = Field(200.0, gt=0.0)
     reaction_s: float = Field(5.0, ge=0.0)
     replan_s: float = Field(1.0, gt=0.0)
-    kill_assessment_s: float = Field(5.0, ge=0.0)
     max_track_sigma_m: float = Field(1000.0, gt=0.0)
-    doctrine: Literal["shoot-look-shoot", "salvo"] = "shoot-look-shoot"
-    shots: int = Field(2, ge=1, le=16)
-    salvo_spacing_s: float = Field(1.0, ge=0.0)
     track_m: int = Field(3, ge=1)
     track_n: int = Field(5, ge=1)
     process_noise_m2ps3: float = Field(1.0, ge=0.0)
     filter_beta_kgpm2: float = Field(4880.0, gt=0.0)
 
-    def core(self) -> FireControl:
+    def core(self, doctrine: DoctrineSpec | None = None) -> FireControl:
+        dc = doctrine if doctrine is not None else DoctrineSpec()
         if self.track_m > self.track_n:
             raise ThaadInputError("battery.fire_control.track_m: must not exceed track_n")
         if self.min_intercept_alt_km >= self.max_intercept_alt_km:
@@ -167,13 +191,13 @@ class FireControlSpec(_Model):
             self.max_intercept_range_km * 1e3,
             self.reaction_s,
             self.replan_s,
-            self.kill_assessment_s,
+            dc.kill_assessment_s,
             self.max_track_sigma_m,
             1.0,
             900.0,
-            DOCTRINE_SALVO if self.doctrine == "salvo" else DOCTRINE_SLS,
-            self.shots,
-            self.salvo_spacing_s,
+            DOCTRINE_SALVO if dc.mode == "salvo" else DOCTRINE_SLS,
+            dc.shots,
+            dc.salvo_spacing_s,
             self.track_m,
             self.track_n,
             self.process_noise_m2ps3,
@@ -254,7 +278,16 @@ class Scenario(_Model):
     models: Models = Models()
     battery: Battery = Battery()
     threat: ThreatSpec = ThreatSpec()
+    doctrine: DoctrineSpec = DoctrineSpec()
+    lethality: LethalitySpec = LethalitySpec()
+    dispersions: DispersionSpec = DispersionSpec()
     assets: list[Site] = []
+
+    def interceptor_core(self) -> Interceptor:
+        return self.battery.interceptor.core(self.lethality.lethal_radius_m)
+
+    def fire_control_core(self) -> FireControl:
+        return self.battery.fire_control.core(self.doctrine)
 
     def digest(self) -> str:
         """SHA-256 of the canonical JSON of the validated scenario (for reproducibility)."""
@@ -350,5 +383,5 @@ def load_scenario(
         sc = Scenario.model_validate(data)
     except ValidationError as err:
         raise ThaadInputError(_format_validation_error(err)) from None
-    sc.battery.fire_control.core()  # cross-field checks
+    sc.fire_control_core()  # cross-field checks
     return sc

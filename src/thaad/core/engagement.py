@@ -16,19 +16,20 @@ import numpy as np
 
 from thaad.core.constants import R_MEAN_M
 from thaad.core.earth import (
+    approx_altitude_m,
     ecef_to_geodetic,
     enu_basis,
     geodetic_to_ecef,
     great_circle,
 )
 from thaad.core.firecontrol import DOCTRINE_SALVO, FireControl, plan_intercept
-from thaad.core.flight import Env, coast_phase, deriv, hermite
+from thaad.core.flight import STEER_FIXED, STEER_VELOCITY, Env, Phase, coast_phase, deriv, hermite
 from thaad.core.interceptor import Interceptor, boost_phases, rk4_step, zem_pn_accel
 from thaad.core.radar import Radar, visible
 from thaad.core.threat import Aim, Missile, boost_phase, fly_threat
 from thaad.core.tracking import (
-    ekf_predict,
-    ekf_update,
+    ekf_predict_into,
+    ekf_update_into,
     measurement_cov_ecef,
     measurement_to_ecef,
 )
@@ -74,6 +75,9 @@ S_FIRST_DET = 8
 S_T_FIRM = 9
 N_SUMMARY = 10
 
+LETHALITY_MISS = 0
+LETHALITY_FIXED = 1
+
 MAX_EVENTS = 64
 MAX_SHOTS = 16
 
@@ -118,8 +122,9 @@ def _add_event(events, n_ev, t, kind, idx, value):
 def engage(
     mis: Missile, aim: Aim, env: Env, rcs_boost_m2: float, rcs_rv_m2: float, rd: Radar,
     itc: Interceptor, fc: FireControl, launchers: np.ndarray, rounds: np.ndarray,
-    els: np.ndarray, rho: np.ndarray, alt: np.ndarray, table_dt_s: float,
-    rng: np.random.Generator, record: bool,
+    el_g: np.ndarray, tof_g: np.ndarray, d_rho_m: float, d_alt_m: float,
+    lethality_model: int, sspk: float, pointing_sigma_rad: float, rng: np.random.Generator,
+    record: bool,
 ):  # fmt: skip
     """Run one engagement.
 
@@ -127,7 +132,11 @@ def engage(
     ----------
     launchers : (n, 3) geodetic latitude, longitude (rad) and height (m) of each launcher.
     rounds : (n,) interceptors ready on each launcher (decremented in place).
-    els, rho, alt, table_dt_s : the fly-out table of :func:`build_flyout_table`.
+    el_g, tof_g, d_rho_m, d_alt_m : the gridded fly-out table of :func:`build_flyout_grid`.
+    lethality_model : ``LETHALITY_MISS`` (kill when the closest approach is within the lethal
+        radius) or ``LETHALITY_FIXED`` (an interceptor that reaches the threat, i.e. passes
+        within the lethal radius, kills with probability ``sspk``).
+    pointing_sigma_rad : one-sigma launch azimuth and elevation error of each interceptor.
     record : keep histories (truth, track, interceptors) for output.
 
     Returns
@@ -183,27 +192,29 @@ def engage(
     first_pos = np.zeros(3)
     first_t = math.nan
     first_cov = np.zeros((3, 3))
+    kf_work = np.empty((3, 6, 6))
 
     # ---- interceptors ------------------------------------------------------------------
     iy = np.zeros((MAX_SHOTS, 7))
     it_launch = np.full(MAX_SHOTS, np.nan)
     i_state = np.zeros(MAX_SHOTS, np.int64)  # 0 unused, 1 flying, 2 done
     i_seek = np.zeros(MAX_SHOTS, np.bool_)
-    i_lat = np.zeros(MAX_SHOTS)
-    i_lon = np.zeros(MAX_SHOTS)
-    i_az = np.zeros(MAX_SHOTS)
-    i_el = np.zeros(MAX_SHOTS)
     i_burn = np.zeros(MAX_SHOTS, np.bool_)
     i_next_rec = np.zeros(MAX_SHOTS)
     i_clock = np.zeros(MAX_SHOTS)
     i_frame = np.zeros(MAX_SHOTS)
     seek_noise = np.zeros((MAX_SHOTS, 3))
     i_acc = np.zeros((MAX_SHOTS, 3))
+    i_dir = np.zeros((MAX_SHOTS, 6))  # launch direction and local up (ECEF unit vectors)
     n_fired = 0
     work = np.empty((5, 7))
     a_cmd = np.zeros(3)
     yt = np.empty(7)
     yt2 = np.empty(7)
+    y_old = np.empty(7)
+    z = np.empty(3)
+    dr = np.empty(3)
+    dv = np.empty(3)
     r_rel = np.empty(3)
     v_rel = np.empty(3)
     kv_phase = coast_phase(itc.cda_kv_m2)
@@ -230,10 +241,9 @@ def engage(
             if i_state[j] != 1:
                 continue
             tcur = i_clock[j]
+            _truth_at(ts, ys, fs, tcur, yt)
             while tcur < t - 1e-12 and i_state[j] == 1:
                 tau = tcur - it_launch[j]
-                rail, turn, _ = boost_phases(itc, i_lat[j], i_lon[j], i_az[j], i_el[j])
-                _truth_at(ts, ys, fs, tcur, yt)
                 for c in range(3):
                     r_rel[c] = yt[c] - iy[j, c]
                     v_rel[c] = yt[3 + c] - iy[j, 3 + c]
@@ -241,8 +251,15 @@ def engage(
                 vc = -(r_rel[0] * v_rel[0] + r_rel[1] * v_rel[1] + r_rel[2] * v_rel[2])
                 vc /= max(rng_now, 1e-9)
                 if tau < itc.burn_s:
-                    h = min(0.02, t - tcur, itc.burn_s - tau)
-                    ph = rail if tau < itc.rail_s else turn
+                    h = min(0.1, t - tcur, itc.burn_s - tau)
+                    if tau < itc.rail_s:
+                        h = min(h, itc.rail_s - tau)
+                    ph = Phase(
+                        itc.thrust_n, itc.mdot_kgps, itc.cda_m2,
+                        STEER_FIXED if tau < itc.rail_s else STEER_VELOCITY, 0.0,
+                        i_dir[j, 3], i_dir[j, 4], i_dir[j, 5], i_dir[j, 0], i_dir[j, 1],
+                        i_dir[j, 2], 0.0, 0.0, 0.0,
+                    )  # fmt: skip
                     a_cmd[:] = 0.0
                 else:
                     ph = kv_phase
@@ -273,7 +290,7 @@ def engage(
                             v_rel[c] = x[3 + c] - iy[j, 3 + c]
                         zem_pn_accel(r_rel, v_rel, iy[j, 3:6], itc.nav_gain,
                                      itc.accel_limit_mps2, a_cmd)  # fmt: skip
-                    h = 0.05
+                    h = 0.25 if not i_seek[j] else 0.05
                     if vc > 0.0:
                         h = min(h, max(0.02 * rng_now / vc, 2e-5))
                     h = min(h, t - tcur)
@@ -284,7 +301,7 @@ def engage(
                         i_acc[j, c] += lag * (a_cmd[c] - i_acc[j, c])
                         a_cmd[c] = i_acc[j, c]
                 # closest approach check over this step (truth relative motion)
-                y_old = iy[j].copy()
+                y_old[:] = iy[j]
                 rk4_step(tcur, iy[j], h, ph, env, a_cmd, work)
                 tnew = tcur + h
                 _truth_at(ts, ys, fs, tnew, yt2)
@@ -295,8 +312,6 @@ def engage(
                     rr_new += (yt2[c] - iy[j, c]) * (yt2[3 + c] - iy[j, 3 + c])
                 if tau >= itc.burn_s and rr_old < 0.0 and rr_new >= 0.0:
                     # closest approach inside the step: linear relative motion from the start
-                    dr = np.empty(3)
-                    dv = np.empty(3)
                     for c in range(3):
                         dr[c] = yt[c] - y_old[c]
                         dv[c] = ((yt2[c] - iy[j, c]) - dr[c]) / h
@@ -313,7 +328,10 @@ def engage(
                     i_state[j] = 2
                     best_miss = min(best_miss, miss)
                     _truth_at(ts, ys, fs, t_ca, yt)
-                    if miss <= itc.lethal_radius_m and not killed:
+                    kill = miss <= itc.lethal_radius_m
+                    if kill and lethality_model == LETHALITY_FIXED:
+                        kill = rng.random() < sspk
+                    if kill and not killed:
                         killed = True
                         summary[S_INTERCEPTED] = 1.0
                         summary[S_MISS_M] = miss
@@ -324,6 +342,7 @@ def engage(
                         n_ev = _add_event(events, n_ev, t_ca, EV_MISS, j, miss)
                         hold_until = max(hold_until, t_ca + fc.assess_s)
                 tcur = tnew
+                yt[:] = yt2
                 if record and (tcur >= i_next_rec[j] or i_state[j] == 2):
                     p = path_len[j]
                     if p < paths.shape[1]:
@@ -338,7 +357,7 @@ def engage(
                         n_ev = _add_event(events, n_ev, tcur, EV_MISS, j, rng_now)
                         hold_until = max(hold_until, tcur)
                     elif tau > 1.0:
-                        hgt = ecef_to_geodetic(iy[j, 0], iy[j, 1], iy[j, 2], env.earth)[2]
+                        hgt = approx_altitude_m(iy[j, 0], iy[j, 1], iy[j, 2], env.earth)
                         if hgt < 0.0:
                             i_state[j] = 2
                             n_ev = _add_event(events, n_ev, tcur, EV_MISS, j, rng_now)
@@ -351,7 +370,6 @@ def engage(
         _truth_at(ts, ys, fs, t, yt)
         rcs = rcs_boost_m2 if t < tb else rcs_rv_m2
         det, az, el, rg = visible(rd, site, site_enu, yt[:3], rcs, env.earth)
-        z = np.empty(3)
         if det:
             z[0] = rg + rd.sigma_range_m * rng.standard_normal()
             z[1] = az + rd.sigma_angle_rad * rng.standard_normal()
@@ -397,11 +415,11 @@ def engage(
                 det_hist[:] = False
         elif firm:
             inv_beta = fc.inv_beta_filter if t >= tb else 0.0
-            x, P = ekf_predict(x, P, t - t_x, env, inv_beta, fc.q_mps2)
+            ekf_predict_into(x, P, t - t_x, env, inv_beta, fc.q_mps2, kf_work)
             t_x = t
             nis = math.nan
             if det:
-                x, P, nis = ekf_update(x, P, z, R, site, site_enu)
+                nis = ekf_update_into(x, P, z, R, site, site_enu, kf_work)
             if record:
                 track_hist[n_trk, 0] = t
                 track_hist[n_trk, 1:7] = x
@@ -425,11 +443,11 @@ def engage(
                     li = q
                     break
             if can_shoot and li >= 0:
-                if t >= next_plan_t or salvo_left > 0:
-                    t_ready = max(t, summary[S_T_FIRM] + fc.reaction_s)
+                t_ready = max(t, summary[S_T_FIRM] + fc.reaction_s)
+                if (t >= next_plan_t and t + fc.replan_s >= t_ready) or salvo_left > 0:
                     pl = plan_intercept(x, t_x, t_ready, fc, env, launchers[li, 0],
-                                        launchers[li, 1], els, rho, alt,
-                                        table_dt_s)  # fmt: skip
+                                        launchers[li, 1], el_g, tof_g, d_rho_m,
+                                        d_alt_m)  # fmt: skip
                     next_plan_t = t + fc.replan_s
                     plan_ok = pl.ok
                     plan_tl = pl.t_launch_s
@@ -445,10 +463,14 @@ def engage(
                     i_state[j] = 1
                     it_launch[j] = t
                     i_clock[j] = t
-                    i_lat[j] = launchers[li, 0]
-                    i_lon[j] = launchers[li, 1]
-                    i_az[j] = plan_az
-                    i_el[j] = plan_el
+                    if pointing_sigma_rad > 0.0:
+                        plan_az += pointing_sigma_rad * rng.standard_normal()
+                        plan_el += pointing_sigma_rad * rng.standard_normal()
+                    _, _, dvec = boost_phases(itc, launchers[li, 0], launchers[li, 1], plan_az,
+                                              plan_el)  # fmt: skip
+                    upv = enu_basis(launchers[li, 0], launchers[li, 1])[2]
+                    i_dir[j, :3] = dvec
+                    i_dir[j, 3:] = upv
                     iy[j, :3] = geodetic_to_ecef(launchers[li, 0], launchers[li, 1],
                                                  launchers[li, 2], env.earth)  # fmt: skip
                     iy[j, 3:6] = 0.0

@@ -18,8 +18,8 @@ import numpy as np
 from thaad.core.constants import R_MEAN_M
 from thaad.core.earth import ecef_to_geodetic, great_circle
 from thaad.core.flight import Env
-from thaad.core.interceptor import flyout_query
-from thaad.core.tracking import propagate_state
+from thaad.core.interceptor import flyout_grid_query
+from thaad.core.tracking import propagate_into
 
 _jit = nb.njit(cache=True)
 
@@ -67,15 +67,16 @@ def no_plan() -> Plan:
 @_jit
 def plan_intercept(
     x: np.ndarray, t_x: float, t_earliest_launch: float, fc: FireControl, env: Env,
-    lat_l: float, lon_l: float, els: np.ndarray, rho: np.ndarray, alt: np.ndarray,
-    table_dt_s: float,
+    lat_l: float, lon_l: float, el_g: np.ndarray, tof_g: np.ndarray, d_rho_m: float,
+    d_alt_m: float,
 ) -> Plan:  # fmt: skip
     """Earliest feasible intercept of the track state ``x`` (at time ``t_x``)."""
     t = t_x
     xs = x.copy()
+    buf = np.empty((6, 7))
     n = int(fc.predict_horizon_s / fc.predict_dt_s)
     for _ in range(n):
-        xs = propagate_state(xs, fc.predict_dt_s, env, fc.inv_beta_filter, 1)
+        propagate_into(xs, fc.predict_dt_s, env, fc.inv_beta_filter, 1, buf)
         t += fc.predict_dt_s
         lat, lon, h = ecef_to_geodetic(xs[0], xs[1], xs[2], env.earth)
         if h < fc.alt_min_m:
@@ -89,7 +90,7 @@ def plan_intercept(
         ground = ang * R_MEAN_M
         if ground > fc.range_max_m:
             continue
-        el, tof = flyout_query(els, rho, alt, table_dt_s, ground, h)
+        el, tof = flyout_grid_query(el_g, tof_g, d_rho_m, d_alt_m, ground, h)
         if math.isnan(el):
             continue
         t_l = t - tof

@@ -231,23 +231,25 @@ def zem_pn_accel(
     out[:] = 0.0
     if tgo <= 1e-3:
         return tgo
-    vm = math.sqrt(v_m[0] ** 2 + v_m[1] ** 2 + v_m[2] ** 2)
-    zem = np.empty(3)
-    for i in range(3):
-        zem[i] = r_rel[i] + v_rel[i] * tgo
-    if vm > 0.0:
-        d = (zem[0] * v_m[0] + zem[1] * v_m[1] + zem[2] * v_m[2]) / (vm * vm)
-        for i in range(3):
-            zem[i] -= d * v_m[i]
+    vm2 = v_m[0] ** 2 + v_m[1] ** 2 + v_m[2] ** 2
+    z0 = r_rel[0] + v_rel[0] * tgo
+    z1 = r_rel[1] + v_rel[1] * tgo
+    z2 = r_rel[2] + v_rel[2] * tgo
+    if vm2 > 0.0:
+        d = (z0 * v_m[0] + z1 * v_m[1] + z2 * v_m[2]) / vm2
+        z0 -= d * v_m[0]
+        z1 -= d * v_m[1]
+        z2 -= d * v_m[2]
     k = nav_gain / (tgo * tgo)
-    a2 = 0.0
-    for i in range(3):
-        out[i] = k * zem[i]
-        a2 += out[i] ** 2
-    an = math.sqrt(a2)
+    out[0] = k * z0
+    out[1] = k * z1
+    out[2] = k * z2
+    an = math.sqrt(out[0] ** 2 + out[1] ** 2 + out[2] ** 2)
     if an > limit:
-        for i in range(3):
-            out[i] *= limit / an
+        f = limit / an
+        out[0] *= f
+        out[1] *= f
+        out[2] *= f
     return tgo
 
 
@@ -264,3 +266,68 @@ def table_burnout_speed(itc: Interceptor, env: Env, el_rad: float) -> float:
     _, _, spd = fly_out(itc, el_rad, env, 0.05, n)
     k = int(round(itc.burn_s / 0.05))
     return spd[k]
+
+
+@_jit
+def build_flyout_grid(
+    els: np.ndarray, rho: np.ndarray, alt: np.ndarray, dt_s: float, d_rho_m: float,
+    n_rho: int, d_alt_m: float, n_alt: int,
+):  # fmt: skip
+    """Invert the fly-out table onto a regular (ground range, height) grid.
+
+    Returns ``(el_grid, tof_grid)`` of shape ``(n_rho, n_alt)``: launch elevation and time of
+    flight to reach ground range ``i * d_rho_m`` at height ``j * d_alt_m``; NaN outside the
+    envelope. For each column the height of every fly-out at that range is found once, then
+    each grid height is bracketed between neighbouring elevations, as in :func:`flyout_query`.
+    """
+    n_el = els.shape[0]
+    el_g = np.full((n_rho, n_alt), np.nan)
+    tof_g = np.full((n_rho, n_alt), np.nan)
+    a_col = np.empty(n_el)
+    t_col = np.empty(n_el)
+    for i in range(n_rho):
+        rq = i * d_rho_m
+        for k in range(n_el):
+            a_col[k], t_col[k] = _alt_time_at_range(rho[k], alt[k], dt_s, rq)
+        for j in range(n_alt):
+            hq = j * d_alt_m
+            for k in range(1, n_el):
+                a0 = a_col[k - 1]
+                a1 = a_col[k]
+                if math.isnan(a0) or math.isnan(a1) or a0 == a1:
+                    continue
+                if min(a0, a1) <= hq <= max(a0, a1):
+                    f = (hq - a0) / (a1 - a0)
+                    el_g[i, j] = els[k - 1] + f * (els[k] - els[k - 1])
+                    tof_g[i, j] = t_col[k - 1] + f * (t_col[k] - t_col[k - 1])
+                    break
+    return el_g, tof_g
+
+
+@_jit
+def flyout_grid_query(
+    el_g: np.ndarray, tof_g: np.ndarray, d_rho_m: float, d_alt_m: float, rho_q: float,
+    alt_q: float,
+):  # fmt: skip
+    """Bilinear look-up in the gridded fly-out table; NaN if any corner is outside."""
+    fi = rho_q / d_rho_m
+    fj = alt_q / d_alt_m
+    i = int(math.floor(fi))
+    j = int(math.floor(fj))
+    if i < 0 or j < 0 or i + 1 >= el_g.shape[0] or j + 1 >= el_g.shape[1]:
+        return math.nan, math.nan
+    u = fi - i
+    v = fj - j
+    e00 = el_g[i, j]
+    e10 = el_g[i + 1, j]
+    e01 = el_g[i, j + 1]
+    e11 = el_g[i + 1, j + 1]
+    el = (1 - u) * (1 - v) * e00 + u * (1 - v) * e10 + (1 - u) * v * e01 + u * v * e11
+    if math.isnan(el):
+        return math.nan, math.nan
+    t00 = tof_g[i, j]
+    t10 = tof_g[i + 1, j]
+    t01 = tof_g[i, j + 1]
+    t11 = tof_g[i + 1, j + 1]
+    tof = (1 - u) * (1 - v) * t00 + u * (1 - v) * t10 + (1 - u) * v * t01 + u * v * t11
+    return el, tof

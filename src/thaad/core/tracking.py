@@ -25,26 +25,28 @@ _jit = nb.njit(cache=True)
 
 
 @_jit
-def propagate_state(x: np.ndarray, dt: float, env: Env, inv_beta: float, n_sub: int):
-    """Fly a 6-state ``x`` forward by ``dt`` with RK4 (``n_sub`` substeps); returns new state.
+def propagate_into(x: np.ndarray, dt: float, env: Env, inv_beta: float, n_sub: int,
+                   buf: np.ndarray) -> None:  # fmt: skip
+    """Fly a 6-state ``x`` forward by ``dt`` in place with RK4 (``n_sub`` substeps).
 
-    Drag uses ``a = -0.5 rho |v| v / beta`` (unit mass, ``CdA = 1/beta``).
+    Drag uses ``a = -0.5 rho |v| v / beta`` (unit mass, ``CdA = 1/beta``). ``buf`` is a
+    (6, 7) scratch array.
     """
-    y = np.empty(7)
+    y = buf[0]
+    k1 = buf[1]
+    k2 = buf[2]
+    k3 = buf[3]
+    k4 = buf[4]
+    tmp = buf[5]
     y[:6] = x
     y[6] = 1.0
+    tmp[6] = 1.0
     ph = coast_phase(inv_beta)
-    k1 = np.empty(7)
-    k2 = np.empty(7)
-    k3 = np.empty(7)
-    k4 = np.empty(7)
-    tmp = np.empty(7)
     h = dt / n_sub
     for _ in range(n_sub):
         deriv(0.0, y, ph, env, 0.0, 0.0, 0.0, k1)
         for i in range(6):
             tmp[i] = y[i] + 0.5 * h * k1[i]
-        tmp[6] = 1.0
         deriv(0.0, tmp, ph, env, 0.0, 0.0, 0.0, k2)
         for i in range(6):
             tmp[i] = y[i] + 0.5 * h * k2[i]
@@ -54,7 +56,15 @@ def propagate_state(x: np.ndarray, dt: float, env: Env, inv_beta: float, n_sub: 
         deriv(0.0, tmp, ph, env, 0.0, 0.0, 0.0, k4)
         for i in range(6):
             y[i] += h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
-    return y[:6].copy()
+    x[:] = y[:6]
+
+
+@_jit
+def propagate_state(x: np.ndarray, dt: float, env: Env, inv_beta: float, n_sub: int):
+    """Fly a 6-state ``x`` forward by ``dt`` with RK4; returns the new state."""
+    out = x.copy()
+    propagate_into(out, dt, env, inv_beta, n_sub, np.empty((6, 7)))
+    return out
 
 
 @_jit
@@ -172,3 +182,158 @@ def measurement_cov_ecef(site_enu: np.ndarray, z: np.ndarray, R: np.ndarray) -> 
     J[2, 2] = rng * ce
     Je = site_enu.T @ J
     return Je @ R @ Je.T
+
+
+@_jit
+def ekf_predict_into(
+    x: np.ndarray, P: np.ndarray, dt: float, env: Env, inv_beta: float, q: float,
+    work: np.ndarray,
+) -> None:  # fmt: skip
+    """In-place :func:`ekf_predict` without allocation (the engagement loop's hot path).
+
+    ``work`` is a (3, 6, 6) scratch array. Same model: ``F = I + A dt + (A dt)^2 / 2`` with
+    ``A = [[0, I], [G + Wc, -2 [w]x]]``, ``P <- F P F^T + Q``.
+    """
+    if dt <= 0.0:
+        return
+    F = work[0]
+    T = work[1]
+    # A in blocks: A12 = I, A21 = G + Wc, A22 = C (Coriolis), A11 = 0
+    r2 = x[0] * x[0] + x[1] * x[1] + x[2] * x[2]
+    k = 3.986004418e14 / (r2 * math.sqrt(r2))
+    G = T[:3, :3]
+    for i in range(3):
+        for j in range(3):
+            G[i, j] = 3.0 * k * x[i] * x[j] / r2
+        G[i, i] -= k
+    w = OMEGA_EARTH_RADPS if env.rotation != 0 else 0.0
+    G[0, 0] += w * w
+    G[1, 1] += w * w
+    c01 = 2.0 * w  # a_x gets +2 w v_y, a_y gets -2 w v_x
+    # F = I + A dt + A^2 dt^2 / 2 with A^2 = [[A21, A22], [A22 A21, A21 + A22^2]]
+    h = dt
+    h2 = 0.5 * dt * dt
+    for i in range(6):
+        for j in range(6):
+            F[i, j] = 0.0
+        F[i, i] = 1.0
+    for i in range(3):
+        F[i, 3 + i] += h
+        for j in range(3):
+            F[i, j] += h2 * G[i, j]  # (A^2)11 = A21
+            F[3 + i, j] += h * G[i, j]  # A21
+            F[3 + i, 3 + j] += h2 * G[i, j]  # (A^2)22 ~ A21 (+ A22^2, dropped: O(w^2))
+    # Coriolis block A22 = [[0, c, 0], [-c, 0, 0], [0, 0, 0]]
+    F[3, 4] += h * c01
+    F[4, 3] -= h * c01
+    F[0, 4] += h2 * c01  # (A^2)12 = A22
+    F[1, 3] -= h2 * c01
+    # (A^2)21 = A22 A21
+    for j in range(3):
+        F[3, j] += h2 * c01 * G[1, j]
+        F[4, j] -= h2 * c01 * G[0, j]
+    # T = F P
+    for i in range(6):
+        for j in range(6):
+            s = 0.0
+            for m in range(6):
+                s += F[i, m] * P[m, j]
+            T[i, j] = s
+    # P = T F^T + Q
+    q3 = q * dt**3 / 3.0
+    q2 = q * dt**2 / 2.0
+    q1 = q * dt
+    for i in range(6):
+        for j in range(i, 6):
+            s = 0.0
+            for m in range(6):
+                s += T[i, m] * F[j, m]
+            P[i, j] = s
+    for i in range(3):
+        P[i, i] += q3
+        P[i, 3 + i] += q2
+        P[3 + i, 3 + i] += q1
+    for i in range(6):
+        for j in range(i):
+            P[i, j] = P[j, i]
+    propagate_into(x, dt, env, inv_beta, max(1, math.ceil(dt / 2.0)), work[2])
+
+
+@_jit
+def ekf_update_into(
+    x: np.ndarray, P: np.ndarray, z: np.ndarray, R: np.ndarray, site_ecef: np.ndarray,
+    site_enu: np.ndarray, work: np.ndarray,
+) -> float:  # fmt: skip
+    """In-place :func:`ekf_update` without allocation; returns the NIS.
+
+    Uses ``P <- P - K S K^T`` (symmetric form); ``H`` has no velocity part, so only the
+    first three columns of ``P H^T`` are formed. ``work`` is a (3, 6, 6) scratch array.
+    """
+    az, el, rng = ecef_to_aer(site_ecef, site_enu, x[:3])
+    dx = x[0] - site_ecef[0]
+    dy = x[1] - site_ecef[1]
+    dz = x[2] - site_ecef[2]
+    e = site_enu[0, 0] * dx + site_enu[0, 1] * dy + site_enu[0, 2] * dz
+    n = site_enu[1, 0] * dx + site_enu[1, 1] * dy + site_enu[1, 2] * dz
+    u = site_enu[2, 0] * dx + site_enu[2, 1] * dy + site_enu[2, 2] * dz
+    s2 = e * e + n * n
+    s = math.sqrt(s2)
+    r2 = rng * rng
+    Hs = work[0]  # rows 0..2, cols 0..2: dz/d(position)
+    d00, d01, d02 = e / rng, n / rng, u / rng
+    d10, d11 = n / s2, -e / s2
+    d20, d21, d22 = -e * u / (r2 * s), -n * u / (r2 * s), s / r2
+    for j in range(3):
+        Hs[0, j] = d00 * site_enu[0, j] + d01 * site_enu[1, j] + d02 * site_enu[2, j]
+        Hs[1, j] = d10 * site_enu[0, j] + d11 * site_enu[1, j]
+        Hs[2, j] = d20 * site_enu[0, j] + d21 * site_enu[1, j] + d22 * site_enu[2, j]
+    PHt = work[1]  # (6, 3) in the first three columns
+    for i in range(6):
+        for k in range(3):
+            acc = 0.0
+            for j in range(3):
+                acc += P[i, j] * Hs[k, j]
+            PHt[i, k] = acc
+    S = work[2]
+    for a in range(3):
+        for b in range(3):
+            acc = R[a, b]
+            for j in range(3):
+                acc += Hs[a, j] * PHt[j, b]
+            S[a, b] = acc
+    # inverse of the symmetric 3x3 S by cofactors
+    c00 = S[1, 1] * S[2, 2] - S[1, 2] * S[2, 1]
+    c01 = S[1, 2] * S[2, 0] - S[1, 0] * S[2, 2]
+    c02 = S[1, 0] * S[2, 1] - S[1, 1] * S[2, 0]
+    det = S[0, 0] * c00 + S[0, 1] * c01 + S[0, 2] * c02
+    Si = work[2, 3:6, 3:6]
+    Si[0, 0] = c00 / det
+    Si[1, 0] = c01 / det
+    Si[2, 0] = c02 / det
+    Si[0, 1] = (S[0, 2] * S[2, 1] - S[0, 1] * S[2, 2]) / det
+    Si[1, 1] = (S[0, 0] * S[2, 2] - S[0, 2] * S[2, 0]) / det
+    Si[2, 1] = (S[0, 1] * S[2, 0] - S[0, 0] * S[2, 1]) / det
+    Si[0, 2] = (S[0, 1] * S[1, 2] - S[0, 2] * S[1, 1]) / det
+    Si[1, 2] = (S[0, 2] * S[1, 0] - S[0, 0] * S[1, 2]) / det
+    Si[2, 2] = (S[0, 0] * S[1, 1] - S[0, 1] * S[1, 0]) / det
+    y0 = z[0] - rng
+    y1 = (z[1] - az + math.pi) % (2.0 * math.pi) - math.pi
+    y2 = z[2] - el
+    K = work[0, :, 3:6]  # (6, 3)
+    for i in range(6):
+        for b in range(3):
+            K[i, b] = PHt[i, 0] * Si[0, b] + PHt[i, 1] * Si[1, b] + PHt[i, 2] * Si[2, b]
+    for i in range(6):
+        x[i] += K[i, 0] * y0 + K[i, 1] * y1 + K[i, 2] * y2
+    # P <- P - K (P H^T)^T  (= P - K S K^T)
+    for i in range(6):
+        for j in range(i, 6):
+            v = P[i, j] - (K[i, 0] * PHt[j, 0] + K[i, 1] * PHt[j, 1] + K[i, 2] * PHt[j, 2])
+            P[i, j] = v
+            P[j, i] = v
+    nis = 0.0
+    yv = (y0, y1, y2)
+    for a in range(3):
+        for b in range(3):
+            nis += yv[a] * Si[a, b] * yv[b]
+    return nis
