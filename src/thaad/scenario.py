@@ -289,9 +289,12 @@ class Scenario(_Model):
     def fire_control_core(self) -> FireControl:
         return self.battery.fire_control.core(self.doctrine)
 
-    def digest(self) -> str:
+    def digest(self, include_seed: bool = True) -> str:
         """SHA-256 of the canonical JSON of the validated scenario (for reproducibility)."""
-        text = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+        d = self.model_dump(mode="json", by_alias=True)
+        if not include_seed:
+            d.pop("seed")
+        text = json.dumps(d, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()
 
     def threat_rcs(self) -> tuple[float, float]:
