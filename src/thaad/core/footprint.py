@@ -1,0 +1,146 @@
+"""Kinematic defended footprint: can the battery engage a threat aimed at each grid point?
+
+For every aim point the threat's path is taken from a family of minimum-energy trajectories
+flown once in the full model for a ladder of ranges (interpolated in range, laid along the
+great circle from the launch point to the aim point). Along the path the radar's first
+detection, the firm track (M detections later) and the reaction time give the earliest
+launch; each path point inside the engagement envelope is tested against the gridded
+fly-out table. Shoot-look-shoot takes the earliest feasible intercept, then the earliest one
+launched after the kill assessment, and so on; a salvo fires every shot at the first. With
+``n`` shots of single-shot kill probability ``p`` the kill probability is ``1 - (1 - p)^n``.
+The cross-range bending of the path by Earth rotation is neglected here (a few km over
+these ranges); ``mode: full`` in the user layer flies complete engagements instead.
+"""
+
+import math
+
+import numba as nb
+import numpy as np
+
+from thaad.core.constants import R_MEAN_M
+from thaad.core.earth import (
+    destination,
+    ecef_to_geodetic,
+    enu_basis,
+    geodetic_to_ecef,
+    great_circle,
+)
+from thaad.core.firecontrol import DOCTRINE_SALVO, FireControl
+from thaad.core.interceptor import flyout_grid_query
+from thaad.core.radar import Radar, visible
+
+_jit = nb.njit(cache=True)
+
+
+@_jit
+def resample_path(ts: np.ndarray, ys: np.ndarray, lat0: float, lon0: float, earth: int,
+                  n: int):  # fmt: skip
+    """A flown path resampled to ``n`` equal time steps: ``(t_s, downrange_m, alt_m)``."""
+    t_end = ts[-1]
+    t_out = np.linspace(0.0, t_end, n)
+    s_out = np.empty(n)
+    h_out = np.empty(n)
+    k = 1
+    for j in range(n):
+        t = t_out[j]
+        while k < ts.shape[0] - 1 and ts[k] < t:
+            k += 1
+        t0 = ts[k - 1]
+        t1 = ts[k]
+        f = 0.0 if t1 <= t0 else (t - t0) / (t1 - t0)
+        x = ys[k - 1, 0] + f * (ys[k, 0] - ys[k - 1, 0])
+        y = ys[k - 1, 1] + f * (ys[k, 1] - ys[k - 1, 1])
+        z = ys[k - 1, 2] + f * (ys[k, 2] - ys[k - 1, 2])
+        lat, lon, h = ecef_to_geodetic(x, y, z, earth)
+        s_out[j] = great_circle(lat0, lon0, lat, lon)[0] * R_MEAN_M
+        h_out[j] = h
+    return t_out, s_out, h_out
+
+
+@_jit
+def cell_kill(
+    lat0: float, lon0: float, lat_a: float, lon_a: float, fam_r: np.ndarray,
+    fam_t: np.ndarray, fam_s: np.ndarray, fam_h: np.ndarray, fam_tb: np.ndarray,
+    rd: Radar, site: np.ndarray, site_enu: np.ndarray, rcs_boost: float, rcs_rv: float,
+    earth: int, fc: FireControl, el_g: np.ndarray, tof_g: np.ndarray, d_rho: float,
+    d_alt: float, sspk: float,
+):  # fmt: skip
+    """Kill probability, shots and first intercept height for one aim point (NaN if the
+    threat cannot reach it)."""
+    psi, az = great_circle(lat0, lon0, lat_a, lon_a)
+    rng = psi * R_MEAN_M
+    k_max = fam_r.shape[0]
+    if rng < fam_r[0] or rng > fam_r[k_max - 1]:
+        return math.nan, 0, math.nan
+    k = np.searchsorted(fam_r, rng)
+    k = min(max(k, 1), k_max - 1)
+    w = (rng - fam_r[k - 1]) / (fam_r[k] - fam_r[k - 1])
+    n = fam_t.shape[1]
+    tb = (1.0 - w) * fam_tb[k - 1] + w * fam_tb[k]
+    t_ready = math.inf
+    t_det = math.inf
+    shots = 0
+    t_next_launch = math.inf
+    alt_first = math.nan
+    for j in range(n):
+        t = (1.0 - w) * fam_t[k - 1, j] + w * fam_t[k, j]
+        s = (1.0 - w) * fam_s[k - 1, j] + w * fam_s[k, j]
+        h = (1.0 - w) * fam_h[k - 1, j] + w * fam_h[k, j]
+        lat, lon = destination(lat0, lon0, az, s / R_MEAN_M)
+        if t_det == math.inf:
+            r = geodetic_to_ecef(lat, lon, h, earth)
+            ok, _, _, _ = visible(rd, site, site_enu, r, rcs_boost if t < tb else rcs_rv, earth)
+            if ok:
+                t_det = t
+                t_ready = t + (fc.track_m - 1) * rd.scan_period_s + fc.reaction_s
+                t_next_launch = t_ready
+            continue
+        if h < fc.alt_min_m or h > fc.alt_max_m:
+            continue
+        ground = great_circle(rd.lat_rad, rd.lon_rad, lat, lon)[0] * R_MEAN_M
+        if ground > fc.range_max_m:
+            continue
+        el, tof = flyout_grid_query(el_g, tof_g, d_rho, d_alt, ground, h)
+        if math.isnan(el):
+            continue
+        if t - tof >= t_next_launch:
+            if shots == 0:
+                alt_first = h
+            if fc.doctrine == DOCTRINE_SALVO:
+                shots = fc.shots
+                break
+            shots += 1
+            if shots >= fc.shots:
+                break
+            t_next_launch = t + fc.assess_s
+    pk = 1.0 - (1.0 - sspk) ** shots
+    return pk, shots, alt_first
+
+
+@nb.njit(cache=True, parallel=True)
+def footprint_grid(
+    lat0: float, lon0: float, lats: np.ndarray, lons: np.ndarray, fam_r: np.ndarray,
+    fam_t: np.ndarray, fam_s: np.ndarray, fam_h: np.ndarray, fam_tb: np.ndarray,
+    rd: Radar, rcs_boost: float, rcs_rv: float, earth: int, fc: FireControl,
+    el_g: np.ndarray, tof_g: np.ndarray, d_rho: float, d_alt: float, sspk: float,
+):  # fmt: skip
+    """:func:`cell_kill` over a (lat, lon) grid, rows in parallel.
+
+    Returns ``(p_kill, shots, alt_first_m)`` of shape ``(len(lats), len(lons))``.
+    """
+    site = geodetic_to_ecef(rd.lat_rad, rd.lon_rad, rd.alt_m, earth)
+    site_enu = enu_basis(rd.lat_rad, rd.lon_rad)
+    ny = lats.shape[0]
+    nx = lons.shape[0]
+    pk = np.empty((ny, nx))
+    shots = np.zeros((ny, nx), np.int64)
+    alt = np.empty((ny, nx))
+    for i in nb.prange(ny):
+        for j in range(nx):
+            p, s, a = cell_kill(lat0, lon0, lats[i], lons[j], fam_r, fam_t, fam_s, fam_h,
+                                fam_tb, rd, site, site_enu, rcs_boost, rcs_rv, earth, fc,
+                                el_g, tof_g, d_rho, d_alt, sspk)  # fmt: skip
+            pk[i, j] = p
+            shots[i, j] = s
+            alt[i, j] = a
+    return pk, shots, alt
