@@ -78,7 +78,7 @@ class RadarSpec(_Model):
     max_range_km: float = Field(1500.0, gt=0.0)
     sigma_range_m: float = Field(10.0, gt=0.0)
     sigma_angle_mrad: float = Field(0.3, gt=0.0)
-    scan_period_s: float = Field(0.2, gt=0.0, le=10.0)
+    scan_period_s: float = Field(0.5, gt=0.0, le=10.0)
 
 
 class LauncherSpec(_Model):

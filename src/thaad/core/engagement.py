@@ -73,7 +73,8 @@ S_FIRED = 6
 S_T_IMPACT = 7
 S_FIRST_DET = 8
 S_T_FIRM = 9
-N_SUMMARY = 10
+S_INT_STEPS = 10  # RK4 steps taken by all interceptors (a cost diagnostic)
+N_SUMMARY = 11
 
 LETHALITY_MISS = 0
 LETHALITY_FIXED = 1
@@ -148,6 +149,7 @@ def engage(
     summary = np.full(N_SUMMARY, np.nan)
     summary[S_INTERCEPTED] = 0.0
     summary[S_FIRED] = 0.0
+    summary[S_INT_STEPS] = 0.0
     events = np.zeros((MAX_EVENTS, 4))
     n_ev = 0
 
@@ -292,7 +294,7 @@ def engage(
                                      itc.accel_limit_mps2, a_cmd)  # fmt: skip
                     h = 0.25 if not i_seek[j] else 0.05
                     if vc > 0.0:
-                        h = min(h, max(0.02 * rng_now / vc, 2e-5))
+                        h = min(h, max(0.1 * rng_now / vc, 2e-5))
                     h = min(h, t - tcur)
                 if tau >= itc.burn_s:
                     # divert response: first-order lag of the achieved on the commanded accel
@@ -303,6 +305,7 @@ def engage(
                 # closest approach check over this step (truth relative motion)
                 y_old[:] = iy[j]
                 rk4_step(tcur, iy[j], h, ph, env, a_cmd, work)
+                summary[S_INT_STEPS] += 1.0
                 tnew = tcur + h
                 _truth_at(ts, ys, fs, tnew, yt2)
                 rr_old = 0.0

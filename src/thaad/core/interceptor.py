@@ -103,12 +103,12 @@ def rk4_step(
 
 
 @_jit
-def fly_out(itc: Interceptor, el_rad: float, env: Env, dt_s: float, n_t: int):
+def fly_out(itc: Interceptor, el_rad: float, env: Env, dt_s: float, n_t: int, n_sub: int = 4):
     """An open-loop fly-out (no guidance) at launch elevation ``el_rad``, on a time grid.
 
     Flown on a sphere from (0, 0) due north, so that ground range and height come out in the
     launch plane. Returns ``(ground_range_m, alt_m, speed_mps)`` each of shape ``(n_t,)``,
-    sampled every ``dt_s``; samples after apogee or impact are NaN.
+    sampled every ``dt_s`` (``n_sub`` RK4 steps each); samples after apogee or impact are NaN.
     """
     env_s = Env(0, 0, env.gravity, env.atmosphere)
     rail, turn, _ = boost_phases(itc, 0.0, 0.0, 0.0, el_rad)
@@ -125,7 +125,7 @@ def fly_out(itc: Interceptor, el_rad: float, env: Env, dt_s: float, n_t: int):
     alt[0] = 0.0
     spd[0] = 0.0
     kv = coast_phase(itc.cda_kv_m2)
-    sub = 4
+    sub = n_sub
     for k in range(1, n_t):
         for _ in range(sub):
             h = dt_s / sub

@@ -1,0 +1,138 @@
+"""Scale benchmark: engagements per second, overhead of sensing/tracking/fire control,
+kinematic footprint cells per second, and the speedup from 1 to 2 worker processes.
+
+Run: ``.venv/bin/python bench/scale.py``. Ends with one JSON line of the figures.
+Goals (issue 5): >= 500 full engagements/s/core; overhead ratio <= 3; a 200 x 200
+kinematic footprint in < 10 s on 2 cores; speedup >= 1.8.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+import numba
+import numpy as np
+
+import thaad
+from thaad.api import engage_once, prepare
+from thaad.core import engagement as ceng
+from thaad.core.earth import geodetic_to_ecef
+from thaad.core.flight import coast_phase
+from thaad.core.interceptor import boost_phases, rk4_step
+from thaad.core.threat import fly_threat
+from thaad.montecarlo import draw_rng, run_chunk
+
+N_ENG = 400
+N_SPEEDUP = 2400
+CHUNK = 100
+
+
+def engagements_per_s(prep) -> tuple[float, float]:
+    engage_once(prep, draw_rng(1, 0), True, False)
+    t0 = time.process_time()
+    outs = [engage_once(prep, draw_rng(1, i), True, False)[0] for i in range(N_ENG)]
+    dt = time.process_time() - t0
+    return N_ENG / dt, float(np.mean([o[0] for o in outs]))
+
+
+@numba.njit
+def _rk4_steps(itc, env, n: int, h: float) -> float:
+    """``n`` interceptor RK4 steps (boost, then coast), as the engagement takes them."""
+    _, turn, _ = boost_phases(itc, 0.6, 2.2, 5.5, 0.9)
+    kv = coast_phase(itc.cda_kv_m2)
+    y = np.zeros(7)
+    y[:3] = geodetic_to_ecef(0.6, 2.2, 680.0, 1)
+    y[6] = itc.m0_kg
+    work = np.empty((5, 7))
+    a = np.zeros(3)
+    t = 0.0
+    n_boost = int(itc.burn_s / 0.1)
+    for i in range(n):
+        ph = turn if i < n_boost else kv
+        if i == n_boost:
+            y[6] = itc.m_kv_kg
+        rk4_step(t, y, h, ph, env, a, work)
+        t += h
+    return y[0]
+
+
+def flights_alone_s(prep) -> float:
+    """The threat's flight (same integrator and tolerance as the engagement) plus as many
+    interceptor RK4 steps as the engagement took, without guidance, sensing or tracking."""
+    summary = engage_once(prep, draw_rng(1, 0), True, False)[0]
+    n_steps = int(summary[ceng.S_INT_STEPS])
+    itc, env, mis, aim = prep.interceptor, prep.env, prep.mis, prep.aim
+    fly_threat(mis, aim, env, 1e-9, 2.0)
+    _rk4_steps(itc, env, n_steps, 0.1)
+    n = 200
+    t0 = time.process_time()
+    for _ in range(n):
+        fly_threat(mis, aim, env, 1e-9, 2.0)
+        _rk4_steps(itc, env, n_steps, 0.1)
+    return (time.process_time() - t0) / n
+
+
+def footprint_cells_per_s(sc) -> tuple[float, float]:
+    import tempfile
+
+    from thaad.footprint import run_footprint
+
+    with tempfile.TemporaryDirectory() as d:
+        run_footprint(sc, (39.2, 125.67), d, grid=20, progress=False, make_map=False)
+        t0 = time.perf_counter()
+        s = run_footprint(sc, (39.2, 125.67), d, grid=200, extent_km=400, progress=False,
+                          make_map=False)  # fmt: skip
+        total = time.perf_counter() - t0
+    return s["cells_per_s"], total
+
+
+def _warm(sj: str) -> int:
+    run_chunk(sj, 1, 0, 2)
+    return os.getpid()
+
+
+def speedup(sc) -> tuple[float, float, float]:
+    sj = sc.model_dump_json(by_alias=True)
+    chunks = [(a, a + CHUNK) for a in range(0, N_SPEEDUP, CHUNK)]
+    times = {}
+    for k in (1, 2):
+        with ProcessPoolExecutor(k, mp_context=mp.get_context("spawn")) as ex:
+            list(ex.map(_warm, [sj] * (4 * k)))  # import, load the compiled core, prepare
+            t0 = time.perf_counter()
+            list(ex.map(run_chunk, [sj] * len(chunks), [1] * len(chunks),
+                        [a for a, _ in chunks], [b for _, b in chunks]))  # fmt: skip
+            times[k] = time.perf_counter() - t0
+    return times[1] / times[2], N_SPEEDUP / times[1], N_SPEEDUP / times[2]
+
+
+def main() -> None:
+    sc = thaad.load_scenario()
+    prep = prepare(sc)
+    eps, pk = engagements_per_s(prep)
+    t_eng = 1.0 / eps
+    t_fl = flights_alone_s(prep)
+    cps, fp_total = footprint_cells_per_s(sc)
+    sp, r1, r2 = speedup(sc)
+    print(f"full engagements per second per core   {eps:8.1f}  (P(kill) {pk:.3f} over {N_ENG})")
+    print(f"one engagement                         {t_eng * 1e3:8.3f} ms CPU")
+    print(f"its threat and interceptor flights     {t_fl * 1e3:8.3f} ms CPU")
+    print(f"overhead ratio (engagement / flights)  {t_eng / t_fl:8.2f}")
+    print(f"kinematic footprint                    {cps:8.0f} cells/s; 200x200 in "
+          f"{fp_total:.2f} s (family included)")  # fmt: skip
+    print(f"Monte Carlo, 1 worker                  {r1:8.1f} draws/s")
+    print(f"Monte Carlo, 2 workers                 {r2:8.1f} draws/s  (speedup {sp:.2f})")
+    print(json.dumps({
+        "bench": "scale", "cores": os.cpu_count(), "engagements_per_s_per_core": round(eps, 1),
+        "engagement_ms": round(t_eng * 1e3, 3), "flights_ms": round(t_fl * 1e3, 3),
+        "overhead_ratio": round(t_eng / t_fl, 2), "footprint_cells_per_s": round(cps),
+        "footprint_200x200_s": round(fp_total, 2), "mc_draws_per_s_1": round(r1, 1),
+        "mc_draws_per_s_2": round(r2, 1), "speedup_1_to_2": round(sp, 2),
+    }))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
