@@ -27,19 +27,11 @@ from thaad.core.earth import (
 )
 from thaad.core.flight import EV_APOGEE, EV_IMPACT, Env, coast_phase, fly
 from thaad.core.interceptor import Interceptor, build_flyout_grid, build_flyout_table
-from thaad.core.kepler import ballistic_solution, min_energy_gamma_rad
-from thaad.core.threat import (
-    SHAPE_MIN_ENERGY,
-    TARGET_OK,
-    TARGET_OUT_OF_RANGE,
-    Aim,
-    fly_threat,
-    fly_to_impact,
-    max_range_m,
-    solve_aim,
-)
+from thaad.core.kepler import ballistic_solution
+from thaad.core.threat import Aim, flight_path_angle, fly_threat, fly_to_impact
 from thaad.errors import ThaadInputError
 from thaad.scenario import Scenario, load_scenario
+from thaad.shapes import check_shape, ideal_conic, solve_full
 
 __all__ = [
     "EngagementResult",
@@ -96,25 +88,17 @@ class EngagementResult:
 
 def _solve_threat(sc: Scenario, env: Env):
     tc = threat_class(sc.threat.threat_class)
-    mis = tc.missile()
     d = math.radians
-    lo, la = sc.threat.launch, sc.threat.aim
-    aim, status, miss = solve_aim(
-        mis, d(lo.lat_deg), d(lo.lon_deg), lo.alt_m, d(la.lat_deg), d(la.lon_deg), la.alt_m,
-        env, SHAPE_MIN_ENERGY, 0.0, 1.0,
+    lo, la, th = sc.threat.launch, sc.threat.aim, sc.threat
+    names = {"aim": "threat.aim", "shape": "threat.shape", "apogee": "threat.apogee_km",
+             "angle": "threat.burnout_angle_deg"}  # fmt: skip
+    psi = great_circle(d(lo.lat_deg), d(lo.lon_deg), d(la.lat_deg), d(la.lon_deg))[0]
+    check_shape(th.shape, psi, th.apogee_km, th.burnout_angle_deg, names)
+    aim = solve_full(
+        tc, env, (d(lo.lat_deg), d(lo.lon_deg), lo.alt_m), (d(la.lat_deg), d(la.lon_deg), la.alt_m),
+        th.shape, th.apogee_km, th.burnout_angle_deg, names,
     )  # fmt: skip
-    if status != TARGET_OK:
-        rng = great_circle(d(lo.lat_deg), d(lo.lon_deg), d(la.lat_deg), d(la.lon_deg))
-        mr, _ = max_range_m(mis, d(lo.lat_deg), d(lo.lon_deg), lo.alt_m, rng[1], env)
-        if status == TARGET_OUT_OF_RANGE or rng[0] * R_MEAN_M > mr:
-            raise ThaadInputError(
-                f"threat.aim: {rng[0] * R_MEAN_M / 1e3:.0f} km from the launch point is beyond "
-                f"the reach of {tc.name} (maximum range {mr / 1e3:.0f} km)"
-            )
-        raise ThaadInputError(
-            f"threat.aim: the targeting solver did not converge (miss {miss:.0f} m)"
-        )
-    return tc, mis, aim
+    return tc, tc.missile(), aim
 
 
 @dataclass
@@ -338,7 +322,12 @@ def run(scenario: Scenario | None = None, seed: int | None = None) -> Engagement
 
 @dataclass
 class TrajectoryResult:
-    """One threat trajectory (SI, degrees)."""
+    """One threat trajectory (SI, degrees).
+
+    ``t_s``/``ecef``: the booster then the RV (the cutoff instant appears twice).
+    ``stage_t_s``/``stage_ecef``: the spent last stage from cutoff to its impact (full
+    model only). ``analytic``: the closed-form values (ideal model only).
+    """
 
     threat: str
     model: str
@@ -357,11 +346,19 @@ class TrajectoryResult:
     t_s: np.ndarray = field(repr=False)
     ecef: np.ndarray = field(repr=False)  # (n, 6) position and velocity
     analytic: dict[str, float] | None = None
+    apogee_time_s: float | None = None
+    impact_speed_mps: float | None = None
+    stage_flight_time_s: float | None = None
+    stage_impact_lat_deg: float | None = None
+    stage_impact_lon_deg: float | None = None
+    stage_impact_speed_mps: float | None = None
+    stage_t_s: np.ndarray | None = field(default=None, repr=False)
+    stage_ecef: np.ndarray | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        d.pop("t_s")
-        d.pop("ecef")
+        for k in ("t_s", "ecef", "stage_t_s", "stage_ecef"):
+            d.pop(k)
         return d
 
     def table(self, earth: int) -> dict[str, list[float]]:
@@ -395,6 +392,8 @@ def fly_trajectory(
     shape: str = "min-energy",
     model: str = "full",
     max_step_s: float = 2.0,
+    apogee_km: float | None = None,
+    burnout_angle_deg: float | None = None,
 ) -> TrajectoryResult:
     """Fly one threat from a launch point at an aim point.
 
@@ -402,22 +401,25 @@ def fly_trajectory(
     non-rotating Earth of radius 6,371 km, point gravity, vacuum, impulsive burnout on the
     surface with whatever speed the shape needs. ``model='full'`` switches everything on
     (WGS-84, rotation, J2, US76) and flies the class's booster, which reaches only so far.
+    ``shape`` is one of :data:`thaad.shapes.SHAPES`; ``lofted`` and ``depressed`` take
+    ``apogee_km`` or ``burnout_angle_deg`` (see :mod:`thaad.shapes`).
     """
     _check_latlon("--launch", *launch_deg)
     _check_latlon("--aim", *aim_deg)
-    if shape != "min-energy":
-        raise ThaadInputError(f"--shape: '{shape}' is not supported (min-energy)")
     tc = threat_class(threat)
+    if model not in ("ideal", "full"):
+        raise ThaadInputError(f"--model: '{model}' is not one of ideal, full")
     d = math.radians
     lat0, lon0 = d(launch_deg[0]), d(launch_deg[1])
     lat1, lon1 = d(aim_deg[0]), d(aim_deg[1])
     psi, az = great_circle(lat0, lon0, lat1, lon1)
     if psi * R_MEAN_M < 1.0e3:
         raise ThaadInputError("--aim: the aim point is less than 1 km from the launch point")
+    check_shape(shape, psi, apogee_km, burnout_angle_deg)
     if model == "ideal":
         env = Env(0, 0, 0, 0)
-        gamma = min_energy_gamma_rad(psi)
-        v, tof, r_apo = ballistic_solution(psi, gamma, R_MEAN_M)
+        psi_c, gamma = ideal_conic(tc, psi, shape, apogee_km, burnout_angle_deg)
+        v, tof, r_apo = ballistic_solution(psi_c, gamma, R_MEAN_M)
         r0 = geodetic_to_ecef(lat0, lon0, 0.0, 0)
         b = enu_basis(lat0, lon0)
         hdir = math.sin(az) * b[0] + math.cos(az) * b[1]
@@ -427,7 +429,8 @@ def fly_trajectory(
                                  max_step_s, 0.0, 1.0e5)  # fmt: skip
         yi = ev_y[EV_IMPACT]
         ilat, ilon, _ = ecef_to_geodetic(yi[0], yi[1], yi[2], 0)
-        apo_alt = _geo(ev_y[EV_APOGEE], 0)[2] if not math.isnan(ev_t[EV_APOGEE]) else 0.0
+        has_apo = not math.isnan(ev_t[EV_APOGEE])
+        apo_alt = _geo(ev_y[EV_APOGEE], 0)[2] if has_apo else 0.0
         miss = great_circle(ilat, ilon, lat1, lon1)[0] * R_MEAN_M
         return TrajectoryResult(
             threat=tc.name, model="ideal", shape=shape, burnout_speed_mps=v,
@@ -438,35 +441,36 @@ def fly_trajectory(
             launch_azimuth_deg=math.degrees(az) % 360.0, aim_miss_m=miss,
             t_s=ts, ecef=ys[:, :6],
             analytic={"burnout_speed_mps": v, "burnout_flight_path_deg": math.degrees(gamma),
-                      "flight_time_s": tof, "apogee_alt_m": r_apo - R_MEAN_M},
+                      "flight_time_s": tof, "apogee_alt_m": r_apo - R_MEAN_M,
+                      "ground_range_m": psi_c * R_MEAN_M},
+            apogee_time_s=float(ev_t[EV_APOGEE]) if has_apo else None,
+            impact_speed_mps=float(np.linalg.norm(yi[3:6])),
         )  # fmt: skip
-    if model != "full":
-        raise ThaadInputError(f"--model: '{model}' is not one of ideal, full")
-    from thaad.scenario import Models, Scenario, Site, ThreatSpec
+    from thaad.scenario import Models
 
-    sc = Scenario(
-        models=Models(),
-        threat=ThreatSpec(
-            threat_class=tc.name,
-            launch=Site(lat_deg=launch_deg[0], lon_deg=launch_deg[1]),
-            aim=Site(lat_deg=aim_deg[0], lon_deg=aim_deg[1]),
-        ),
-    )
-    env = sc.models.env()
-    _, mis, aim = _solve_threat(sc, env)
-    ts, ys, tb, yb, _, t_imp, yi = fly_threat(mis, aim, env, 1e-10, max_step_s)
+    env = Models().env()
+    aim = solve_full(tc, env, (lat0, lon0, 0.0), (lat1, lon1, 0.0), shape, apogee_km,
+                     burnout_angle_deg)  # fmt: skip
+    out = fly_threat(tc.missile(), aim, env, 1e-10, max_step_s)
+    ts, ys, tb, yb, t_ap, t_imp, yi, ts_st, ys_st, y_ap = out
     ilat, ilon, _ = ecef_to_geodetic(yi[0], yi[1], yi[2], env.earth)
-    rn = np.linalg.norm(yb[:3])
-    vn = np.linalg.norm(yb[3:6])
-    fpa = math.degrees(math.asin(float(np.dot(yb[:3], yb[3:6])) / (rn * vn)))
-    apo = max(_geo(y, env.earth)[2] for y in ys)
+    slat, slon, _ = ecef_to_geodetic(ys_st[-1, 0], ys_st[-1, 1], ys_st[-1, 2], env.earth)
+    apo = _geo(y_ap, env.earth)[2] if not math.isnan(t_ap) else max(_geo(y, env.earth)[2]
+                                                                   for y in ys)  # fmt: skip
     return TrajectoryResult(
-        threat=tc.name, model="full", shape=shape, burnout_speed_mps=float(vn),
-        burnout_flight_path_deg=fpa, burnout_time_s=float(tb),
+        threat=tc.name, model="full", shape=shape,
+        burnout_speed_mps=float(np.linalg.norm(yb[3:6])),
+        burnout_flight_path_deg=math.degrees(flight_path_angle(yb)), burnout_time_s=float(tb),
         burnout_alt_m=_geo(yb, env.earth)[2], flight_time_s=float(t_imp), apogee_alt_m=apo,
         ground_range_m=great_circle(lat0, lon0, ilat, ilon)[0] * R_MEAN_M,
         impact_lat_deg=math.degrees(ilat), impact_lon_deg=math.degrees(ilon),
         launch_azimuth_deg=math.degrees(aim.az_rad) % 360.0,
         aim_miss_m=great_circle(ilat, ilon, lat1, lon1)[0] * R_MEAN_M,
         t_s=ts, ecef=ys[:, :6],
+        apogee_time_s=None if math.isnan(t_ap) else float(t_ap),
+        impact_speed_mps=float(np.linalg.norm(yi[3:6])),
+        stage_flight_time_s=float(ts_st[-1]), stage_impact_lat_deg=math.degrees(slat),
+        stage_impact_lon_deg=math.degrees(slon),
+        stage_impact_speed_mps=float(np.linalg.norm(ys_st[-1, 3:6])),
+        stage_t_s=ts_st, stage_ecef=ys_st[:, :6],
     )  # fmt: skip

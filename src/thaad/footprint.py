@@ -56,7 +56,7 @@ def trajectory_family(sc: Scenario, lat0_deg: float, lon0_deg: float, az_deg: fl
                                    SHAPE_MIN_ENERGY, 0.0, 50.0)  # fmt: skip
         if status != TARGET_OK:
             continue
-        ts, ys, tb, _, _, _, _ = fly_threat(mis, aim, env, 1e-9, 2.0)
+        ts, ys, tb = fly_threat(mis, aim, env, 1e-9, 2.0)[:3]
         t, s, h = resample_path(ts, ys, lat0, lon0, env.earth, FAMILY_SAMPLES)
         rows.append((s[-1], t, s, h, tb))
     if len(rows) < 2:

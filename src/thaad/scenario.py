@@ -257,7 +257,9 @@ class ThreatSpec(_Model):
     threat_class: str = Field("srbm-600", alias="class")
     launch: Site = Site(lat_deg=39.2, lon_deg=125.67, alt_m=0.0, name="generic launch point")
     aim: Site = Site(lat_deg=35.8714, lon_deg=128.6014, alt_m=0.0, name="Daegu")
-    shape: Literal["min-energy"] = "min-energy"
+    shape: Literal["min-energy", "lofted", "depressed", "max-range"] = "min-energy"
+    apogee_km: float | None = Field(None, gt=0.0)
+    burnout_angle_deg: float | None = Field(None, gt=0.0, lt=90.0)
     rcs_boost_m2: float | None = Field(None, gt=0.0)
     rcs_rv_m2: float | None = Field(None, gt=0.0)
 

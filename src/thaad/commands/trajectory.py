@@ -8,22 +8,47 @@ import sys
 from thaad.commands._common import latlon
 
 
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+
+
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "trajectory",
         help="fly one threat trajectory",
         description="Fly one threat. --model ideal is the textbook case (spherical "
         "non-rotating Earth, point gravity, vacuum, impulsive burnout on the surface); "
-        "--model full flies the class's booster with every model switched on.",
+        "--model full flies the class's stages with every model switched on, and the spent "
+        "last stage after the reentry vehicle separates. Shapes: min-energy (least burnout "
+        "energy to the aim point); lofted and depressed (steeper or flatter, set by "
+        "--apogee-km or --burnout-angle-deg); max-range (the class's longest shot toward "
+        "the aim point: full burn in the full model, the class's burnout speed at the "
+        "maximum-range angle in the ideal model).",
         epilog="Examples:\n  thaad trajectory --launch 39.2,125.67 --aim 35.87,128.60\n"
         "  thaad trajectory --launch 0,0 --aim 0,9 --model ideal --json\n"
-        "  thaad trajectory --launch 39.2,125.67 --aim 35.18,129.08 --csv traj.csv\n",
+        "  thaad trajectory --launch 39.2,125.67 --aim 35.18,129.08 --csv traj.csv\n"
+        "  thaad trajectory --threat irbm --launch 39.0,125.7 --aim 41.5,134.5 "
+        "--shape lofted --apogee-km 2111\n"
+        "  thaad trajectory --threat mrbm-1300 --launch 39,125.7 --aim 36,137 "
+        "--shape depressed --burnout-angle-deg 20\n"
+        "  thaad trajectory --threat srbm-600 --launch 39,125.7 --aim 35,129 --shape max-range\n"
+        "  thaad threats   (the classes and their reach)\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--launch", type=latlon, required=True, metavar="LAT,LON")
     p.add_argument("--aim", type=latlon, required=True, metavar="LAT,LON")
-    p.add_argument("--threat", default="srbm-600", metavar="CLASS", help="threat class")
-    p.add_argument("--shape", default="min-energy", choices=["min-energy"])
+    p.add_argument("--threat", default="srbm-600", metavar="CLASS", help="threat class "
+                   "(default srbm-600; see `thaad threats`)")  # fmt: skip
+    p.add_argument("--shape", default="min-energy",
+                   choices=["min-energy", "lofted", "depressed", "max-range"])  # fmt: skip
+    p.add_argument("--apogee-km", type=_float, metavar="KM",
+                   help="apogee altitude of a lofted or depressed trajectory")  # fmt: skip
+    p.add_argument("--burnout-angle-deg", type=_float, metavar="DEG",
+                   help="burnout flight-path angle of a lofted or depressed trajectory, "
+                   "in (0, 90)")  # fmt: skip
     p.add_argument("--model", default="full", choices=["ideal", "full"])
     p.add_argument("--csv", metavar="FILE", help="write the time history as CSV")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -35,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
     from thaad.io import atomic_write_text, to_json
 
     res = fly_trajectory(args.launch, args.aim, threat=args.threat, shape=args.shape,
-                         model=args.model)  # fmt: skip
+                         model=args.model, apogee_km=args.apogee_km,
+                         burnout_angle_deg=args.burnout_angle_deg)  # fmt: skip
     if args.csv:
         cols = res.table(0 if args.model == "ideal" else 1)
         names = list(cols)
@@ -50,12 +76,18 @@ def run(args: argparse.Namespace) -> int:
     print(f"  burnout     {res.burnout_speed_mps:8.1f} m/s at "
           f"{res.burnout_flight_path_deg:.2f} deg, T+{res.burnout_time_s:.1f} s, "
           f"{res.burnout_alt_m / 1e3:.1f} km")  # fmt: skip
-    print(f"  apogee      {res.apogee_alt_m / 1e3:8.1f} km")
+    when = f" at T+{res.apogee_time_s:.1f} s" if res.apogee_time_s is not None else ""
+    print(f"  apogee      {res.apogee_alt_m / 1e3:8.1f} km{when}")
     print(f"  flight time {res.flight_time_s:8.1f} s")
     print(f"  range       {res.ground_range_m / 1e3:8.1f} km on azimuth "
           f"{res.launch_azimuth_deg:.2f} deg")  # fmt: skip
     print(f"  impact      {res.impact_lat_deg:.5f}, {res.impact_lon_deg:.5f} "
           f"({res.aim_miss_m:.1f} m from the aim point)")  # fmt: skip
+    if res.stage_flight_time_s is not None:
+        print(
+            f"  spent stage {res.stage_impact_lat_deg:.5f}, {res.stage_impact_lon_deg:.5f} "
+            f"at T+{res.stage_flight_time_s:.1f} s, {res.stage_impact_speed_mps:.0f} m/s"
+        )
     if args.csv:
         print(f"wrote {args.csv}")
     return 0

@@ -23,10 +23,10 @@ from thaad.core.earth import (
     great_circle,
 )
 from thaad.core.firecontrol import DOCTRINE_SALVO, FireControl, plan_intercept
-from thaad.core.flight import STEER_FIXED, STEER_VELOCITY, Env, Phase, coast_phase, deriv, hermite
+from thaad.core.flight import STEER_FIXED, STEER_VELOCITY, Env, Phase, coast_phase, hermite
 from thaad.core.interceptor import Interceptor, boost_phases, rk4_step, zem_pn_accel
 from thaad.core.radar import Radar, visible
-from thaad.core.threat import Aim, Missile, boost_phase, fly_threat
+from thaad.core.threat import Aim, Missile, fly_threat, threat_derivs
 from thaad.core.tracking import (
     ekf_predict_into,
     ekf_update_into,
@@ -85,14 +85,8 @@ MAX_SHOTS = 16
 
 @_jit
 def _truth_derivs(ts, ys, n_boost, mis: Missile, aim: Aim, env: Env):
-    """Derivatives at the stored truth points (boost rows with thrust, the rest coasting)."""
-    n = ts.shape[0]
-    fs = np.empty((n, 7))
-    ph_b = boost_phase(mis, aim, env)
-    ph_c = coast_phase(mis.m_rv_kg / mis.beta_rv_kgpm2)
-    for i in range(n):
-        deriv(ts[i], ys[i], ph_b if i < n_boost else ph_c, env, 0.0, 0.0, 0.0, fs[i])
-    return fs
+    """Derivatives at the stored truth points (each stage with its thrust, then coasting)."""
+    return threat_derivs(ts, ys, mis, aim, env)
 
 
 @_jit
@@ -154,7 +148,7 @@ def engage(
     n_ev = 0
 
     # ---- truth -----------------------------------------------------------------------
-    ts, ys, tb, _, t_ap, t_imp, _ = fly_threat(mis, aim, env, 1e-9, 2.0)
+    ts, ys, tb, _, t_ap, t_imp, _, _, _, _ = fly_threat(mis, aim, env, 1e-9, 2.0)
     n_boost = 0
     while n_boost < ts.shape[0] and ts[n_boost] < tb:
         n_boost += 1

@@ -217,7 +217,11 @@ def dp5_step(
 
 @_jit
 def _event_values(y: np.ndarray, env: Env, stop_alt_m: float, entry_alt_m: float, g: np.ndarray):
-    h = ecef_to_geodetic(y[0], y[1], y[2], env.earth)[2]
+    # The fast height is within 50 m of the geodetic one (see approx_altitude_m): it gives
+    # the right signs away from the event heights; near them the exact height is used.
+    h = approx_altitude_m(y[0], y[1], y[2], env.earth)
+    if min(abs(h - stop_alt_m), abs(h - entry_alt_m)) < 1.0e3:
+        h = ecef_to_geodetic(y[0], y[1], y[2], env.earth)[2]
     g[EV_IMPACT] = h - stop_alt_m
     g[EV_APOGEE] = y[0] * y[3] + y[1] * y[4] + y[2] * y[5]
     g[EV_ENTRY] = h - entry_alt_m

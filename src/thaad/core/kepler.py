@@ -10,6 +10,8 @@ sec. 6.2):
   ``Q = 2 sin(psi/2) / (sin(2 gamma + psi/2) + sin(psi/2))``;
 - minimum energy (BMW eq. 6.2-18, 6.2-19): ``gamma = (pi - psi)/4`` and
   ``Q = 2 sin(psi/2) / (1 + sin(psi/2))``;
+- maximum range for a given ``Q`` (BMW eq. 6.2-20): ``sin(psi/2) = Q/(2 - Q)``, reached
+  at the same angle ``gamma = (pi - psi)/4``;
 - the trajectory is a conic of semi-major axis ``a = r/(2 - Q)`` and eccentricity
   ``e^2 = 1 + Q (Q - 2) cos^2 gamma``; time of flight from Kepler's equation
   (BMW sec. 6.3), apogee radius ``a (1 + e)``.
@@ -38,6 +40,15 @@ def min_energy_gamma_rad(psi_rad: float) -> float:
 
 
 @_jit
+def max_range_angle_rad(q: float) -> float:
+    """Largest range angle reachable with ``Q = v^2 r / mu``: ``sin(psi/2) = Q/(2 - Q)``."""
+    s = q / (2.0 - q)
+    if s >= 1.0 or q >= 2.0:
+        return math.pi
+    return 2.0 * math.asin(s)
+
+
+@_jit
 def ballistic_solution(psi_rad: float, gamma_rad: float, r_m: float):
     """Burnout speed, flight time, apogee radius of the conic through range angle ``psi``.
 
@@ -62,13 +73,14 @@ def ballistic_solution(psi_rad: float, gamma_rad: float, r_m: float):
 def gamma_for_apogee(psi_rad: float, r_apogee_m: float, r_m: float, lofted: bool) -> float:
     """Flight-path angle whose conic through range ``psi`` peaks at ``r_apogee_m``.
 
-    Bisection on the monotonic branch above (lofted) or below (depressed) the
-    minimum-energy angle. Returns NaN when no such conic exists.
+    Bisection on the branch above (lofted) or below (depressed) the minimum-energy angle
+    (the apogee grows monotonically with ``gamma``); the lofted branch ends where ``Q``
+    reaches 2 (escape), at ``gamma = pi/2 - psi/4``. Returns NaN when no such conic exists.
     """
     g_me = min_energy_gamma_rad(psi_rad)
     if lofted:
         lo = g_me
-        hi = 0.5 * math.pi - 0.5 * psi_rad - 1e-9
+        hi = 0.5 * math.pi - 0.25 * psi_rad - 1e-7
     else:
         lo = 1e-9
         hi = g_me

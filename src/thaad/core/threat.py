@@ -1,17 +1,28 @@
-"""Ballistic-missile threats: powered flight, separation, free flight, and targeting.
+"""Ballistic-missile threats: staged powered flight, separation, free flight, targeting.
 
-A threat is a single-stage booster with a separating reentry vehicle (RV). The booster
-rises vertically, pitches over linearly to a final pitch angle, holds it, and its
-thrust is cut off at ``t_cutoff_s`` (range control by thrust termination, as in
-Scud-class missiles). At cutoff the RV separates and flies on with its own ballistic
-coefficient. The targeting solver finds the launch azimuth, final pitch angle and
-cutoff time that put the impact on the aim point while the burnout flight-path
-angle satisfies the trajectory shape (minimum energy by default).
+A threat is a stack of up to ``MAX_STAGES`` stages under a separating reentry vehicle (RV).
+It rises vertically for ``t_vert_s``, pitches over linearly to a final pitch angle (a pitch
+program: the thrust's elevation above the launch point's horizontal, in the launch plane)
+and holds that attitude; stage ``i`` burns at constant thrust and mass flow for its burn
+time, then drops its dry mass and the next stage ignites at once. Thrust is cut off at
+``t_cutoff_s`` in the last stage (range control by thrust termination, as in Scud-class
+missiles). At cutoff the RV separates and flies on with its own ballistic coefficient; the
+spent last stage (its dry mass and any propellant left) flies on as a second object with a
+tumbling body's drag area. The targeting solver finds the launch azimuth, final pitch
+angle and cutoff time that put the RV's impact on the aim point while the burnout state
+satisfies the trajectory shape:
 
-Minimum energy from a burnout point at any height: the velocity of the minimum-energy
-conic bisects the angle between the local vertical and the chord to the aim point (the
-vacant focus lies on the chord; BMW sec. 6.2 for the equal-radius special case
-``gamma = (pi - psi)/4``).
+- minimum energy: the velocity of the minimum-energy conic from the burnout point bisects
+  the angle between the local vertical and the chord to the aim point (the vacant focus
+  lies on the chord; Bate, Mueller and White, *Fundamentals of Astrodynamics*, 1971,
+  sec. 6.2, whose equal-radius special case is ``gamma = (pi - psi)/4``);
+- a given burnout flight-path angle (lofted or depressed);
+- a given apogee altitude (lofted or depressed);
+- maximum range: full burn at the range-maximising final pitch (:func:`max_range_aim`).
+
+Histories are returned as ``(n, 7)`` ECEF states ``(x, y, z, vx, vy, vz, m)``. Wherever a
+phase changes (staging, cutoff) the instant appears twice: the old phase's last row, then
+the new phase's first row, so :func:`threat_derivs` can tell the phases apart.
 """
 
 import math
@@ -34,36 +45,54 @@ from thaad.core.flight import (
     Env,
     Phase,
     coast_phase,
+    deriv,
     fly,
 )
 
 _jit = nb.njit(cache=True)
 
+MAX_STAGES = 3
+
 SHAPE_MIN_ENERGY = 0
 SHAPE_GAMMA = 1  # burnout flight-path angle given (lofted or depressed)
+SHAPE_APOGEE = 2  # apogee altitude given (lofted or depressed)
 
 # Targeting status codes
 TARGET_OK = 0
 TARGET_OUT_OF_RANGE = 1
 TARGET_NO_CONVERGENCE = 2
+TARGET_TOO_CLOSE = 3
+
+ENTRY_ALT_M = 1.0e5  # "atmosphere entry" event height
+_R_ARC_M = 6371000.0  # radius for arc lengths on the ground (spherical measure)
 
 
 class Missile(NamedTuple):
-    """A single-stage missile with a separating reentry vehicle (SI units)."""
+    """A staged missile with a separating reentry vehicle (SI units).
+
+    Per-stage arrays have length ``MAX_STAGES``; only the first ``n_stages`` entries are
+    used. Stage ``i`` burns from the end of stage ``i - 1`` for ``stage_burn_s[i]``
+    seconds; at its end ``stage_dry_kg[i]`` is dropped (the last stage's is not: it
+    becomes the spent stage at RV separation).
+    """
 
     m0_kg: float  # lift-off mass
-    thrust_n: float
-    mdot_kgps: float
-    burn_s: float  # full burn time
-    cda_boost_m2: float  # drag area (Cd * reference area) during boost
+    n_stages: int
+    stage_thrust_n: np.ndarray
+    stage_mdot_kgps: np.ndarray
+    stage_burn_s: np.ndarray
+    stage_dry_kg: np.ndarray
+    stage_cda_m2: np.ndarray  # drag area (Cd * reference area) of the stack while it burns
+    burn_s: float  # end of the last stage's full burn, from lift-off
     m_rv_kg: float  # reentry-vehicle mass
     beta_rv_kgpm2: float  # RV ballistic coefficient m / (Cd A)
+    cda_stage_m2: float  # drag area of the spent last stage (tumbling)
     t_vert_s: float  # vertical rise
     turn_frac: float  # pitch-over ends at t_vert + turn_frac (t_cutoff - t_vert)
 
 
 class Aim(NamedTuple):
-    """Launch and aim points (geodetic, rad and m) and the solution's steering."""
+    """Launch point (geodetic, rad and m) and the steering that a solution found."""
 
     lat0_rad: float
     lon0_rad: float
@@ -74,8 +103,26 @@ class Aim(NamedTuple):
 
 
 @_jit
-def boost_phase(mis: Missile, aim: Aim, env: Env) -> Phase:
-    """The steering program of a launch (local vertical and downrange at the pad)."""
+def stage_ignition_s(mis: Missile, i: int) -> float:
+    """Ignition time of stage ``i`` after lift-off."""
+    t = 0.0
+    for j in range(i):
+        t += mis.stage_burn_s[j]
+    return t
+
+
+@_jit
+def stage_mass_kg(mis: Missile, i: int) -> float:
+    """Mass of the stack at the ignition of stage ``i``."""
+    m = mis.m0_kg
+    for j in range(i):
+        m -= mis.stage_mdot_kgps[j] * mis.stage_burn_s[j] + mis.stage_dry_kg[j]
+    return m
+
+
+@_jit
+def stage_phase(mis: Missile, aim: Aim, i: int) -> Phase:
+    """Stage ``i``'s thrust, drag and pitch program (vertical and downrange at the pad)."""
     b = enu_basis(aim.lat0_rad, aim.lon0_rad)
     sa = math.sin(aim.az_rad)
     ca = math.cos(aim.az_rad)
@@ -84,57 +131,141 @@ def boost_phase(mis: Missile, aim: Aim, env: Env) -> Phase:
     drz = sa * b[0, 2] + ca * b[1, 2]
     t_turn = mis.t_vert_s + mis.turn_frac * (aim.t_cutoff_s - mis.t_vert_s)
     return Phase(
-        mis.thrust_n, mis.mdot_kgps, mis.cda_boost_m2, STEER_PITCH, 0.0,
+        mis.stage_thrust_n[i], mis.stage_mdot_kgps[i], mis.stage_cda_m2[i], STEER_PITCH, 0.0,
         b[2, 0], b[2, 1], b[2, 2], drx, dry, drz,
         mis.t_vert_s, t_turn, aim.pitch_final_rad,
     )  # fmt: skip
 
 
 @_jit
-def fly_threat(mis: Missile, aim: Aim, env: Env, rtol: float, max_step_s: float):
-    """Fly a threat from launch to impact.
+def boost_phase(mis: Missile, aim: Aim, env: Env) -> Phase:
+    """The first stage's phase (kept for callers of the single-stage skeleton)."""
+    return stage_phase(mis, aim, 0)
 
-    Returns ``(ts, ys, t_burnout, y_burnout, t_apogee, t_impact, y_impact)``; ``ys``
-    rows are ``(x, y, z, vx, vy, vz, m)`` ECEF. The booster history ends at cutoff; the
-    RV history continues from the same instant (a repeated time) with the RV's mass.
+
+@_jit
+def _fly_core(mis: Missile, aim: Aim, env: Env, rtol: float, max_step_s: float, record: bool):
+    """Fly the boost and the RV; optionally (``record``) the spent stage too.
+
+    Returns ``(ts, ys, tb, yb, t_ap, y_ap, t_imp, y_imp, ts_st, ys_st)``.
     """
     r0 = geodetic_to_ecef(aim.lat0_rad, aim.lon0_rad, aim.alt0_m, env.earth)
-    y0 = np.zeros(7)
-    y0[:3] = r0
-    y0[6] = mis.m0_kg
-    ph = boost_phase(mis, aim, env)
-    ts1, ys1, ev1_t, _ = fly(
-        0.0, y0, aim.t_cutoff_s, ph, env, rtol, max_step_s, aim.alt0_m - 1.0, 1.0e5
-    )
-    yb = ys1[-1].copy()
-    tb = ts1[-1]
-    if not math.isnan(ev1_t[EV_IMPACT]):
-        # fell back to the ground during boost: no flight
-        return ts1, ys1, tb, yb, math.nan, tb, yb
+    y = np.zeros(7)
+    y[:3] = r0
+    y[6] = mis.m0_kg
+    t = 0.0
+    ts = np.empty(0)
+    ys = np.empty((0, 7))
+    t_ap = math.nan
+    y_ap = np.full(7, math.nan)
+    fell = False
+    for i in range(mis.n_stages):
+        t_end = min(stage_ignition_s(mis, i) + mis.stage_burn_s[i], aim.t_cutoff_s)
+        if i > 0:
+            y[6] = stage_mass_kg(mis, i)
+        ph = stage_phase(mis, aim, i)
+        ts1, ys1, ev_t, ev_y = fly(
+            t, y, t_end, ph, env, rtol, max_step_s, aim.alt0_m - 1.0, ENTRY_ALT_M
+        )
+        ts = np.concatenate((ts, ts1))
+        ys = np.concatenate((ys, ys1))
+        t = ts1[-1]
+        y[:] = ys1[-1]
+        if math.isnan(t_ap) and not math.isnan(ev_t[EV_APOGEE]):
+            t_ap = ev_t[EV_APOGEE]
+            y_ap[:] = ev_y[EV_APOGEE]
+        if not math.isnan(ev_t[EV_IMPACT]):
+            fell = True  # fell back to the ground during boost: no flight
+            break
+        if t >= aim.t_cutoff_s or i == mis.n_stages - 1:
+            break
+    tb = t
+    yb = y.copy()
+    if fell:
+        return ts, ys, tb, yb, t_ap, y_ap, tb, yb.copy(), ts[-1:].copy(), ys[-1:].copy()
+    m_spent = yb[6] - mis.m_rv_kg
     y1 = yb.copy()
     y1[6] = mis.m_rv_kg
     ph2 = coast_phase(mis.m_rv_kg / mis.beta_rv_kgpm2)
-    ts2, ys2, ev2_t, ev2_y = fly(tb, y1, tb + 2.0e4, ph2, env, rtol, max_step_s, 0.0, 1.0e5)
-    n1 = ts1.shape[0]
-    n2 = ts2.shape[0]
-    # the cutoff instant appears twice: the booster's last row, then the RV's first
-    ts = np.empty(n1 + n2)
-    ys = np.empty((n1 + n2, 7))
-    ts[:n1] = ts1
-    ys[:n1] = ys1
-    ts[n1:] = ts2
-    ys[n1:] = ys2
-    t_ap = ev1_t[EV_APOGEE] if not math.isnan(ev1_t[EV_APOGEE]) else ev2_t[EV_APOGEE]
-    return ts, ys, tb, yb, t_ap, ev2_t[EV_IMPACT], ev2_y[EV_IMPACT].copy()
+    ts2, ys2, ev2_t, ev2_y = fly(tb, y1, tb + 2.0e4, ph2, env, rtol, max_step_s, 0.0, ENTRY_ALT_M)
+    ts = np.concatenate((ts, ts2))
+    ys = np.concatenate((ys, ys2))
+    if math.isnan(t_ap) and not math.isnan(ev2_t[EV_APOGEE]):
+        t_ap = ev2_t[EV_APOGEE]
+        y_ap[:] = ev2_y[EV_APOGEE]
+    if record:
+        y2 = yb.copy()
+        y2[6] = m_spent
+        ph3 = coast_phase(mis.cda_stage_m2)
+        ts3, ys3, _, _ = fly(tb, y2, tb + 2.0e4, ph3, env, rtol, max_step_s, 0.0, ENTRY_ALT_M)
+    else:
+        ts3 = ts[-1:].copy()
+        ys3 = ys[-1:].copy()
+    return ts, ys, tb, yb, t_ap, y_ap, ev2_t[EV_IMPACT], ev2_y[EV_IMPACT].copy(), ts3, ys3
+
+
+@_jit
+def fly_threat(mis: Missile, aim: Aim, env: Env, rtol: float, max_step_s: float):
+    """Fly a threat from launch to impact.
+
+    Returns ``(ts, ys, t_burnout, y_burnout, t_apogee, t_impact, y_impact, ts_stage,
+    ys_stage, y_apogee)``. ``ts, ys``: the booster's history (stage after stage) until
+    cutoff, then the RV's from the same instant (a repeated time) with the RV's mass, to
+    impact. ``ts_stage, ys_stage``: the spent last stage from cutoff to its own impact.
+    ``y_apogee``: the state at the apogee event (maximum geocentric radius). Rows are
+    ``(x, y, z, vx, vy, vz, m)`` ECEF.
+    """
+    ts, ys, tb, yb, t_ap, y_ap, t_imp, y_imp, ts3, ys3 = _fly_core(
+        mis, aim, env, rtol, max_step_s, True
+    )
+    return ts, ys, tb, yb, t_ap, t_imp, y_imp, ts3, ys3, y_ap
+
+
+@_jit
+def threat_derivs(ts: np.ndarray, ys: np.ndarray, mis: Missile, aim: Aim, env: Env):
+    """Derivatives at the rows of a :func:`fly_threat` history (for Hermite interpolation).
+
+    The phase of each row follows from the repeated instants: the stages in order, then
+    the RV's coast after the last repetition.
+    """
+    n = ts.shape[0]
+    fs = np.empty((n, 7))
+    k = 0
+    n_boost = 0
+    for i in range(1, n):
+        if ts[i] == ts[i - 1]:
+            n_boost += 1
+    ph_c = coast_phase(mis.m_rv_kg / mis.beta_rv_kgpm2)
+    for i in range(n):
+        if i > 0 and ts[i] == ts[i - 1]:
+            k += 1
+        if k >= n_boost:
+            deriv(ts[i], ys[i], ph_c, env, 0.0, 0.0, 0.0, fs[i])
+        else:
+            deriv(ts[i], ys[i], stage_phase(mis, aim, k), env, 0.0, 0.0, 0.0, fs[i])
+    return fs
+
+
+@_jit
+def impact_and_apogee(mis: Missile, aim: Aim, env: Env, rtol: float):
+    """Burnout state, impact point and time, apogee height (the spent stage is not flown).
+
+    Returns ``(yb, lat, lon, t_imp, h_apogee)``; ``h_apogee`` is the geodetic height at
+    the apogee event.
+    """
+    out = _fly_core(mis, aim, env, rtol, 60.0, False)
+    yi = out[7]
+    lat, lon, _ = ecef_to_geodetic(yi[0], yi[1], yi[2], env.earth)
+    ya = out[5]
+    h_ap = ecef_to_geodetic(ya[0], ya[1], ya[2], env.earth)[2]
+    return out[3], lat, lon, out[6], h_ap
 
 
 @_jit
 def fly_to_impact(mis: Missile, aim: Aim, env: Env, rtol: float):
-    """Burnout state and impact point only (for the solver): ``(yb, lat, lon, t_imp)``."""
-    out = fly_threat(mis, aim, env, rtol, 60.0)
-    yi = out[6]
-    lat, lon, _ = ecef_to_geodetic(yi[0], yi[1], yi[2], env.earth)
-    return out[3], lat, lon, out[5]
+    """Burnout state, impact point and time: ``(yb, lat, lon, t_imp)``."""
+    yb, lat, lon, t_imp, _ = impact_and_apogee(mis, aim, env, rtol)
+    return yb, lat, lon, t_imp
 
 
 @_jit
@@ -163,20 +294,34 @@ def flight_path_angle(y: np.ndarray) -> float:
 @_jit
 def _residual(
     mis: Missile, aim: Aim, env: Env, lat_t: float, lon_t: float, r_aim: np.ndarray,
-    shape: int, gamma_spec_rad: float, rtol: float, out: np.ndarray,
+    shape: int, shape_value: float, rtol: float, out: np.ndarray,
 ) -> float:  # fmt: skip
-    """Downrange and crossrange miss (m) and the flight-path-angle error (scaled)."""
-    yb, lat, lon, _ = fly_to_impact(mis, aim, env, rtol)
+    """Downrange and crossrange miss (m) and the shape error (scaled to parts per million).
+
+    Returns the miss distance on the ground (m).
+    """
+    yb, lat, lon, _, h_ap = impact_and_apogee(mis, aim, env, rtol)
     ang_t, az_t = great_circle(aim.lat0_rad, aim.lon0_rad, lat_t, lon_t)
     ang_i, az_i = great_circle(aim.lat0_rad, aim.lon0_rad, lat, lon)
-    r = 6371000.0
-    out[0] = r * (ang_i * math.cos(az_i - az_t) - ang_t)
-    out[1] = r * ang_i * math.sin(az_i - az_t)
-    g = flight_path_angle(yb)
-    gs = min_energy_gamma_at(yb, r_aim) if shape == SHAPE_MIN_ENERGY else gamma_spec_rad
-    out[2] = (g - gs) * 1.0e6
+    out[0] = _R_ARC_M * (ang_i * math.cos(az_i - az_t) - ang_t)
+    out[1] = _R_ARC_M * ang_i * math.sin(az_i - az_t)
+    if shape == SHAPE_APOGEE:
+        out[2] = (h_ap - shape_value) / max(shape_value, 1.0) * 1.0e6
+    else:
+        g = flight_path_angle(yb)
+        gs = min_energy_gamma_at(yb, r_aim) if shape == SHAPE_MIN_ENERGY else shape_value
+        out[2] = (g - gs) * 1.0e6
     miss_ang, _ = great_circle(lat, lon, lat_t, lon_t)
-    return r * miss_ang
+    return _R_ARC_M * miss_ang
+
+
+@_jit
+def _range_at_pitch(mis: Missile, lat0: float, lon0: float, alt0: float, az: float, p: float,
+                    env: Env):  # fmt: skip
+    aim = Aim(lat0, lon0, alt0, az, mis.burn_s, p)
+    _, lat, lon, _ = fly_to_impact(mis, aim, env, 1e-9)
+    ang, az_i = great_circle(lat0, lon0, lat, lon)
+    return ang * _R_ARC_M, az_i
 
 
 @_jit
@@ -188,53 +333,75 @@ def max_range_m(mis: Missile, lat0: float, lon0: float, alt0: float, az: float, 
     lo = math.radians(5.0)
     hi = math.radians(85.0)
     gr = (math.sqrt(5.0) - 1.0) / 2.0
-
-    def rng(p):
-        aim = Aim(lat0, lon0, alt0, az, mis.burn_s, p)
-        _, lat, lon, _ = fly_to_impact(mis, aim, env, 1e-9)
-        return great_circle(lat0, lon0, lat, lon)[0] * 6371000.0
-
     c = hi - gr * (hi - lo)
     d = lo + gr * (hi - lo)
-    fc = rng(c)
-    fd = rng(d)
+    fc = _range_at_pitch(mis, lat0, lon0, alt0, az, c, env)[0]
+    fd = _range_at_pitch(mis, lat0, lon0, alt0, az, d, env)[0]
     for _ in range(40):
         if fc > fd:
             hi = d
             d = c
             fd = fc
             c = hi - gr * (hi - lo)
-            fc = rng(c)
+            fc = _range_at_pitch(mis, lat0, lon0, alt0, az, c, env)[0]
         else:
             lo = c
             c = d
             fc = fd
             d = lo + gr * (hi - lo)
-            fd = rng(d)
+            fd = _range_at_pitch(mis, lat0, lon0, alt0, az, d, env)[0]
         if hi - lo < 1e-5:
             break
     p = 0.5 * (lo + hi)
-    return rng(p), p
+    return _range_at_pitch(mis, lat0, lon0, alt0, az, p, env)[0], p
+
+
+@_jit
+def max_range_aim(
+    mis: Missile, lat0: float, lon0: float, alt0: float, lat_t: float, lon_t: float, env: Env
+):
+    """The maximum-range shot toward an aim point: full burn, range-maximising pitch.
+
+    The azimuth is corrected until the impact lies on the great circle through the aim
+    point (Earth's rotation deflects it). Returns ``(aim, range_m)``.
+    """
+    _, az_t = great_circle(lat0, lon0, lat_t, lon_t)
+    az = az_t
+    rng = 0.0
+    p = 0.5
+    for _ in range(6):
+        rng, p = max_range_m(mis, lat0, lon0, alt0, az, env)
+        _, az_i = _range_at_pitch(mis, lat0, lon0, alt0, az, p, env)
+        daz = (az_t - az_i + math.pi) % (2.0 * math.pi) - math.pi
+        az += daz
+        if abs(daz) < 1e-8:
+            break
+    return Aim(lat0, lon0, alt0, az, mis.burn_s, p), rng
 
 
 @_jit
 def solve_aim(
     mis: Missile, lat0: float, lon0: float, alt0: float, lat_t: float, lon_t: float,
-    alt_t: float, env: Env, shape: int, gamma_spec_rad: float, tol_m: float,
+    alt_t: float, env: Env, shape: int, shape_value: float, tol_m: float,
 ):  # fmt: skip
     """Find azimuth, cutoff time and final pitch that hit the aim point.
 
-    Damped Newton iteration on (azimuth, cutoff, pitch) with a finite-difference Jacobian.
-    Returns ``(aim, status, miss_m)``.
+    ``shape`` is ``SHAPE_MIN_ENERGY`` (``shape_value`` unused), ``SHAPE_GAMMA``
+    (``shape_value`` the burnout flight-path angle, rad) or ``SHAPE_APOGEE``
+    (``shape_value`` the apogee's geodetic height, m). Damped Newton iteration on
+    (azimuth, cutoff, pitch) with a finite-difference Jacobian; the cutoff stays in the
+    last stage's burn. Returns ``(aim, status, miss_m)``.
     """
     rtol = 1e-10
-    _, az0 = great_circle(lat0, lon0, lat_t, lon_t)
+    ang_t, az0 = great_circle(lat0, lon0, lat_t, lon_t)
     r_aim = geodetic_to_ecef(lat_t, lon_t, alt_t, env.earth)
-    ang_t = great_circle(lat0, lon0, lat_t, lon_t)[0]
-    # starting guess: 70 % burn, pitch of the textbook minimum-energy angle
-    x = np.array([az0, mis.t_vert_s + 0.8 * (mis.burn_s - mis.t_vert_s), 0.0])
-    x[2] = 0.25 * (math.pi - ang_t) if shape == SHAPE_MIN_ENERGY else gamma_spec_rad
-    lo = np.array([-1e9, mis.t_vert_s + 1.0, math.radians(2.0)])
+    t_last = stage_ignition_s(mis, mis.n_stages - 1)
+    t_lo = max(mis.t_vert_s, t_last) + 1.0
+    # starting guess: 80 % of the last stage's burn, pitch of the textbook angle
+    x = np.array([az0, t_lo + 0.8 * (mis.burn_s - t_lo), 0.25 * (math.pi - ang_t)])
+    if shape == SHAPE_GAMMA:
+        x[2] = shape_value
+    lo = np.array([-1e9, t_lo, math.radians(2.0)])
     hi = np.array([1e9, mis.burn_s, math.radians(89.5)])
     steps = np.array([1e-6, 1e-3, 1e-5])
     f = np.empty(3)
@@ -242,10 +409,10 @@ def solve_aim(
     jac = np.empty((3, 3))
     miss = np.inf
     status = TARGET_NO_CONVERGENCE
-    for _ in range(40):
+    for _ in range(50):
         aim = Aim(lat0, lon0, alt0, x[0], x[1], x[2])
-        miss = _residual(mis, aim, env, lat_t, lon_t, r_aim, shape, gamma_spec_rad, rtol, f)
-        if miss < tol_m and abs(f[2]) < 1e3:
+        miss = _residual(mis, aim, env, lat_t, lon_t, r_aim, shape, shape_value, rtol, f)
+        if miss < tol_m and abs(f[2]) < 1e2:
             status = TARGET_OK
             break
         for j in range(3):
@@ -253,7 +420,7 @@ def solve_aim(
             xp[j] += steps[j] if xp[j] + steps[j] <= hi[j] else -steps[j]
             dj = xp[j] - x[j]
             aimp = Aim(lat0, lon0, alt0, xp[0], xp[1], xp[2])
-            _residual(mis, aimp, env, lat_t, lon_t, r_aim, shape, gamma_spec_rad, rtol, fp)
+            _residual(mis, aimp, env, lat_t, lon_t, r_aim, shape, shape_value, rtol, fp)
             for i in range(3):
                 jac[i, j] = (fp[i] - f[i]) / dj
         dx = np.linalg.solve(jac, -f)
@@ -266,22 +433,72 @@ def solve_aim(
         if abs(dx[0]) > 0.1:
             scale = min(scale, 0.1 / abs(dx[0]))
         xn = x + scale * dx
-        pinned = False
+        pin_hi = False
+        pin_lo = False
         for j in range(3):
             if xn[j] > hi[j]:
                 xn[j] = hi[j]
-                pinned = j == 1
+                pin_hi = pin_hi or j == 1
             if xn[j] < lo[j]:
                 xn[j] = lo[j]
-        if pinned and x[1] >= hi[1] and f[0] < 0.0:
+                pin_lo = pin_lo or j == 1
+        if pin_hi and x[1] >= hi[1] and f[0] < 0.0:
             status = TARGET_OUT_OF_RANGE
+            break
+        if pin_lo and x[1] <= lo[1] and f[0] > 0.0:
+            status = TARGET_TOO_CLOSE
             break
         x = xn
     aim = Aim(lat0, lon0, alt0, x[0], x[1], x[2])
     return aim, status, miss
 
 
+@nb.njit(cache=True, parallel=True)
+def fly_batch(
+    mis: Missile, aim: Aim, env: Env, daz_rad: np.ndarray, dt_cutoff_s: np.ndarray,
+    dpitch_rad: np.ndarray, rtol: float,
+):  # fmt: skip
+    """Fly ``N`` dispersed threats in parallel (numba ``prange``) to impact.
+
+    Threat ``k`` flies ``aim`` with its azimuth, cutoff time and final pitch perturbed by
+    ``daz_rad[k]``, ``dt_cutoff_s[k]`` and ``dpitch_rad[k]`` (a cutoff past the last
+    stage's burn is a full burn). Returns ``(t_impact_s, lat_rad, lon_rad)``, each ``(N,)``.
+    """
+    n = daz_rad.shape[0]
+    t_imp = np.empty(n)
+    lat = np.empty(n)
+    lon = np.empty(n)
+    for k in nb.prange(n):
+        a = Aim(aim.lat0_rad, aim.lon0_rad, aim.alt0_m, aim.az_rad + daz_rad[k],
+                aim.t_cutoff_s + dt_cutoff_s[k], aim.pitch_final_rad + dpitch_rad[k])  # fmt: skip
+        _, la, lo, ti = fly_to_impact(mis, a, env, rtol)
+        t_imp[k] = ti
+        lat[k] = la
+        lon[k] = lo
+    return t_imp, lat, lon
+
+
+@nb.njit(cache=True, parallel=True)
+def fly_free_batch(
+    t0_s: float, y0: np.ndarray, cda_m2: np.ndarray, env: Env, rtol: float
+):  # fmt: skip
+    """Fly ``N`` unpowered objects from the ``(N, 7)`` initial states ``y0`` to impact.
+
+    ``cda_m2[k]`` is object ``k``'s drag area (its ballistic coefficient is
+    ``y0[k, 6] / cda_m2[k]``). Returns ``(t_impact_s, y_impact)``, ``(N,)`` and ``(N, 7)``.
+    """
+    n = y0.shape[0]
+    t_imp = np.empty(n)
+    y_imp = np.empty((n, 7))
+    for k in nb.prange(n):
+        _, _, ev_t, ev_y = fly(t0_s, y0[k], t0_s + 2.0e4, coast_phase(cda_m2[k]), env, rtol,
+                               60.0, 0.0, ENTRY_ALT_M)  # fmt: skip
+        t_imp[k] = ev_t[EV_IMPACT]
+        y_imp[k, :] = ev_y[EV_IMPACT]
+    return t_imp, y_imp
+
+
 @_jit
 def aim_point_on_sphere(lat0: float, lon0: float, az: float, range_m: float):
     """Convenience: the point ``range_m`` of arc from a launch point along ``az``."""
-    return destination(lat0, lon0, az, range_m / 6371000.0)
+    return destination(lat0, lon0, az, range_m / _R_ARC_M)

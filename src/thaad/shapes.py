@@ -1,0 +1,197 @@
+"""Trajectory shapes: check the user's choice and set up the core's targeting.
+
+Four shapes, in both models:
+
+- ``min-energy``: the least burnout energy that reaches the aim point;
+- ``lofted`` / ``depressed``: steeper / flatter than minimum energy, set by the burnout
+  flight-path angle or by the apogee altitude (one of the two). The branch is the side of
+  the textbook minimum-energy trajectory (Bate, Mueller and White, sec. 6.2): a lofted
+  angle is above ``(pi - psi)/4`` and a lofted apogee above that trajectory's apogee;
+- ``max-range``: the class's longest shot toward the aim point. In the full model the
+  booster burns to the end at the range-maximising pitch; in the ideal model the class's
+  full-model burnout speed is given impulsively on the surface at the maximum-range angle,
+  ``sin(psi/2) = Q/(2 - Q)``, ``gamma = (pi - psi)/4`` (BMW eq. 6.2-20 and 6.2-18): the
+  aim point then sets the direction only.
+
+Errors are one line naming the option (``names`` maps ``aim``, ``shape``, ``apogee``,
+``angle`` to the option or scenario key the user wrote).
+"""
+
+from __future__ import annotations
+
+import math
+
+from thaad.catalog import ThreatClass
+from thaad.core.constants import MU_EARTH_M3PS2, R_MEAN_M
+from thaad.core.flight import Env
+from thaad.core.kepler import (
+    ballistic_solution,
+    gamma_for_apogee,
+    max_range_angle_rad,
+    min_energy_gamma_rad,
+)
+from thaad.core.threat import (
+    SHAPE_APOGEE,
+    SHAPE_GAMMA,
+    SHAPE_MIN_ENERGY,
+    TARGET_OK,
+    TARGET_OUT_OF_RANGE,
+    TARGET_TOO_CLOSE,
+    Aim,
+    max_range_aim,
+    max_range_m,
+    solve_aim,
+)
+from thaad.errors import ThaadInputError
+
+SHAPES = ("min-energy", "lofted", "depressed", "max-range")
+
+CLI_NAMES = {
+    "aim": "--aim",
+    "shape": "--shape",
+    "apogee": "--apogee-km",
+    "angle": "--burnout-angle-deg",
+}
+
+
+def check_shape(
+    shape: str,
+    psi_rad: float,
+    apogee_km: float | None,
+    burnout_angle_deg: float | None,
+    names: dict[str, str] = CLI_NAMES,
+) -> None:
+    """Validate a shape and its parameter against the textbook branch (one-line errors)."""
+    if shape not in SHAPES:
+        raise ThaadInputError(f"{names['shape']}: '{shape}' is not one of {', '.join(SHAPES)}")
+    given = [n for n, v in (("apogee", apogee_km), ("angle", burnout_angle_deg)) if v is not None]
+    if shape in ("min-energy", "max-range"):
+        if given:
+            raise ThaadInputError(
+                f"{names[given[0]]}: applies to the lofted and depressed shapes, not {shape}"
+            )
+        return
+    if not given:
+        raise ThaadInputError(
+            f"{names['shape']}: {shape} needs {names['apogee']} or {names['angle']}"
+        )
+    if len(given) == 2:
+        raise ThaadInputError(f"{names['apogee']}: give it or {names['angle']}, not both")
+    lofted = shape == "lofted"
+    g_me = min_energy_gamma_rad(psi_rad)
+    if burnout_angle_deg is not None:
+        a = burnout_angle_deg
+        if not (math.isfinite(a) and 0.0 < a < 90.0):
+            raise ThaadInputError(f"{names['angle']}: {a:g} deg is outside (0, 90)")
+        if lofted != (math.radians(a) > g_me):
+            side = "above" if lofted else "below"
+            raise ThaadInputError(
+                f"{names['angle']}: a {shape} trajectory needs an angle {side} the "
+                f"minimum-energy angle of {math.degrees(g_me):.2f} deg"
+            )
+        return
+    h = float(apogee_km)  # type: ignore[arg-type]
+    if not (math.isfinite(h) and h > 0.0):
+        raise ThaadInputError(f"{names['apogee']}: {h:g} km is not a positive altitude")
+    h_me = (ballistic_solution(psi_rad, g_me, R_MEAN_M)[2] - R_MEAN_M) / 1e3
+    if lofted != (h > h_me):
+        side = "above" if lofted else "below"
+        raise ThaadInputError(
+            f"{names['apogee']}: a {shape} trajectory to {psi_rad * R_MEAN_M / 1e3:,.0f} km "
+            f"must peak {side} the minimum-energy apogee of {h_me:,.0f} km"
+        )
+
+
+def ideal_conic(
+    tc: ThreatClass,
+    psi_rad: float,
+    shape: str,
+    apogee_km: float | None,
+    burnout_angle_deg: float | None,
+    names: dict[str, str] = CLI_NAMES,
+) -> tuple[float, float]:
+    """Range angle and flight-path angle of the textbook conic of a shape (after checks)."""
+    if shape == "min-energy":
+        return psi_rad, min_energy_gamma_rad(psi_rad)
+    if shape == "max-range":
+        q = tc.burnout_speed_mps**2 * R_MEAN_M / MU_EARTH_M3PS2
+        psi = max_range_angle_rad(q)
+        return psi, min_energy_gamma_rad(psi)
+    if burnout_angle_deg is not None:
+        g = math.radians(burnout_angle_deg)
+        if g >= 0.5 * math.pi - 0.25 * psi_rad:
+            raise ThaadInputError(
+                f"{names['angle']}: {burnout_angle_deg:g} deg needs escape speed to cover "
+                f"{psi_rad * R_MEAN_M / 1e3:,.0f} km (below "
+                f"{90.0 - math.degrees(psi_rad) / 4.0:.2f} deg it does not)"
+            )
+        return psi_rad, g
+    r_apo = R_MEAN_M + float(apogee_km) * 1e3  # type: ignore[arg-type]
+    g = gamma_for_apogee(psi_rad, r_apo, R_MEAN_M, shape == "lofted")
+    if math.isnan(g):
+        raise ThaadInputError(
+            f"{names['apogee']}: no {shape} conic to {psi_rad * R_MEAN_M / 1e3:,.0f} km "
+            f"peaks at {apogee_km:g} km"
+        )
+    return psi_rad, g
+
+
+def solve_full(
+    tc: ThreatClass,
+    env: Env,
+    launch: tuple[float, float, float],
+    aim: tuple[float, float, float],
+    shape: str,
+    apogee_km: float | None,
+    burnout_angle_deg: float | None,
+    names: dict[str, str] = CLI_NAMES,
+) -> Aim:
+    """Targeting in the full model; ``launch`` and ``aim`` are (lat, lon, alt) in rad, rad, m.
+
+    Raises a one-line :class:`ThaadInputError` when the class cannot fly the shape to the
+    aim point; a range beyond reach states the class's maximum range along that azimuth.
+    """
+    mis = tc.missile()
+    lat0, lon0, alt0 = launch
+    lat1, lon1, alt1 = aim
+    if shape == "max-range":
+        return max_range_aim(mis, lat0, lon0, alt0, lat1, lon1, env)[0]
+    code, value, what = SHAPE_MIN_ENERGY, 0.0, "a minimum-energy trajectory"
+    if shape != "min-energy" and burnout_angle_deg is not None:
+        code, value = SHAPE_GAMMA, math.radians(burnout_angle_deg)
+        what = f"a {shape} trajectory with a burnout angle of {burnout_angle_deg:g} deg"
+    elif shape != "min-energy":
+        code, value = SHAPE_APOGEE, float(apogee_km) * 1e3  # type: ignore[arg-type]
+        what = f"a {shape} trajectory with an apogee of {apogee_km:g} km"
+    sol, status, miss = solve_aim(mis, lat0, lon0, alt0, lat1, lon1, alt1, env, code, value, 1.0)
+    if status == TARGET_OK:
+        return sol
+    from thaad.core.earth import great_circle
+
+    psi, az = great_circle(lat0, lon0, lat1, lon1)
+    dist_km = psi * R_MEAN_M / 1e3
+    mr, _ = max_range_m(mis, lat0, lon0, alt0, az, env)
+    if status == TARGET_OUT_OF_RANGE or dist_km * 1e3 > mr:
+        if dist_km * 1e3 > mr or code == SHAPE_MIN_ENERGY:
+            raise ThaadInputError(
+                f"{names['aim']}: {dist_km:,.0f} km from the launch point is beyond the reach "
+                f"of {tc.name} (maximum range {mr / 1e3:,.0f} km)"
+            )
+        key = names["apogee"] if code == SHAPE_APOGEE else names["angle"]
+        raise ThaadInputError(
+            f"{key}: {tc.name} cannot reach the aim point {dist_km:,.0f} km away on {what} "
+            f"(its maximum range is {mr / 1e3:,.0f} km, on the maximum-range trajectory)"
+        )
+    if status == TARGET_TOO_CLOSE:
+        raise ThaadInputError(
+            f"{names['aim']}: {dist_km:,.0f} km is too close for {tc.name} on {what} "
+            "(its last stage must burn at least a second)"
+        )
+    if code == SHAPE_MIN_ENERGY:
+        raise ThaadInputError(
+            f"{names['aim']}: the targeting solver did not converge (miss {miss:,.0f} m)"
+        )
+    key = names["apogee"] if code == SHAPE_APOGEE else names["angle"]
+    raise ThaadInputError(
+        f"{key}: {tc.name} cannot hit the aim point {dist_km:,.0f} km away on {what}"
+    )
