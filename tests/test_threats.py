@@ -204,7 +204,7 @@ def test_threats_command_table_and_json(capsys):
     assert {"thrust_n", "burn_s", "propellant_kg", "dry_kg"} <= set(irbm["stages"][0])
 
 
-def test_trajectory_command_shapes_json(capsys):
+def test_trajectory_command_shapes_json(capsys, tmp_path):
     lat, lon = aim_at(1000.0)
     rc = main(["trajectory", "--launch", "39.0,125.7", "--aim", f"{lat},{lon}", "--threat",
                "mrbm-1300", "--shape", "depressed", "--burnout-angle-deg", "20",
@@ -216,10 +216,13 @@ def test_trajectory_command_shapes_json(capsys):
               "stage_impact_lat_deg"):  # fmt: skip
         assert k in d
     assert d["shape"] == "depressed" and d["burnout_flight_path_deg"] == pytest.approx(20, abs=0.01)
+    png = tmp_path / "p.png"
     rc = main(["trajectory", "--launch", "0,0", "--aim", "0,9", "--model", "ideal", "--shape",
-               "lofted", "--apogee-km", "1000"])  # fmt: skip
+               "lofted", "--apogee-km", "1000", "--plot", str(png)])  # fmt: skip
     assert rc == 0
-    assert "apogee" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "apogee" in out and "1000.0 km" in out and f"wrote {png}" in out
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.mark.parametrize(
@@ -255,11 +258,19 @@ def test_trajectory_bad_input_is_one_line_and_exit_2(capsys, args, needle):
 
 
 def test_scenario_takes_a_shape():
+    """``threat.shape`` and its parameter in a scenario reach the targeting."""
+    from thaad.api import _solve_threat
+
     sc = thaad.load_scenario(overrides=["threat.class=mrbm-1000", "threat.shape=lofted",
-                                        "threat.apogee_km=400",
-                                        "battery.launchers.rounds=0"])  # fmt: skip
-    res = thaad.run(sc)
-    assert res.threat["class"] == "mrbm-1000"
-    assert res.threat["apogee_alt_m"] == pytest.approx(400e3, rel=0.01)
+                                        "threat.apogee_km=400"])  # fmt: skip
+    env = sc.models.env()
+    tc, mis, aim = _solve_threat(sc, env)
+    assert tc.name == "mrbm-1000"
+    _, lat, lon, _, h_ap = fly_to_impact(mis, aim, env, 1e-10)
+    assert h_ap == pytest.approx(400e3, rel=1e-3)
+    assert great_circle(lat, lon, math.radians(35.8714), math.radians(128.6014))[0] * 6371e3 < 1e3
     with pytest.raises(ThaadInputError, match=r"threat\.burnout_angle_deg"):
         thaad.load_scenario(overrides=["threat.burnout_angle_deg=120"])
+    sc = thaad.load_scenario(overrides=["threat.shape=lofted"])
+    with pytest.raises(ThaadInputError, match=r"threat\.shape: lofted needs threat\.apogee_km"):
+        _solve_threat(sc, sc.models.env())

@@ -35,6 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "  thaad trajectory --threat mrbm-1300 --launch 39,125.7 --aim 36,137 "
         "--shape depressed --burnout-angle-deg 20\n"
         "  thaad trajectory --threat srbm-600 --launch 39,125.7 --aim 35,129 --shape max-range\n"
+        "  thaad trajectory --threat irbm --launch 39,125.7 --aim 44,145 --plot irbm.png\n"
         "  thaad threats   (the classes and their reach)\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -51,6 +52,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    "in (0, 90)")  # fmt: skip
     p.add_argument("--model", default="full", choices=["ideal", "full"])
     p.add_argument("--csv", metavar="FILE", help="write the time history as CSV")
+    p.add_argument("--plot", metavar="FILE.png",
+                   help="draw altitude against ground range to a PNG")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     return p
 
@@ -69,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
         for i in range(len(cols["t_s"])):
             lines.append(",".join(f"{cols[n][i]:.9g}" for n in names))
         atomic_write_text(args.csv, "\n".join(lines) + "\n")
+    if args.plot:
+        plot_profile(res, args.launch, 0 if args.model == "ideal" else 1, args.plot)
     if args.json:
         sys.stdout.write(to_json(res.to_dict()) + "\n")
         return 0
@@ -88,6 +93,63 @@ def run(args: argparse.Namespace) -> int:
             f"  spent stage {res.stage_impact_lat_deg:.5f}, {res.stage_impact_lon_deg:.5f} "
             f"at T+{res.stage_flight_time_s:.1f} s, {res.stage_impact_speed_mps:.0f} m/s"
         )
-    if args.csv:
-        print(f"wrote {args.csv}")
+    for f in (args.csv, args.plot):
+        if f:
+            print(f"wrote {f}")
     return 0
+
+
+def plot_profile(res, launch_deg: tuple[float, float], earth: int, path: str) -> None:
+    """Altitude against ground range from the launch point, RV and spent stage, as a PNG."""
+    import math
+    import os
+    import tempfile
+    from pathlib import Path
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from thaad.core.constants import R_MEAN_M
+    from thaad.core.earth import ecef_to_geodetic, great_circle
+    from thaad.errors import ThaadInputError
+
+    lat0, lon0 = math.radians(launch_deg[0]), math.radians(launch_deg[1])
+
+    def profile(ecef):
+        pts = [ecef_to_geodetic(float(y[0]), float(y[1]), float(y[2]), earth) for y in ecef]
+        rng = [great_circle(lat0, lon0, la, lo)[0] * R_MEAN_M / 1e3 for la, lo, _ in pts]
+        return rng, [h / 1e3 for _, _, h in pts]
+
+    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=110)
+    x, h = profile(res.ecef)
+    ax.plot(x, h, color="tab:red", label="booster, then reentry vehicle")
+    if res.stage_ecef is not None:
+        xs, hs = profile(res.stage_ecef)
+        ax.plot(xs, hs, color="tab:gray", ls="--", label="spent last stage")
+    kb = int(min(range(len(res.t_s)), key=lambda i: abs(res.t_s[i] - res.burnout_time_s)))
+    ax.plot([x[kb]], [h[kb]], "k^", label=f"burnout, {res.burnout_speed_mps:,.0f} m/s")
+    ax.set_xlabel("ground range from launch (km)")
+    ax.set_ylabel("altitude (km)")
+    ax.set_title(
+        f"{res.threat}, {res.shape}, {res.model} model: {res.ground_range_m / 1e3:,.0f} km, "
+        f"apogee {res.apogee_alt_m / 1e3:,.0f} km, {res.flight_time_s:,.0f} s"
+    )
+    ax.set_ylim(bottom=0.0)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper right", fontsize=8)
+    fig.tight_layout()
+    p = Path(path)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".png")
+    except OSError as exc:
+        raise ThaadInputError(f"--plot: cannot write '{path}': {exc.strerror}") from None
+    os.close(fd)
+    try:
+        fig.savefig(tmp, format="png")
+        os.replace(tmp, p)
+    finally:
+        plt.close(fig)
+        Path(tmp).unlink(missing_ok=True)
