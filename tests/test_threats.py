@@ -26,6 +26,7 @@ from thaad.core.threat import (
     fly_free_batch,
     fly_threat,
     fly_to_impact,
+    impact_and_apogee,
     max_range_m,
     solve_aim,
     stage_mass_kg,
@@ -266,7 +267,7 @@ def test_scenario_takes_a_shape():
     env = sc.models.env()
     tc, mis, aim = _solve_threat(sc, env)
     assert tc.name == "mrbm-1000"
-    _, lat, lon, _, h_ap = fly_to_impact(mis, aim, env, 1e-10)
+    _, lat, lon, _, h_ap = impact_and_apogee(mis, aim, env, 1e-10)
     assert h_ap == pytest.approx(400e3, rel=1e-3)
     assert great_circle(lat, lon, math.radians(35.8714), math.radians(128.6014))[0] * 6371e3 < 1e3
     with pytest.raises(ThaadInputError, match=r"threat\.burnout_angle_deg"):
