@@ -42,7 +42,8 @@ from thaad.core.threat import (
 )
 
 ACCURACIES_M = (1.0, 0.1)
-LADDER = tuple(m * 10.0**-e for e in range(5, 13) for m in (3.0, 1.0))[1:]  # 1e-5 ... 1e-12
+LADDER = (1e-5, 3e-6, 1e-6, 3e-7, 1e-7, 3e-8, 1e-8, 3e-9, 1e-9, 3e-10, 1e-10, 3e-11, 1e-11, 3e-12,
+          1e-12)  # fmt: skip
 N_BATCH = 10_000
 SCALE = np.array([1.0e6, 1.0e6, 1.0e6, 1.0e3, 1.0e3, 1.0e3, 1.0e3])  # thaad's error scales
 
