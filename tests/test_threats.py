@@ -230,6 +230,7 @@ def test_trajectory_command_shapes_json(capsys, tmp_path):
     ("args", "needle"),
     [
         (["--threat", "srbm-300", "--aim", "35.0,129.0"], "reach of srbm-300 (maximum range 3"),
+        (["--threat", "irbm"], "too close for irbm on a minimum-energy trajectory"),
         (["--shape", "lofted", "--burnout-angle-deg", "95"], "outside (0, 90)"),
         (["--shape", "depressed", "--burnout-angle-deg", "0"], "outside (0, 90)"),
         (["--shape", "lofted", "--burnout-angle-deg", "30"], "above the minimum-energy angle"),

@@ -185,7 +185,7 @@ def solve_full(
     if status == TARGET_TOO_CLOSE:
         raise ThaadInputError(
             f"{names['aim']}: {dist_km:,.0f} km is too close for {tc.name} on {what} "
-            "(its last stage must burn at least a second)"
+            f"(its last stage must burn; a lofted {names['shape']} spends the energy)"
         )
     if code == SHAPE_MIN_ENERGY:
         raise ThaadInputError(
