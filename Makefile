@@ -7,10 +7,21 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint format bench clean
 
-$(STAMP): pyproject.toml
+# thaad view and the browser tests: CesiumJS from the npm registry (into the venv, never
+# committed; keep the version in step with thaad.viewer.CESIUM_VERSION) and Debian's Chromium.
+CESIUM_VERSION := 1.145.0
+WEB := $(VENV)/share/thaad-web
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
+
+$(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	test -x $(CHROMIUM) || { $(APT) update -q && $(APT) install -y -q chromium; }
+	command -v npm >/dev/null || { $(APT) update -q && $(APT) install -y -q nodejs npm; }
+	npm install --prefix $(WEB) --no-audit --no-fund --loglevel=error cesium@$(CESIUM_VERSION)
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -15,7 +15,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description="Fly one engagement of a scenario (the default Seongju one when none is "
         "given), print the timeline and write DIR/result.json and DIR/history.json.",
         epilog="Examples:\n  thaad run\n  thaad run scenarios/seongju.yaml --seed 3 --out runs/a\n"
-        "  thaad run --set threat.aim.lat_deg=35.18 --set threat.aim.lon_deg=129.08 --json\n",
+        "  thaad run --set threat.aim.lat_deg=35.18 --set threat.aim.lon_deg=129.08 --json\n"
+        "  thaad run --out runs/a --report\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("scenario", nargs="?", help="scenario YAML (default: scenarios/seongju.yaml)")
@@ -29,11 +30,14 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="override a scenario value by dotted path, e.g. battery.radar.half_fov_deg=45",
     )
     p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
+    p.add_argument(
+        "--report", action="store_true", help="also write DIR/report.html (see thaad report)"
+    )
     return p
 
 
-def _fmt_event(e: dict) -> str:
-    kind = e["kind"].replace("_", " ")
+def event_details(e: dict) -> str:
+    """The details of one event of ``result.json`` as text (used by the report too)."""
     bits = []
     if "interceptor" in e:
         bits.append(f"#{e['interceptor'] + 1}")
@@ -53,7 +57,12 @@ def _fmt_event(e: dict) -> str:
         bits.append(f"{e['ground_range_m'] / 1e3:.1f} km from the battery")
     if "lat_deg" in e:
         bits.append(f"at {e['lat_deg']:.3f}N {e['lon_deg']:.3f}E")
-    return f"  T+{e['t_s']:8.2f} s  {kind:<22s} {', '.join(bits)}"
+    return ", ".join(bits)
+
+
+def _fmt_event(e: dict) -> str:
+    kind = e["kind"].replace("_", " ")
+    return f"  T+{e['t_s']:8.2f} s  {kind:<22s} {event_details(e)}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -72,6 +81,11 @@ def run(args: argparse.Namespace) -> int:
     from thaad.io import atomic_write_text
 
     atomic_write_text(out / "scenario.yaml", _dump_yaml(sc))
+    report = None
+    if args.report:
+        from thaad.report import write_report
+
+        report = write_report(out)
     if args.json:
         sys.stdout.write(to_json(d) + "\n")
         return 0
@@ -90,6 +104,8 @@ def run(args: argparse.Namespace) -> int:
         miss = "" if res.miss_distance_m is None else f" (closest miss {res.miss_distance_m:.2f} m)"
         print(f"NO INTERCEPT{miss}; {res.interceptors_fired} interceptor(s) fired")
     print(f"wrote {out / 'result.json'}")
+    if report is not None:
+        print(f"wrote {report}")
     return 0
 
 
