@@ -80,7 +80,7 @@ def test_report_in_the_browser(browser, run_dir, tmp_path):
     assert headline.startswith("INTERCEPT at 123.8 km altitude")
     assert seen["errors"] == []
     assert all(u.startswith(("file:", "data:")) for u in seen["requests"]), seen["requests"]
-    _not_blank(page.screenshot(full_page=True), "report.png")
+    _not_blank(page.screenshot(), "report.png")  # the top: outcome, cards and timeline
     page.close()
 
 

@@ -182,7 +182,7 @@ def test_hermite_interpolation_is_exact_for_a_cubic():
 
 def test_tracking_error_is_consistent_with_the_filter(run_dir):
     tk = load_run(run_dir).tracking
-    assert len(tk["t_s"]) > 300
+    assert len(tk["t_s"]) > 200
     inside = np.mean(tk["error_m"] <= 3.0 * tk["sigma_m"])
     ratio = np.mean((tk["error_m"] / tk["sigma_m"]) ** 2)
     assert inside >= 0.95
@@ -194,107 +194,119 @@ def test_tracking_error_is_consistent_with_the_filter(run_dir):
 # ----------------------------------------------------------------------------- analysis outputs
 
 
-def _analysis_files(d: Path, scenario: bool = True) -> None:
-    """Small synthetic outputs in the formats of montecarlo, footprint and coverage."""
+def _montecarlo_files(d: Path) -> dict:
+    """A small Monte Carlo output in thaad montecarlo's format: per-draw Parquet chunks
+    under draws/ with its columns, and the summary its own summarize() computes."""
     import pyarrow as pa
     import pyarrow.parquet as pq
-    import xarray as xr
-    from shapely.geometry import mapping
 
-    from thaad.geo import circle_polygon
+    from thaad.io import write_json
+    from thaad.montecarlo import COLUMNS, summarize
 
-    (d / "summary.json").write_text(
-        json.dumps(
-            {
-                "draws": 200,
-                "p_kill": 0.87,
-                "p_kill_ci95": [0.82, 0.91],
-                "seed": 7,
-                "mean_interceptors_fired": 1.3,
-                "intercept_alt_m": {"mean": 110000.0, "p05": 80000.0, "p95": 140000.0},
-                "defended_area_km2": 51234.0,
-                "assets": [{"name": "Seoul", "p_kill": 0.0}, {"name": "Daegu", "p_kill": 0.95}],
-            }
-        )
-    )
     rng = np.random.default_rng(1)
-    pq.write_table(
-        pa.table(
-            {
-                "draw": np.arange(200),
-                "killed": rng.random(200) < 0.87,
-                "interceptors_fired": rng.integers(1, 3, 200),
-                "intercept_alt_m": rng.normal(110e3, 15e3, 200),
-            }
-        ),
-        d / "draws.parquet",
-    )
+    (d / "draws").mkdir(parents=True)
+    for start in (0, 100):
+        n = 100
+        hit = rng.random(n) < 0.87
+        cols = {c: np.full(n, np.nan) for c in COLUMNS}
+        cols["draw"] = np.arange(start, start + n)
+        cols["intercepted"] = hit
+        cols["interceptors_fired"] = rng.integers(1, 3, n)
+        cols["intercept_alt_m"] = np.where(hit, rng.normal(110e3, 15e3, n), np.nan)
+        cols["miss_distance_m"] = rng.exponential(0.2, n)
+        name = f"chunk-{start:010d}-{start + n:010d}.parquet"
+        pq.write_table(pa.table(cols), d / "draws" / name)
+    summary = summarize(d, 7)
+    summary.update({"scenario": "Seongju default", "scenario_sha256": "ab" * 32})
+    write_json(d / "summary.json", summary)
+    return summary
+
+
+def _footprint_files(d: Path) -> None:
+    """A small footprint in thaad footprint's format: footprint.nc (h5netcdf) with p_kill
+    (NaN where no threat lands), footprint.geojson from its contour_geojson, summary.json."""
+    import xarray as xr
+
+    from thaad.footprint import contour_geojson
+    from thaad.io import write_json
+
     lat = np.linspace(34.5, 38.5, 21)
     lon = np.linspace(126.0, 130.5, 23)
     dist = np.hypot(*np.meshgrid(lat - 36.05, (lon - 128.22) * 0.8, indexing="ij"))
     pk = np.clip(1.2 - dist / 1.5, 0.0, 1.0)
+    pk[0, :] = np.nan
+    grid = ("latitude", "longitude")
     xr.Dataset(
-        {"p_kill": (("latitude", "longitude"), pk)}, coords={"latitude": lat, "longitude": lon}
-    ).to_netcdf(d / "footprint.nc", engine="scipy")
+        {"p_kill": (grid, pk, {"units": "1"}), "shots": (grid, np.ones_like(pk))},
+        coords={"latitude": ("latitude", lat), "longitude": ("longitude", lon)},
+    ).to_netcdf(d / "footprint.nc", engine="h5netcdf")
+    write_json(d / "footprint.geojson", contour_geojson(lat, lon, pk, 0.5))
+    seoul = {"lat_deg": 37.5665, "lon_deg": 126.978, "p_kill": 0.0, "threatened": True,
+             "shots": 0, "first_intercept_alt_m": None, "defended": False}  # fmt: skip
+    daegu = {"lat_deg": 35.8714, "lon_deg": 128.6014, "p_kill": 0.96, "threatened": True,
+             "shots": 2, "first_intercept_alt_m": 98000.0, "defended": True}  # fmt: skip
+    write_json(d / "summary.json", {
+        "scenario": "Seongju default", "scenario_sha256": "cd" * 32, "version": "0.1.0",
+        "seed": 2017, "mode": "kinematic", "launch_deg": [39.2, 125.67], "threat": "srbm-600",
+        "grid": 21, "extent_km": 400.0, "threshold": 0.5, "defended_area_km2": 51234.0,
+        "assets": {"Seoul": seoul, "Daegu": daegu},
+    })  # fmt: skip
+
+
+def _coverage_files(d: Path) -> None:
+    """A coverage region as GeoJSON with its figures, as thaad coverage writes them."""
+    from shapely.geometry import mapping
+
+    from thaad.geo import circle_polygon
+
     poly = circle_polygon(36.05, 128.22, 300e3, n=90)
+    props = {"coverage_area_km2": 282000.0, "area_by_country_km2": {"KOR": 1.0}}
+    feature = {"type": "Feature", "geometry": mapping(poly), "properties": props}
     (d / "coverage.geojson").write_text(
-        json.dumps(
-            {
-                "type": "FeatureCollection",
-                "features": [
-                    {
-                        "type": "Feature",
-                        "geometry": mapping(poly),
-                        "properties": {
-                            "coverage_area_km2": 282000.0,
-                            "area_by_country_km2": {"KOR": 1.0},
-                        },
-                    }
-                ],
-            }
-        )
+        json.dumps({"type": "FeatureCollection", "features": [feature]})
     )
     (d / "coverage.json").write_text(
         json.dumps({"detection_range_m": 1.0e6, "coverage_area_km2": 282000.0})
     )
 
 
-def test_analysis_sections_appear_with_their_files(run_dir, tmp_path):
+def test_monte_carlo_and_coverage_sections_appear_with_their_files(run_dir, tmp_path):
     d = tmp_path / "both"
     shutil.copytree(run_dir, d)
     (d / "report.html").unlink()
-    _analysis_files(d)
+    summary = _montecarlo_files(d)
+    _coverage_files(d)
     assert main(["report", str(d)]) == 0
     s = scan(d / "report.html")
     text = (d / "report.html").read_text()
-    for sec in (
-        "montecarlo",
-        "footprint",
-        "coverage",
-        "fig-draws",
-        "fig-footprint",
-        "fig-coverage",
-        "fig-map",
-    ):
+    for sec in ("montecarlo", "coverage", "fig-draws", "fig-coverage", "fig-map"):
         assert sec in s.ids, sec
-    assert len(s.imgs) == 7
-    assert "Kill probability 0.870 (95 % interval 0.820 to 0.910) over 200 draws" in text
-    assert "Defended area 51,234 km²" in text
-    assert "assets.Daegu.p_kill" in text
-    assert "200 rows in draws.parquet" in text
-    # footprint statistics read from the grid: 21 x 23 cells, max p_kill 1
-    assert '<td class="num">483</td>' in text
+    assert "footprint" not in s.ids
+    assert len(s.imgs) == 6
+    lo, hi = summary["p_kill_ci95"]
+    head = f"Kill probability {summary['p_kill']:.3f} (95 % interval {lo:.3f} to {hi:.3f})"
+    assert head + " over 200 draws" in text
+    assert "intercept_alt_m.p95" in text
+    assert "200 rows in draws/chunk-0000000000-0000000100.parquet and 1 more" in text
 
 
-def test_report_of_an_analysis_only_directory(tmp_path):
+def test_footprint_directory_report(tmp_path):
     d = tmp_path / "fp"
     d.mkdir()
-    _analysis_files(d)
+    _footprint_files(d)
     out = tmp_path / "elsewhere" / "fp.html"
     assert main(["report", str(d), "--out", str(out)]) == 0
     s = scan(out)
-    assert {"montecarlo", "footprint", "coverage"} <= set(s.ids)
-    assert "fig-timeline" not in s.ids and "parameters" not in s.ids
+    text = out.read_text()
+    assert {"footprint", "fig-footprint", "assets"} <= set(s.ids)
+    assert not {"montecarlo", "coverage", "fig-timeline", "parameters"} & set(s.ids)
+    assert "Defended area 51,234 km² (kill probability ≥ 0.5)" in text
+    assert '<tr><td>Daegu</td><td class="num">0.960</td><td>defended</td>' in text
+    assert "<title>thaad report: Seongju default</title>" in text
+    # statistics read from the grid: 21 x 23 cells, the first row not threatened
+    assert '<td class="num">483</td>' in text
+    assert 'cells not threatened (no p_kill)</code></td><td class="num">23</td>' in text
+    assert "cd" * 32 in text  # the footprint's scenario hash, for reproduction
 
 
 # ----------------------------------------------------------------------------- bad input
@@ -322,6 +334,11 @@ def _break(d: Path, how: str) -> None:
         (d / "result.json").write_bytes(b"\xff\xfe\x00garbage")
     elif how == "corrupt-footprint":
         (d / "footprint.nc").write_bytes(b"CDF\x01 this is not netCDF")
+    elif how == "corrupt-parquet":
+        (d / "draws").mkdir()
+        (d / "draws" / "chunk-0000000000-0000000010.parquet").write_bytes(b"PAR1 torn write")
+    elif how == "corrupt-summary":
+        (d / "summary.json").write_text('{"draws": 10, "p_kill": ')
 
 
 @pytest.mark.parametrize(
@@ -334,6 +351,8 @@ def _break(d: Path, how: str) -> None:
         ("edited-scenario", "scenario.yaml: does not match result.json"),
         ("binary-result", "result.json: not a UTF-8 text file"),
         ("corrupt-footprint", "footprint.nc: cannot be read as netCDF"),
+        ("corrupt-parquet", "chunk-0000000000-0000000010.parquet: cannot be read as Parquet"),
+        ("corrupt-summary", "summary.json: not valid JSON (line 1"),
     ],
 )
 def test_bad_run_directory_is_one_line_and_exit_2(run_dir, tmp_path, capsys, how, needle):

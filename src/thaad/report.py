@@ -456,15 +456,21 @@ def tracking_figure(run: Run) -> str:
 
 
 def _site_marker(ax, run: Run) -> None:
-    if run.scenario is None:
-        return
-    lat, lon, _ = run.site
-    ax.plot(lon, lat, "s", color=RADAR_COLOR, ms=8, mec="black", zorder=6, label="battery")
-    for a in run.scenario.assets:
-        ax.plot(a.lon_deg, a.lat_deg, "o", color="black", ms=4, zorder=6)
+    """The battery and the named assets: from scenario.yaml, else the assets of summary.json."""
+    assets: list[tuple[str, float, float]] = []
+    if run.scenario is not None:
+        lat, lon, _ = run.site
+        ax.plot(lon, lat, "s", color=RADAR_COLOR, ms=8, mec="black", zorder=6, label="battery")
+        assets = [(a.name, a.lat_deg, a.lon_deg) for a in run.scenario.assets]
+    elif isinstance((run.summary or {}).get("assets"), dict):
+        for name, a in run.summary["assets"].items():
+            if isinstance(a, dict) and finite(a.get("lat_deg")) and finite(a.get("lon_deg")):
+                assets.append((name, a["lat_deg"], a["lon_deg"]))
+    for name, a_lat, a_lon in assets:
+        ax.plot(a_lon, a_lat, "o", color="black", ms=4, zorder=6)
         ax.annotate(
-            a.name,
-            (a.lon_deg, a.lat_deg),
+            name,
+            (a_lon, a_lat),
             xytext=(4, 3),
             textcoords="offset points",
             fontsize=8,
@@ -472,8 +478,11 @@ def _site_marker(ax, run: Run) -> None:
         )
 
 
-def footprint_figure(path: Path, run: Run) -> tuple[str, dict[str, Any]]:
-    """Map of ``p_kill`` over latitude and longitude from ``footprint.nc`` (xarray)."""
+def footprint_figure(
+    path: Path, run: Run, threshold: float = 0.5, launch: Any = None
+) -> tuple[str, dict[str, Any]]:
+    """Map of ``p_kill`` over latitude and longitude from ``footprint.nc`` (xarray), with the
+    contour at the kill-probability ``threshold``, the battery, the assets and the launch."""
     try:
         import xarray as xr
     except ImportError:
@@ -512,20 +521,24 @@ def footprint_figure(path: Path, run: Run) -> tuple[str, dict[str, Any]]:
         alpha=0.75,
         zorder=2,
     )
-    if np.nanmax(pk) > 0.5 > np.nanmin(pk):
-        cs = ax.contour(
-            lon, lat, pk, levels=[0.5, 0.9], colors=["#7b241c", "#145a32"], linewidths=1.2, zorder=3
-        )
-        ax.clabel(cs, fmt="%.1f", fontsize=8)
-    fig.colorbar(mesh, ax=ax, shrink=0.75, label="kill probability")
+    finite_pk = pk[np.isfinite(pk)]
+    if finite_pk.size and finite_pk.max() >= threshold > finite_pk.min():
+        cs = ax.contour(lon, lat, np.nan_to_num(pk, nan=0.0), levels=[threshold],
+                        colors=["#145a32"], linewidths=1.5, zorder=3)  # fmt: skip
+        ax.clabel(cs, fmt="P(kill) %.2g", fontsize=8)
+    fig.colorbar(mesh, ax=ax, shrink=0.75, label="kill probability (blank: not threatened)")
     _site_marker(ax, run)
+    if launch is not None:
+        ax.plot(launch[1], launch[0], "^", color=THREAT_COLOR, ms=9, mec="black", zorder=6,
+                label="launch point", clip_on=True)  # fmt: skip
     ax.set_title("Defended footprint: kill probability by aim point", fontsize=10)
     stats = {
         "cells": int(pk.size),
         "latitude range": f"{lat.min():.3f} to {lat.max():.3f}°",
         "longitude range": f"{lon.min():.3f} to {lon.max():.3f}°",
-        "cells with p_kill ≥ 0.5": int(np.sum(pk >= 0.5)),
-        "max p_kill": float(np.nanmax(pk)),
+        f"cells with p_kill ≥ {threshold:g}": int(np.sum(finite_pk >= threshold)),
+        "cells not threatened (no p_kill)": int(pk.size - finite_pk.size),
+        "max p_kill": float(finite_pk.max()) if finite_pk.size else None,
     }
     return _png(fig), stats
 
@@ -633,13 +646,17 @@ def parquet_figure(paths: list[Path]) -> tuple[str | None, int, list[str]]:
     for ax, k in zip(axes, pick, strict=True):
         v = numeric[k]
         v = v[np.isfinite(v)]
-        scale, unit = (1e3, "km") if k.endswith("_alt_m") or k.endswith("range_m") else (1.0, "")
+        scale, unit = (1.0, "")
+        if k.endswith(("_alt_m", "range_m")):
+            scale, unit = (1e3, "km")
+        elif k.endswith(("_m", "_s")):
+            unit = k.rsplit("_", 1)[1]
         if len(v) and np.all(v == np.round(v)) and v.max() - v.min() <= 20:
             lo, hi = int(v.min()), int(v.max())
             ax.hist(v, bins=np.arange(lo - 0.5, hi + 1.5), color="#5d6d7e", rwidth=0.85)
         elif len(v):
             ax.hist(v / scale, bins=30, color="#5d6d7e")
-        name = k.replace("_m", "").replace("_", " ") if unit else k.replace("_", " ")
+        name = (k.rsplit("_", 1)[0] if unit else k).replace("_", " ")
         ax.set_xlabel(f"{name} ({unit})" if unit else name)
         ax.set_ylabel("draws")
         ax.grid(True, color="0.9")
@@ -850,6 +867,102 @@ def _engagement_html(run: Run, nav: list[tuple[str, str]]) -> list[str]:
     return out
 
 
+def _assets_table(assets: dict[str, Any]) -> str:
+    """The footprint summary's per-asset kill probabilities as a table."""
+    rows = []
+    for name, a in assets.items():
+        if not isinstance(a, dict):
+            continue
+        pk = a.get("p_kill")
+        alt = a.get("first_intercept_alt_m")
+        verdict = (
+            "defended"
+            if a.get("defended")
+            else ("not threatened" if a.get("threatened") is False else "not defended")
+        )
+        rows.append(
+            f'<tr><td>{_e(name)}</td><td class="num">{"–" if pk is None else f"{pk:.3f}"}</td>'
+            f'<td>{_e(verdict)}</td><td class="num">'
+            f"{'–' if not finite(alt) else f'{alt / 1e3:.1f} km'}</td></tr>"
+        )
+    return ('<table id="assets"><tr><th>asset</th><th>P(kill)</th><th>verdict</th>'
+            f"<th>first intercept altitude</th></tr>{''.join(rows)}</table>")  # fmt: skip
+
+
+def _analysis_html(run: Run, nav: list[tuple[str, str]]) -> list[str]:
+    """Monte Carlo (summary.json with p_kill, draws/*.parquet), footprint (footprint.nc,
+    summary.json with defended_area_km2, footprint.geojson) and coverage (other GeoJSON,
+    coverage.json) sections, each only when its files are in the directory."""
+    out: list[str] = []
+    s = run.summary or {}
+    is_fp = run.footprint_file is not None or "defended_area_km2" in s
+    if run.parquet_files or (run.summary is not None and not is_fp):
+        nav.append(("montecarlo", "Monte Carlo"))
+        out.append('<h2 id="montecarlo">Monte Carlo</h2>')
+        if finite(s.get("p_kill")) and not is_fp:
+            ci = s.get("p_kill_ci95")
+            ci_text = (f" (95 % interval {ci[0]:.3f} to {ci[1]:.3f})"
+                       if isinstance(ci, list) and len(ci) == 2 and all(map(finite, ci))
+                       else "")  # fmt: skip
+            draws = f" over {s['draws']:,} draws" if isinstance(s.get("draws"), int) else ""
+            out.append(f'<p class="outcome ok">Kill probability {s["p_kill"]:.3f}'
+                       f"{_e(ci_text)}{_e(draws)}</p>")  # fmt: skip
+        if run.summary is not None and not is_fp:
+            out.append("<p>From <code>summary.json</code>:</p>")
+            out.append(_kv_table(_flatten(s), "summary"))
+        if run.parquet_files:
+            uri, n, names = parquet_figure(run.parquet_files)
+            files = run.parquet_files[0].relative_to(run.path).as_posix()
+            more = f" and {len(run.parquet_files) - 1} more" if len(run.parquet_files) > 1 else ""
+            out.append(f"<p>Per-draw results: {n:,} rows in {_e(files)}{_e(more)}; columns "
+                       f"{_e(', '.join(names))}.</p>")  # fmt: skip
+            if uri:
+                out.append(_figure_html(uri, "per-draw histograms",
+                                        "Distributions over the draws.", "fig-draws"))  # fmt: skip
+    fp_geojson = [p for p in run.geojson_files if p.name.startswith("footprint")]
+    if is_fp:
+        nav.append(("footprint", "Footprint"))
+        out.append('<h2 id="footprint">Defended footprint</h2>')
+        thr = s.get("threshold") if finite(s.get("threshold")) else 0.5
+        if finite(s.get("defended_area_km2")):
+            out.append(f'<p class="outcome ok">Defended area {s["defended_area_km2"]:,.0f} km² '
+                       f"(kill probability ≥ {thr:g})</p>")  # fmt: skip
+        if run.footprint_file is not None:
+            launch = s.get("launch_deg")
+            launch = launch if isinstance(launch, list) and len(launch) == 2 else None
+            uri, stats = footprint_figure(run.footprint_file, run, thr, launch)
+            out.append(_figure_html(
+                uri, "defended footprint map",
+                f"Kill probability for each aim point of the grid in footprint.nc over "
+                f"coastlines and borders; the contour is the threshold {thr:g}.",
+                "fig-footprint"))  # fmt: skip
+            out.append(_kv_table(list(stats.items())))
+        if isinstance(s.get("assets"), dict) and s["assets"]:
+            out.append("<p>Named assets:</p>" + _assets_table(s["assets"]))
+        if run.summary is not None:
+            rest = {k: v for k, v in s.items() if k != "assets"}
+            out.append("<p>From <code>summary.json</code>:</p>")
+            out.append(_kv_table(_flatten(rest), "summary"))
+        if fp_geojson:
+            names = ", ".join(p.name for p in fp_geojson)
+            out.append(f"<p>The threshold contour as GeoJSON: <code>{_e(names)}</code>.</p>")
+    regions = [p for p in run.geojson_files if p not in fp_geojson or not is_fp]
+    if regions or run.coverage is not None:
+        nav.append(("coverage", "Coverage"))
+        out.append('<h2 id="coverage">Coverage and regions</h2>')
+        if run.coverage is not None:
+            out.append("<p>From <code>coverage.json</code>:</p>")
+            out.append(_kv_table(_flatten(run.coverage), "coverage"))
+        if regions:
+            uri, props = geojson_figure(regions, run)
+            names = ", ".join(p.name for p in regions)
+            out.append(_figure_html(uri, "coverage map", f"Regions in {_e(names)}.",
+                                    "fig-coverage"))  # fmt: skip
+            for label, pr in props:
+                out.append(f"<p>{_e(label)}:</p>" + _kv_table(_flatten(pr)))
+    return out
+
+
 def _parameters_html(run: Run) -> str:
     rows = []
     for key, value, src in parameter_rows(run.scenario):
@@ -871,74 +984,15 @@ def build_report(run: Run) -> str:
     body: list[str] = []
     res = run.result
     sc = run.scenario
-    title = (res or {}).get("scenario_name") or (sc.name if sc else run.path.name)
+    title = (
+        (res or {}).get("scenario_name")
+        or (sc.name if sc else None)
+        or (run.summary or {}).get("scenario")
+        or run.path.name
+    )
     if res is not None:
         body += _engagement_html(run, nav)
-    if run.summary is not None or run.parquet_files:
-        nav.append(("montecarlo", "Monte Carlo"))
-        body.append('<h2 id="montecarlo">Monte Carlo and analysis summary</h2>')
-        if run.summary is not None:
-            s = run.summary
-            if finite(s.get("p_kill")):
-                ci = s.get("p_kill_ci95")
-                ci_text = (
-                    f" (95 % interval {ci[0]:.3f} to {ci[1]:.3f})"
-                    if isinstance(ci, list) and len(ci) == 2 and all(map(finite, ci))
-                    else ""
-                )
-                draws = f" over {s['draws']:,} draws" if isinstance(s.get("draws"), int) else ""
-                body.append(
-                    f'<p class="outcome ok">Kill probability {s["p_kill"]:.3f}'
-                    f"{_e(ci_text)}{_e(draws)}</p>"
-                )
-            if finite(s.get("defended_area_km2")):
-                body.append(
-                    f'<p class="outcome ok">Defended area {s["defended_area_km2"]:,.0f} km²</p>'
-                )
-            body.append("<p>From <code>summary.json</code>:</p>")
-            body.append(_kv_table(_flatten(s), "summary"))
-        if run.parquet_files:
-            uri, n, names = parquet_figure(run.parquet_files)
-            files = ", ".join(p.relative_to(run.path).as_posix() for p in run.parquet_files)
-            body.append(
-                f"<p>Per-draw results: {n:,} rows in {_e(files)}; columns "
-                f"{_e(', '.join(names))}.</p>"
-            )
-            if uri:
-                body.append(
-                    _figure_html(
-                        uri, "per-draw histograms", "Distributions over the draws.", "fig-draws"
-                    )
-                )
-    if run.footprint_file is not None:
-        nav.append(("footprint", "Footprint"))
-        uri, stats = footprint_figure(run.footprint_file, run)
-        body.append('<h2 id="footprint">Defended footprint</h2>')
-        body.append(
-            _figure_html(
-                uri,
-                "defended footprint map",
-                "Kill probability for each aim point of the grid in "
-                "footprint.nc, over coastlines and borders; contours at 0.5 "
-                "and 0.9.",
-                "fig-footprint",
-            )
-        )
-        body.append(_kv_table(list(stats.items())))
-    if run.geojson_files or run.coverage is not None:
-        nav.append(("coverage", "Coverage"))
-        body.append('<h2 id="coverage">Coverage and regions</h2>')
-        if run.coverage is not None:
-            body.append("<p>From <code>coverage.json</code>:</p>")
-            body.append(_kv_table(_flatten(run.coverage), "coverage"))
-        if run.geojson_files:
-            uri, props = geojson_figure(run.geojson_files, run)
-            names = ", ".join(p.name for p in run.geojson_files)
-            body.append(
-                _figure_html(uri, "coverage map", f"Regions in {_e(names)}.", "fig-coverage")
-            )
-            for label, pr in props:
-                body.append(f"<p>{_e(label)}:</p>" + _kv_table(_flatten(pr)))
+    body += _analysis_html(run, nav)
     if sc is not None:
         nav.append(("parameters", "Parameters"))
         body.append('<h2 id="parameters-h">Scenario and parameters</h2>')
