@@ -111,7 +111,7 @@
     }
     clock.onTick.addEventListener((c) => update(c.currentTime));
 
-    if (params.has("t")) {
+    if (params.has("t") && Number.isFinite(Number(params.get("t")))) {
       clock.currentTime = Cesium.JulianDate.addSeconds(t0, Number(params.get("t")), new Cesium.JulianDate());
       clock.shouldAnimate = false;
     } else {
