@@ -41,6 +41,22 @@ def to_json(obj: Any, indent: int | None = 2) -> str:
     return json.dumps(_clean(obj), default=_default, indent=indent, allow_nan=False)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def publish(tmp: str | Path, path: str | Path) -> None:
+    """Give a finished temporary file the usual permissions and rename it over ``path``.
+
+    ``tempfile.mkstemp`` creates files readable by their owner only; results are meant to be
+    shared, so they get ``0o666`` less the umask, like any file ``open`` creates.
+    """
+    os.chmod(tmp, 0o666 & ~_umask())
+    os.replace(tmp, path)
+
+
 def atomic_write_text(path: str | Path, text: str) -> Path:
     """Write ``text`` to ``path`` through a temporary file and an atomic rename."""
     p = Path(path)
@@ -52,7 +68,7 @@ def atomic_write_text(path: str | Path, text: str) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
-        os.replace(tmp, p)
+        publish(tmp, p)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

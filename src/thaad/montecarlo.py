@@ -27,7 +27,7 @@ import numpy as np
 
 from thaad import __version__
 from thaad.errors import ThaadInputError
-from thaad.io import write_json
+from thaad.io import publish, write_json
 from thaad.scenario import Scenario
 
 COLUMNS = (
@@ -109,7 +109,7 @@ def _write_chunk(out: Path, data: dict[str, np.ndarray]) -> None:
     os.close(fd)
     try:
         pq.write_table(table, tmp)
-        os.replace(tmp, path)
+        publish(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -114,6 +114,7 @@ def plot_profile(res, launch_deg: tuple[float, float], earth: int, path: str) ->
     from thaad.core.constants import R_MEAN_M
     from thaad.core.earth import ecef_to_geodetic, great_circle
     from thaad.errors import ThaadInputError
+    from thaad.io import publish
 
     lat0, lon0 = math.radians(launch_deg[0]), math.radians(launch_deg[1])
 
@@ -149,7 +150,7 @@ def plot_profile(res, launch_deg: tuple[float, float], earth: int, path: str) ->
     os.close(fd)
     try:
         fig.savefig(tmp, format="png")
-        os.replace(tmp, p)
+        publish(tmp, p)
     finally:
         plt.close(fig)
         Path(tmp).unlink(missing_ok=True)
