@@ -213,3 +213,46 @@ def threat_class(name: str) -> ThreatClass:
     except KeyError:
         known = ", ".join(sorted(THREATS))
         raise ThaadInputError(f"threat class '{name}' is unknown (known: {known})") from None
+
+
+@dataclass(frozen=True)
+class RadarMode:
+    """How the radar spends its time in one operating mode (the hardware is the same).
+
+    The search sector is ``+-search_half_az_deg`` about the boresight and
+    ``search_el_span_deg`` tall above the minimum elevation, searched once every
+    ``search_frame_s``; see ``docs/parameters.md`` for the derivation.
+    """
+
+    name: str
+    description: str
+    search_half_az_deg: float
+    search_el_span_deg: float
+    search_frame_s: float
+
+
+RADAR_MODES: dict[str, RadarMode] = {
+    "terminal": RadarMode(
+        name="terminal",
+        description="fire control: volume search of the whole face, tracks of the threat cloud",
+        search_half_az_deg=60.0,
+        search_el_span_deg=10.0,
+        search_frame_s=10.0,
+    ),
+    "forward-based": RadarMode(
+        name="forward-based",
+        description="early warning: a low search fence toward the launch area, longer dwells",
+        search_half_az_deg=60.0,
+        search_el_span_deg=2.0,
+        search_frame_s=20.0,
+    ),
+}
+
+
+def radar_mode(name: str) -> RadarMode:
+    """Look up a radar mode by name; a one-line error lists the known ones."""
+    try:
+        return RADAR_MODES[name]
+    except KeyError:
+        known = ", ".join(RADAR_MODES)
+        raise ThaadInputError(f"radar mode '{name}' is unknown (known: {known})") from None

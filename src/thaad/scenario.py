@@ -17,7 +17,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from thaad.catalog import THREATS, threat_class
+from thaad.catalog import THREATS, radar_mode, threat_class
 from thaad.core.constants import (
     ATMOSPHERE_NONE,
     ATMOSPHERE_US76,
@@ -62,7 +62,7 @@ class Models(_Model):
 
 
 class RadarSpec(_Model):
-    mode: Literal["terminal"] = "terminal"
+    mode: Literal["terminal", "forward-based"] = "terminal"
     boresight_az_deg: float = Field(315.0, ge=0.0, lt=360.0)
     half_fov_deg: float = Field(60.0, gt=0.0, le=180.0)
     min_elevation_deg: float = Field(5.0, ge=-2.0, lt=90.0)
@@ -79,6 +79,15 @@ class RadarSpec(_Model):
     sigma_range_m: float = Field(10.0, gt=0.0)
     sigma_angle_mrad: float = Field(0.3, gt=0.0)
     scan_period_s: float = Field(0.5, gt=0.0, le=10.0)
+    # search pattern: None takes the mode's value (thaad.catalog.RADAR_MODES)
+    search_half_az_deg: float | None = Field(None, gt=0.0, le=180.0)
+    search_el_span_deg: float | None = Field(None, gt=0.0, le=90.0)
+    search_frame_s: float | None = Field(None, gt=0.0)
+    false_alarm_prob: float = Field(1e-6, gt=0.0, lt=1.0)
+    swerling: int = Field(1, ge=0, le=4)
+    bandwidth_mhz: float = Field(10.0, gt=0.0)
+    monopulse_slope: float = Field(1.6, gt=0.0)
+    track_time_fraction: float = Field(0.5, gt=0.0, le=1.0)
 
 
 class LauncherSpec(_Model):
@@ -216,6 +225,7 @@ class Battery(_Model):
     def radar_core(self) -> Radar:
         r = self.radar
         d = math.radians
+        mode = radar_mode(r.mode)
         return Radar(
             d(self.site.lat_deg),
             d(self.site.lon_deg),
@@ -235,6 +245,14 @@ class Battery(_Model):
             r.sigma_range_m,
             r.sigma_angle_mrad * 1e-3,
             r.scan_period_s,
+            d(min(r.search_half_az_deg or mode.search_half_az_deg, r.half_fov_deg)),
+            d(r.search_el_span_deg or mode.search_el_span_deg),
+            r.search_frame_s or mode.search_frame_s,
+            r.false_alarm_prob,
+            r.swerling,
+            r.bandwidth_mhz * 1e6,
+            r.monopulse_slope,
+            r.track_time_fraction,
         )
 
     def launcher_sites(self) -> list[tuple[float, float, float]]:

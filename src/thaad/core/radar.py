@@ -1,15 +1,37 @@
-"""The AN/TPY-2-like radar: range equation, field of view, horizon and measurements.
+"""The AN/TPY-2-like radar: range equation, detection, accuracy, field of view, horizon.
 
 Track form of the radar range equation (Skolnik, *Radar Handbook*, 3rd ed., eq. 1.2;
-Richards, *Fundamentals of Radar Signal Processing*, eq. 2.17) for one dwell of energy
-``E = Pt * tau``:
+Richards, *Fundamentals of Radar Signal Processing* (FRSP), ch. 2) for one dwell of energy
+``E = P * t_dwell``:
 
-    SNR = Pt tau G^2 lambda^2 sigma / ((4 pi)^3 k Ts L R^4),  G = 4 pi Ae / lambda^2.
+    SNR = P t_dwell G^2 lambda^2 sigma / ((4 pi)^3 k Ts L R^4),  G = 4 pi Ae / lambda^2.
 
-The horizon uses the 4/3-Earth model of standard refraction: an object at height ``ht`` is
-above the radio horizon of a radar at height ``hr`` while the ground range is under
-``sqrt(2 k R hr) + sqrt(2 k R ht)`` (Skolnik, *Introduction to Radar Systems*, 3rd ed.,
-sec. 8.2, eq. 8.9, k = 4/3).
+Search form (Skolnik, *Introduction to Radar Systems*, 3rd ed., sec. 2.11; Richards FRSP,
+sec. 2.9): a search of solid angle ``Omega`` every frame time ``t_f`` with the power ``P``
+gives each beam position the SNR
+
+    SNR = P Ae t_f sigma / (4 pi Omega k Ts L R^4),
+
+which is the track form with ``t_dwell = t_f Omega_beam / Omega`` and ``Omega_beam = 4 pi / G``
+(tested). ``P`` is the radiated power averaged over a dwell (the power-aperture product
+``P Ae`` is what sets search performance).
+
+Detection of a fluctuating target (square-law detector, one coherent dwell, threshold set
+for a false-alarm probability ``Pfa``): Swerling 0 (steady) by the Marcum Q function,
+computed as a Poisson mixture of Erlang tails; Swerling 1/2 ``Pd = Pfa^(1/(1+SNR))``;
+Swerling 3/4 ``Pd = (1 + 2 SNR T / (2 + SNR)^2) Pfa^(2/(2+SNR))`` with ``T = -ln Pfa``
+(Richards FRSP, sec. 6.3-6.4; Skolnik *Introduction*, sec. 2.8). With one coherent dwell per
+look, cases 2 and 4 equal 1 and 3.
+
+Accuracy (Richards FRSP, ch. 7; Barton, *Radar System Analysis and Modeling*, ch. 11):
+``sigma_R = (c / 2B) / sqrt(2 SNR)`` and ``sigma_angle = theta_3dB / (k_m sqrt(2 SNR))``
+(monopulse slope ``k_m``), each added in quadrature to a floor (bias and jitter left after
+calibration).
+
+The horizon uses the 4/3-Earth model of standard refraction (Skolnik, *Introduction to Radar
+Systems*, 3rd ed., sec. 8.2): on a sphere of radius ``ae = 4/3 R`` rays are straight, so the
+ground range to the radio horizon of an object at height ``ht`` from a radar at ``hr`` is
+``ae (acos(ae / (ae + hr)) + acos(ae / (ae + ht)))``, about ``sqrt(2 ae hr) + sqrt(2 ae ht)``.
 """
 
 import math
@@ -26,10 +48,11 @@ _jit = nb.njit(cache=True)
 BOLTZMANN_JPK = 1.380649e-23
 C_MPS = 299792458.0
 K_REFRACTION = 4.0 / 3.0
+AE_M = K_REFRACTION * R_MEAN_M  # effective Earth radius
 
 
 class Radar(NamedTuple):
-    """Radar parameters (SI; angles in rad)."""
+    """Radar parameters (SI; angles in rad). Fields after ``scan_period_s`` have defaults."""
 
     lat_rad: float
     lon_rad: float
@@ -38,27 +61,60 @@ class Radar(NamedTuple):
     half_fov_rad: float  # half-width of the face's azimuth field of view
     min_el_rad: float
     max_el_rad: float
-    peak_power_w: float
+    peak_power_w: float  # radiated power averaged over a dwell (energy per dwell / dwell)
     aperture_m2: float  # effective aperture Ae
     frequency_hz: float
     system_temp_k: float
     losses_db: float
-    dwell_s: float  # coherent integration time per look
+    dwell_s: float  # coherent integration time per track look
     snr_detect_db: float  # detection threshold
     max_range_m: float  # instrumented range
-    sigma_range_m: float
-    sigma_angle_rad: float
+    sigma_range_m: float  # range error floor
+    sigma_angle_rad: float  # angle error floor
     scan_period_s: float  # revisit period on a target
+    search_half_az_rad: float = math.radians(60.0)  # search sector half-width
+    search_el_span_rad: float = math.radians(10.0)  # search band above the minimum elevation
+    search_frame_s: float = 10.0  # time to search the sector once
+    pfa: float = 1.0e-6  # false-alarm probability per detection cell
+    swerling: int = 1
+    bandwidth_hz: float = 10.0e6  # track waveform bandwidth
+    monopulse_slope: float = 1.6
+    track_fraction_max: float = 0.5  # most of the radar's time that tracks may take
+
+
+# ----------------------------------------------------------------------------- range equation
+
+
+@_jit
+def wavelength_m(rd: Radar) -> float:
+    return C_MPS / rd.frequency_hz
+
+
+@_jit
+def beamwidth_rad(rd: Radar) -> float:
+    """Half-power beamwidth ``lambda / D`` with ``D = sqrt(Ae)`` (broadside)."""
+    return wavelength_m(rd) / math.sqrt(rd.aperture_m2)
+
+
+@_jit
+def _noise_density(rd: Radar) -> float:
+    """``k Ts L`` (J): noise spectral density times losses."""
+    return BOLTZMANN_JPK * rd.system_temp_k * 10.0 ** (rd.losses_db / 10.0)
 
 
 @_jit
 def snr_constant(rd: Radar) -> float:
     """``Pt tau G^2 lambda^2 / ((4 pi)^3 k Ts L)``: multiply by ``sigma / R^4`` for the SNR."""
-    lam = C_MPS / rd.frequency_hz
+    return snr_constant_dwell(rd, rd.dwell_s)
+
+
+@_jit
+def snr_constant_dwell(rd: Radar, dwell_s: float) -> float:
+    """Track-form constant for a dwell of ``dwell_s`` seconds."""
+    lam = wavelength_m(rd)
     gain = 4.0 * math.pi * rd.aperture_m2 / (lam * lam)
-    loss = 10.0 ** (rd.losses_db / 10.0)
-    num = rd.peak_power_w * rd.dwell_s * gain * gain * lam * lam
-    return num / ((4.0 * math.pi) ** 3 * BOLTZMANN_JPK * rd.system_temp_k * loss)
+    num = rd.peak_power_w * dwell_s * gain * gain * lam * lam
+    return num / ((4.0 * math.pi) ** 3 * _noise_density(rd))
 
 
 @_jit
@@ -69,17 +125,205 @@ def snr_db(rd: Radar, rcs_m2: float, range_m: float) -> float:
 
 @_jit
 def detection_range_m(rd: Radar, rcs_m2: float) -> float:
-    """Range at which the SNR equals the detection threshold: ``(C sigma / SNR_min)^(1/4)``."""
+    """Range at which the track-dwell SNR equals the threshold: ``(C sigma / SNR_min)^(1/4)``."""
     return (snr_constant(rd) * rcs_m2 / 10.0 ** (rd.snr_detect_db / 10.0)) ** 0.25
+
+
+@_jit
+def search_solid_angle_sr(half_az_rad: float, el_lo_rad: float, el_span_rad: float) -> float:
+    """Solid angle of an azimuth-elevation sector: ``2 h_az (sin el_hi - sin el_lo)``."""
+    return 2.0 * half_az_rad * (math.sin(el_lo_rad + el_span_rad) - math.sin(el_lo_rad))
+
+
+@_jit
+def search_snr_constant(rd: Radar, search_fraction: float) -> float:
+    """Search-form constant ``P Ae t_f f / (4 pi Omega k Ts L)`` (times ``sigma / R^4``).
+
+    ``search_fraction`` is the share of the radar's time left to search (see
+    :func:`time_budget`); the sector is ``+-search_half_az`` wide and ``search_el_span`` tall
+    from the minimum elevation.
+    """
+    omega = search_solid_angle_sr(rd.search_half_az_rad, rd.min_el_rad, rd.search_el_span_rad)
+    num = rd.peak_power_w * rd.aperture_m2 * rd.search_frame_s * search_fraction
+    return num / (4.0 * math.pi * omega * _noise_density(rd))
+
+
+@_jit
+def search_snr_db(rd: Radar, rcs_m2: float, range_m: float, search_fraction: float) -> float:
+    return 10.0 * math.log10(search_snr_constant(rd, search_fraction) * rcs_m2 / range_m**4)
+
+
+@_jit
+def search_range_m(rd: Radar, rcs_m2: float, search_fraction: float) -> float:
+    """Range at which the search SNR equals the detection threshold."""
+    c = search_snr_constant(rd, search_fraction)
+    return (c * rcs_m2 / 10.0 ** (rd.snr_detect_db / 10.0)) ** 0.25
+
+
+@_jit
+def search_dwell_s(rd: Radar, search_fraction: float) -> float:
+    """Dwell per beam position in search: ``t_f f Omega_beam / Omega``."""
+    lam = wavelength_m(rd)
+    omega_beam = lam * lam / rd.aperture_m2
+    omega = search_solid_angle_sr(rd.search_half_az_rad, rd.min_el_rad, rd.search_el_span_rad)
+    return rd.search_frame_s * search_fraction * omega_beam / omega
+
+
+@_jit
+def time_budget(rd: Radar, n_tracks: int) -> tuple[float, float]:
+    """Share the radar's time between tracks and search.
+
+    Each track wants a dwell of ``dwell_s`` every ``scan_period_s``; together the tracks may
+    take at most ``track_fraction_max`` of the time, beyond which each track's dwell
+    shrinks. Returns ``(search_fraction, dwell_per_track_s)``.
+    """
+    if n_tracks <= 0:
+        return 1.0, rd.dwell_s
+    want = n_tracks * rd.dwell_s / rd.scan_period_s
+    frac = min(want, rd.track_fraction_max)
+    dwell = frac * rd.scan_period_s / n_tracks
+    return 1.0 - frac, dwell
+
+
+# ----------------------------------------------------------------------------- detection
+
+
+@_jit
+def _pd_steady(snr: float, thr: float) -> float:
+    """Marcum Q: ``P(y > T)`` for ``y`` the square-law output (unit noise) of a steady target.
+
+    ``y`` is a Poisson(``snr``) mixture of Erlang(k + 1) variables, and an Erlang tail is a
+    Poisson CDF: ``Pd = sum_k Pois(k; snr) P(Pois(T) <= k)``, summed in log space over the
+    Poisson weights' +-12-sigma span.
+    """
+    if snr <= 0.0:
+        return math.exp(-thr)
+    if snr > 1.0e4:
+        return 1.0
+    sd = math.sqrt(snr)
+    k_lo = max(0, int(snr - 12.0 * sd - 10.0))
+    k_hi = int(snr + 12.0 * sd + 10.0)
+    log_snr = math.log(snr)
+    log_thr = math.log(thr)
+    cdf = 0.0
+    pd = 0.0
+    for k in range(k_hi + 1):
+        cdf += math.exp(-thr + k * log_thr - math.lgamma(k + 1.0))
+        if k >= k_lo:
+            w = math.exp(-snr + k * log_snr - math.lgamma(k + 1.0))
+            pd += w * min(cdf, 1.0)
+    return min(max(pd, 0.0), 1.0)
+
+
+@_jit
+def pd_swerling(snr: float, pfa: float, case: int) -> float:
+    """Single-look detection probability of a Swerling ``case`` target (SNR as a ratio)."""
+    thr = -math.log(pfa)
+    if case == 0:
+        return _pd_steady(snr, thr)
+    if case == 1 or case == 2:
+        return pfa ** (1.0 / (1.0 + snr))
+    return (1.0 + 2.0 * snr * thr / (2.0 + snr) ** 2) * pfa ** (2.0 / (2.0 + snr))
+
+
+@_jit
+def required_snr_db(pd: float, pfa: float, case: int) -> float:
+    """SNR (dB) at which :func:`pd_swerling` reaches ``pd`` (bisection to 1e-9 dB)."""
+    lo = -20.0
+    hi = 80.0
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        if pd_swerling(10.0 ** (mid / 10.0), pfa, case) < pd:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+@_jit
+def sigma_range_m(rd: Radar, snr: float) -> float:
+    """Range error: ``(c / 2B) / sqrt(2 SNR)`` in quadrature with the floor (SNR a ratio)."""
+    res = C_MPS / (2.0 * rd.bandwidth_hz)
+    thermal = res / math.sqrt(2.0 * max(snr, 1e-12))
+    return math.sqrt(rd.sigma_range_m**2 + thermal**2)
+
+
+@_jit
+def sigma_angle_rad(rd: Radar, snr: float) -> float:
+    """Angle error: ``theta_3dB / (k_m sqrt(2 SNR))`` in quadrature with the floor."""
+    thermal = beamwidth_rad(rd) / (rd.monopulse_slope * math.sqrt(2.0 * max(snr, 1e-12)))
+    return math.sqrt(rd.sigma_angle_rad**2 + thermal**2)
+
+
+# ----------------------------------------------------------------------------- geometry
 
 
 @_jit
 def horizon_ground_range_m(radar_alt_m: float, target_alt_m: float) -> float:
     """Ground range to the radio horizon (4/3 Earth) for a target at ``target_alt_m``."""
-    kr = K_REFRACTION * R_MEAN_M
-    return math.sqrt(2.0 * kr * max(radar_alt_m, 0.0)) + math.sqrt(
-        2.0 * kr * max(target_alt_m, 0.0)
-    )
+    a = AE_M
+    hr = max(radar_alt_m, 0.0)
+    ht = max(target_alt_m, 0.0)
+    return a * (math.acos(a / (a + hr)) + math.acos(a / (a + ht)))
+
+
+@_jit
+def ground_range_from_slant_m(radar_alt_m: float, target_alt_m: float, slant_m: float) -> float:
+    """Ground range (4/3 Earth) of an object at ``target_alt_m`` seen at ``slant_m``.
+
+    ``cos(theta) = (ar^2 + at^2 - R^2) / (2 ar at)``, ground range ``ae theta``; NaN when the
+    slant range is shorter than the height difference.
+    """
+    ar = AE_M + radar_alt_m
+    at = AE_M + target_alt_m
+    if slant_m < abs(at - ar):
+        return math.nan
+    c = (ar * ar + at * at - slant_m * slant_m) / (2.0 * ar * at)
+    return AE_M * math.acos(min(max(c, -1.0), 1.0))
+
+
+@_jit
+def elevation_at_ground_range_rad(radar_alt_m: float, target_alt_m: float, ground_m: float):
+    """Apparent elevation (4/3 Earth) and slant range of an object at a ground range."""
+    ar = AE_M + radar_alt_m
+    at = AE_M + target_alt_m
+    th = ground_m / AE_M
+    slant = math.sqrt(ar * ar + at * at - 2.0 * ar * at * math.cos(th))
+    s = (at * math.cos(th) - ar) / max(slant, 1e-9)
+    return math.asin(min(max(s, -1.0), 1.0)), slant
+
+
+@_jit
+def ground_range_at_elevation_m(radar_alt_m: float, target_alt_m: float, el_rad: float) -> float:
+    """Ground range (4/3 Earth) at which an object at ``target_alt_m`` is at elevation ``el``.
+
+    The ray ``at^2 = ar^2 + R^2 + 2 ar R sin(el)`` gives the slant range, then the ground
+    range follows from :func:`ground_range_from_slant_m`. NaN if the ray never reaches it.
+    """
+    ar = AE_M + radar_alt_m
+    at = AE_M + target_alt_m
+    s = math.sin(el_rad)
+    disc = ar * ar * s * s + at * at - ar * ar
+    if disc < 0.0:
+        return math.nan
+    slant = -ar * s + math.sqrt(disc)
+    if slant < 0.0:
+        return math.nan
+    return ground_range_from_slant_m(radar_alt_m, target_alt_m, slant)
+
+
+# ----------------------------------------------------------------------------- visibility
+
+
+@_jit
+def in_view(rd: Radar, az: float, el: float, rng: float, alt_m: float, ground_m: float) -> bool:
+    """Field of view, elevation limits, instrumented range and radio horizon (no SNR)."""
+    d_az = (az - rd.boresight_az_rad + math.pi) % (2.0 * math.pi) - math.pi
+    if abs(d_az) > rd.half_fov_rad or el < rd.min_el_rad or el > rd.max_el_rad:
+        return False
+    if rng > rd.max_range_m:
+        return False
+    return ground_m <= horizon_ground_range_m(rd.alt_m, alt_m)
 
 
 @_jit
@@ -93,17 +337,9 @@ def visible(
     the SNR threshold (a deterministic detection when the SNR clears it).
     """
     az, el, rng = ecef_to_aer(site_ecef, site_enu, r)
-    ok = True
-    d_az = (az - rd.boresight_az_rad + math.pi) % (2.0 * math.pi) - math.pi
-    if abs(d_az) > rd.half_fov_rad or el < rd.min_el_rad or el > rd.max_el_rad:
+    lat, lon, h = ecef_to_geodetic(r[0], r[1], r[2], earth)
+    ground = great_circle(rd.lat_rad, rd.lon_rad, lat, lon)[0] * R_MEAN_M
+    ok = in_view(rd, az, el, rng, h, ground)
+    if ok and snr_db(rd, rcs_m2, rng) < rd.snr_detect_db:
         ok = False
-    elif rng > rd.max_range_m:
-        ok = False
-    else:
-        lat, lon, h = ecef_to_geodetic(r[0], r[1], r[2], earth)
-        ground = great_circle(rd.lat_rad, rd.lon_rad, lat, lon)[0] * R_MEAN_M
-        if ground > horizon_ground_range_m(rd.alt_m, h):
-            ok = False
-        elif snr_db(rd, rcs_m2, rng) < rd.snr_detect_db:
-            ok = False
     return ok, az, el, rng
