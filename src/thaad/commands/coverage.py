@@ -1,0 +1,125 @@
+"""``thaad coverage``: how far a radar sees an object of a given RCS at a given altitude."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def lat_lon_alt(text: str) -> tuple[float, float, float]:
+    """``LAT,LON,ALT_M`` in degrees and metres."""
+    parts = text.split(",")
+    if len(parts) != 3:
+        raise argparse.ArgumentTypeError(f"'{text}' is not LAT,LON,ALT_M")
+    try:
+        lat, lon, alt = (float(p) for p in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not LAT,LON,ALT_M in numbers") from None
+    if not -90.0 <= lat <= 90.0:
+        raise argparse.ArgumentTypeError(f"latitude {lat} in '{text}' is outside [-90, 90]")
+    if not -180.0 <= lon <= 180.0:
+        raise argparse.ArgumentTypeError(f"longitude {lon} in '{text}' is outside [-180, 180]")
+    if not -500.0 <= alt <= 10000.0:
+        raise argparse.ArgumentTypeError(f"altitude {alt} m in '{text}' is outside [-500, 10000]")
+    return lat, lon, alt
+
+
+def _float(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if v != v or v in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a finite number")
+    return v
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        "coverage",
+        help="what a radar sees of an object of a given RCS at a given altitude",
+        description="The radar's coverage of one object: the detection range from the search "
+        "form of the radar equation for the mode's search pattern, the radio horizon (4/3 "
+        "Earth), the minimum-elevation limit, the covered region (the face's field of view out "
+        "to the smallest of them) and its area over each country (Natural Earth 1:50m). The "
+        "radar's hardware is the scenario's (default: Seongju).",
+        epilog="Examples:\n"
+        "  thaad coverage --radar 36.0513,128.2229,680 --mode terminal --rcs 0.01 "
+        "--target-alt-km 100\n"
+        "  thaad coverage --radar 36.0513,128.2229,680 --mode forward-based --rcs 0.01 "
+        "--target-alt-km 100 --boresight-az-deg 290 --map fbm.png --geojson fbm.geojson\n"
+        "  thaad coverage --radar 36.0513,128.2229,680 --mode forward-based --rcs 1 "
+        "--target-alt-km 300 --min-elevation-deg 0 --json\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--radar", type=lat_lon_alt, required=True, metavar="LAT,LON,ALT_M")
+    p.add_argument("--mode", default="terminal", choices=["terminal", "forward-based"])
+    p.add_argument("--rcs", type=_float, required=True, metavar="M2",
+                   help="radar cross-section of the object, m^2")  # fmt: skip
+    p.add_argument("--target-alt-km", type=_float, required=True, metavar="H",
+                   help="altitude of the object, km")  # fmt: skip
+    p.add_argument("--boresight-az-deg", type=_float, metavar="A",
+                   help="azimuth the face points at, deg clockwise from north "
+                   "(default: the scenario's, 315 = north-west)")  # fmt: skip
+    p.add_argument("--min-elevation-deg", type=_float, metavar="E",
+                   help="lowest beam elevation (default: the scenario's, 5)")  # fmt: skip
+    p.add_argument("--tracks", type=int, default=0, metavar="N",
+                   help="objects in track, taking their share of the radar's time (default 0)")
+    p.add_argument("--scenario", metavar="FILE", help="take the radar hardware from a scenario")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a scenario value, e.g. battery.radar.search_frame_s=5")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--map", metavar="FILE.png", help="draw the covered region on a map")
+    p.add_argument("--geojson", metavar="FILE", help="write the covered region as GeoJSON")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    from thaad.coverage import coverage, plot_coverage, to_geojson
+    from thaad.io import atomic_write_bytes, to_json, write_json
+    from thaad.scenario import load_scenario
+
+    sc = load_scenario(args.scenario, overrides=args.set)
+    res = coverage(args.radar, args.mode, args.rcs, args.target_alt_km,
+                   boresight_az_deg=args.boresight_az_deg,
+                   min_elevation_deg=args.min_elevation_deg, tracks=args.tracks,
+                   scenario=sc)  # fmt: skip
+    if args.geojson:
+        write_json(args.geojson, to_geojson(res))
+    if args.map:
+        atomic_write_bytes(args.map, plot_coverage(res))
+    if args.json:
+        sys.stdout.write(to_json(res.to_dict()) + "\n")
+        return 0
+    km = 1e-3
+    print(f"{res.mode} mode radar at {res.radar_lat_deg:.4f}, {res.radar_lon_deg:.4f} "
+          f"({res.radar_alt_m:.0f} m), boresight {res.boresight_az_deg:g} deg, sector "
+          f"+/-{res.sector_half_az_deg:g} deg, minimum elevation {res.min_elevation_deg:g} deg")
+    print(f"object: {res.rcs_m2:g} m2 at {res.target_alt_m * km:g} km altitude")
+    print(f"  search: {res.search_solid_angle_sr:.3f} sr every {res.search_frame_s:g} s, "
+          f"{res.search_dwell_s * 1e3:.1f} ms per beam, {res.search_fraction:.0%} of the time; "
+          f"threshold {res.snr_threshold_db:g} dB (Pd {res.pd_at_threshold:.2f})")
+    print(f"  detection range (search, radar equation) {res.detection_range_m * km:8.0f} km slant")
+    print(f"  track range (cued dwell, for comparison)  {res.track_range_m * km:8.0f} km slant")
+
+    def g(v: float | None) -> str:
+        return "     n/a" if v is None else f"{v * km:8.0f}"
+
+    print(f"  radar equation                            {g(res.radar_equation_ground_range_m)}"
+          " km ground")
+    print(f"  radio horizon (4/3 Earth)                 {g(res.horizon_range_m)} km ground")
+    print(f"  minimum elevation                         {g(res.elevation_range_m)} km ground")
+    print(f"  coverage                                  {g(res.coverage_range_m)} km ground "
+          f"(limited by the {res.limited_by})")
+    print(f"  area {res.coverage_area_km2:,.0f} km2")
+    for code, km2 in res.area_by_country_km2.items():
+        extra = ""
+        if code in res.countries:
+            c = res.countries[code]
+            extra = (f"  ({c['name']}; nearest land {c['nearest_land_m'] * km:.0f} km away, "
+                     f"reach {c['reach_beyond_nearest_land_m'] * km:.0f} km beyond it)")
+        print(f"    {code:<4s} {km2:12,.0f} km2{extra}")
+    for f in (args.map, args.geojson):
+        if f:
+            print(f"wrote {f}")
+    return 0

@@ -1,0 +1,136 @@
+"""``thaad coverage``: the limits, the covered region, the areas by country, the Seongju
+question, and bad input."""
+
+import json
+import math
+import subprocess
+import sys
+
+import pytest
+
+from thaad.cli import main
+from thaad.core import radar as crd
+from thaad.coverage import coverage
+
+SEONGJU = (36.0513, 128.2229, 680.0)
+
+
+@pytest.fixture(scope="module")
+def terminal():
+    return coverage(SEONGJU, "terminal", 0.01, 100.0)
+
+
+@pytest.fixture(scope="module")
+def forward():
+    return coverage(SEONGJU, "forward-based", 0.01, 100.0)
+
+
+def test_limits_are_the_radar_equations(terminal):
+    import thaad
+
+    rd = thaad.load_scenario().battery.radar_core()
+    r = terminal
+    assert r.detection_range_m == pytest.approx(crd.search_range_m(rd, 0.01, 1.0), rel=1e-12)
+    assert r.track_range_m == pytest.approx(crd.detection_range_m(rd, 0.01), rel=1e-12)
+    # the search is 10 dB of dwell short of the 40 ms track dwell: (40 / 3.76)^(1/4) = 1.81
+    assert r.track_range_m / r.detection_range_m == pytest.approx(
+        (rd.dwell_s / r.search_dwell_s) ** 0.25, rel=1e-9
+    )
+    assert r.horizon_range_m == pytest.approx(crd.horizon_ground_range_m(680.0, 100e3))
+    assert r.elevation_range_m == pytest.approx(
+        crd.ground_range_at_elevation_m(680.0, 100e3, math.radians(5.0))
+    )
+    assert r.coverage_range_m == min(r.radar_equation_ground_range_m, r.horizon_range_m,
+                                     r.elevation_range_m)  # fmt: skip
+    assert r.limited_by == "radar equation"
+    # ground range of a 313 km slant range to 100 km altitude: about 295 km
+    assert r.radar_equation_ground_range_m == pytest.approx(295e3, rel=0.01)
+
+
+def test_area_is_the_sector_and_splits_by_country(terminal):
+    r = terminal
+    # a spherical cap sector: 2 pi R^2 (1 - cos(d/R)) * (120/360), WGS-84 within 0.5 %
+    rr = 6371e3
+    cap = 2 * math.pi * rr**2 * (1 - math.cos(r.coverage_range_m / rr)) / 3 / 1e6
+    assert r.coverage_area_km2 == pytest.approx(cap, rel=5e-3)
+    assert sum(r.area_by_country_km2.values()) == pytest.approx(r.coverage_area_km2, rel=1e-6)
+    assert set(r.area_by_country_km2) == {"KOR", "PRK", "sea"}
+    assert r.countries["KOR"]["nearest_land_m"] == pytest.approx(0.0, abs=1.0)
+
+
+def test_seongju_question_terminal_sees_no_china_forward_based_does(terminal, forward):
+    """The question of 2016-17: a 0.01 m2 object at 100 km, boresight 315 deg (toward North
+    Korea), 5 deg minimum elevation. China's nearest land (Shandong's tip, Chengshantou) lies
+    about 515 km west-north-west of Seongju."""
+    assert "CHN" not in terminal.area_by_country_km2
+    assert forward.limited_by == "radar equation"
+    assert forward.detection_range_m > 1.7 * terminal.detection_range_m
+    chn = forward.countries["CHN"]
+    assert 505e3 < chn["nearest_land_m"] < 530e3
+    assert chn["reach_beyond_nearest_land_m"] == pytest.approx(
+        forward.coverage_range_m - chn["nearest_land_m"]
+    )
+    assert 0 < forward.area_by_country_km2["CHN"] < 10_000
+
+
+def test_big_objects_hit_the_elevation_limit_and_the_horizon():
+    r = coverage(SEONGJU, "forward-based", 100.0, 100.0)
+    assert r.limited_by == "minimum elevation"
+    assert r.coverage_range_m == pytest.approx(r.elevation_range_m)
+    # below the radar's own horizon dip (-0.84 deg at 680 m) only the horizon limits
+    r2 = coverage(SEONGJU, "forward-based", 100.0, 100.0, min_elevation_deg=-2.0)
+    assert r2.limited_by == "horizon"
+    assert r2.coverage_range_m == pytest.approx(r2.horizon_range_m)
+    # tracks take radar time: 2 tracks at 40 ms / 0.2 s leave 60 % for search
+    r3 = coverage(SEONGJU, "terminal", 0.01, 100.0, tracks=2)
+    assert r3.search_fraction == pytest.approx(0.6)
+    assert r3.detection_range_m == pytest.approx(
+        coverage(SEONGJU, "terminal", 0.01, 100.0).detection_range_m * 0.6**0.25, rel=1e-9
+    )
+
+
+def test_cli_json_map_and_geojson(tmp_path, capsys):
+    png = tmp_path / "cov.png"
+    gj = tmp_path / "cov.geojson"
+    rc = main(["coverage", "--radar", "36.0513,128.2229,680", "--mode", "forward-based",
+               "--rcs", "0.01", "--target-alt-km", "100", "--boresight-az-deg", "290",
+               "--json", "--map", str(png), "--geojson", str(gj)])  # fmt: skip
+    assert rc == 0
+    d = json.loads(capsys.readouterr().out)
+    for k in ("detection_range_m", "horizon_range_m", "coverage_range_m", "coverage_area_km2",
+              "area_by_country_km2", "limited_by"):  # fmt: skip
+        assert k in d
+    assert d["boresight_az_deg"] == 290.0 and d["area_by_country_km2"]["CHN"] > 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
+    g = json.loads(gj.read_text())
+    region = g["features"][0]
+    assert region["geometry"]["type"] == "Polygon"
+    assert region["properties"]["coverage_area_km2"] == pytest.approx(d["coverage_area_km2"])
+    lon, lat = zip(*region["geometry"]["coordinates"][0], strict=True)
+    assert min(lon) < 122.7  # reaches past Shandong's tip
+
+
+def test_cli_text(capsys):
+    assert main(["coverage", "--radar", "36.0513,128.2229,680", "--rcs", "0.1",
+                 "--target-alt-km", "100"]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert "limited by the radar equation" in out and "KOR" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--radar", "36,128", "--rcs", "1", "--target-alt-km", "100"], "LAT,LON,ALT_M"),
+        (["--radar", "96,128,0", "--rcs", "1", "--target-alt-km", "100"], "outside [-90, 90]"),
+        (["--radar", "36,128,0", "--rcs", "-1", "--target-alt-km", "100"], "--rcs"),
+        (["--radar", "36,128,0", "--rcs", "nan", "--target-alt-km", "100"], "finite"),
+        (["--radar", "36,128,0", "--rcs", "1", "--target-alt-km", "100", "--mode", "x"],
+         "--mode"),
+    ],
+)  # fmt: skip
+def test_bad_input_is_one_line_and_exit_2(args, needle):
+    p = subprocess.run([sys.executable, "-m", "thaad.cli", "coverage", *args],
+                       capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert p.returncode == 2, p.stderr
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0] and "Traceback" not in p.stderr
