@@ -106,7 +106,7 @@ def test_cli_json_map_and_geojson(tmp_path, capsys):
     region = g["features"][0]
     assert region["geometry"]["type"] == "Polygon"
     assert region["properties"]["coverage_area_km2"] == pytest.approx(d["coverage_area_km2"])
-    lon, lat = zip(*region["geometry"]["coordinates"][0], strict=True)
+    lon, _lat = zip(*region["geometry"]["coordinates"][0], strict=True)
     assert min(lon) < 122.7  # reaches past Shandong's tip
 
 

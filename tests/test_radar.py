@@ -175,12 +175,19 @@ def test_swerling_closed_forms_average_the_steady_case():
 
     pfa = 1e-6
     t = -math.log(pfa)
+
+    def pd0(s):
+        return stats.ncx2.sf(2 * t, 2, 2 * s)
+
+    def sw1_pdf(s, m):
+        return math.exp(-s / m) / m
+
+    def sw3_pdf(s, m):
+        return 4 * s / m**2 * math.exp(-2 * s / m)
+
     for mean in (3.0, 20.0, 200.0):
-        pd0 = lambda s: stats.ncx2.sf(2 * t, 2, 2 * s)  # noqa: E731
-        sw1 = integrate.quad(lambda s: pd0(s) * math.exp(-s / mean) / mean, 0, 60 * mean)[0]
-        sw3 = integrate.quad(
-            lambda s: pd0(s) * 4 * s / mean**2 * math.exp(-2 * s / mean), 0, 60 * mean
-        )[0]
+        sw1 = integrate.quad(lambda s, m: pd0(s) * sw1_pdf(s, m), 0, 60 * mean, args=(mean,))[0]
+        sw3 = integrate.quad(lambda s, m: pd0(s) * sw3_pdf(s, m), 0, 60 * mean, args=(mean,))[0]
         assert pd_swerling(mean, pfa, 1) == pytest.approx(sw1, rel=1e-6)
         assert pd_swerling(mean, pfa, 3) == pytest.approx(sw3, rel=1e-6)
         assert pd_swerling(mean, pfa, 2) == pd_swerling(mean, pfa, 1)

@@ -63,11 +63,21 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    "(default: the scenario's, 315 = north-west)")  # fmt: skip
     p.add_argument("--min-elevation-deg", type=_float, metavar="E",
                    help="lowest beam elevation (default: the scenario's, 5)")  # fmt: skip
-    p.add_argument("--tracks", type=int, default=0, metavar="N",
-                   help="objects in track, taking their share of the radar's time (default 0)")
+    p.add_argument(
+        "--tracks",
+        type=int,
+        default=0,
+        metavar="N",
+        help="objects in track, taking their share of the radar's time (default 0)",
+    )
     p.add_argument("--scenario", metavar="FILE", help="take the radar hardware from a scenario")
-    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a scenario value, e.g. battery.radar.search_frame_s=5")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a scenario value, e.g. battery.radar.search_frame_s=5",
+    )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--map", metavar="FILE.png", help="draw the covered region on a map")
     p.add_argument("--geojson", metavar="FILE", help="write the covered region as GeoJSON")
@@ -92,32 +102,42 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(to_json(res.to_dict()) + "\n")
         return 0
     km = 1e-3
-    print(f"{res.mode} mode radar at {res.radar_lat_deg:.4f}, {res.radar_lon_deg:.4f} "
-          f"({res.radar_alt_m:.0f} m), boresight {res.boresight_az_deg:g} deg, sector "
-          f"+/-{res.sector_half_az_deg:g} deg, minimum elevation {res.min_elevation_deg:g} deg")
+    print(
+        f"{res.mode} mode radar at {res.radar_lat_deg:.4f}, {res.radar_lon_deg:.4f} "
+        f"({res.radar_alt_m:.0f} m), boresight {res.boresight_az_deg:g} deg, sector "
+        f"+/-{res.sector_half_az_deg:g} deg, minimum elevation {res.min_elevation_deg:g} deg"
+    )
     print(f"object: {res.rcs_m2:g} m2 at {res.target_alt_m * km:g} km altitude")
-    print(f"  search: {res.search_solid_angle_sr:.3f} sr every {res.search_frame_s:g} s, "
-          f"{res.search_dwell_s * 1e3:.1f} ms per beam, {res.search_fraction:.0%} of the time; "
-          f"threshold {res.snr_threshold_db:g} dB (Pd {res.pd_at_threshold:.2f})")
+    print(
+        f"  search: {res.search_solid_angle_sr:.3f} sr every {res.search_frame_s:g} s, "
+        f"{res.search_dwell_s * 1e3:.1f} ms per beam, {res.search_fraction:.0%} of the time; "
+        f"threshold {res.snr_threshold_db:g} dB (Pd {res.pd_at_threshold:.2f})"
+    )
     print(f"  detection range (search, radar equation) {res.detection_range_m * km:8.0f} km slant")
     print(f"  track range (cued dwell, for comparison)  {res.track_range_m * km:8.0f} km slant")
 
     def g(v: float | None) -> str:
         return "     n/a" if v is None else f"{v * km:8.0f}"
 
-    print(f"  radar equation                            {g(res.radar_equation_ground_range_m)}"
-          " km ground")
+    print(
+        f"  radar equation                            {g(res.radar_equation_ground_range_m)}"
+        " km ground"
+    )
     print(f"  radio horizon (4/3 Earth)                 {g(res.horizon_range_m)} km ground")
     print(f"  minimum elevation                         {g(res.elevation_range_m)} km ground")
-    print(f"  coverage                                  {g(res.coverage_range_m)} km ground "
-          f"(limited by the {res.limited_by})")
+    print(
+        f"  coverage                                  {g(res.coverage_range_m)} km ground "
+        f"(limited by the {res.limited_by})"
+    )
     print(f"  area {res.coverage_area_km2:,.0f} km2")
     for code, km2 in res.area_by_country_km2.items():
         extra = ""
         if code in res.countries:
             c = res.countries[code]
-            extra = (f"  ({c['name']}; nearest land {c['nearest_land_m'] * km:.0f} km away, "
-                     f"reach {c['reach_beyond_nearest_land_m'] * km:.0f} km beyond it)")
+            extra = (
+                f"  ({c['name']}; nearest land {c['nearest_land_m'] * km:.0f} km away, "
+                f"reach {c['reach_beyond_nearest_land_m'] * km:.0f} km beyond it)"
+            )
         print(f"    {code:<4s} {km2:12,.0f} km2{extra}")
     for f in (args.map, args.geojson):
         if f:
