@@ -1,0 +1,170 @@
+"""Multi-object tracking: a table of tracks, M-of-N initiation, association, deletion.
+
+One call of :func:`tracker_scan` processes one radar scan (all detections at one time):
+
+1. every live track is predicted to the scan time (extended or unscented ballistic filter of
+   :mod:`thaad.core.tracking`);
+2. detections are assigned to tracks by global nearest neighbour inside a chi-square gate
+   (:mod:`thaad.core.association`);
+3. assigned tracks are updated; a track counts a hit or a miss;
+4. a tentative track is confirmed once it has ``m_init`` hits, and dropped as soon as it can
+   no longer reach ``m_init`` hits in its first ``n_init`` scans (M-of-N logic, Blackman and
+   Popoli, *Design and Analysis of Modern Tracking Systems*, sec. 3.3); a confirmed track is
+   deleted after ``max_misses`` scans in a row without a detection or when its position
+   uncertainty exceeds ``max_sigma_pos_m``;
+5. every detection left over starts a tentative track (one-point initiation).
+
+The table is a tuple of preallocated arrays, changed in place; slots are reused.
+"""
+
+import math
+from typing import NamedTuple
+
+import numba as nb
+import numpy as np
+
+from thaad.core.association import FORBIDDEN, MISS_COST, assign, gate_distance
+from thaad.core.flight import Env
+from thaad.core.tracking import filter_predict, filter_update, init_bal
+
+_jit = nb.njit(cache=True)
+
+FREE = 0
+TENTATIVE = 1
+CONFIRMED = 2
+
+
+class TrackerParams(NamedTuple):
+    """Multi-object tracker settings (SI)."""
+
+    filter_kind: int  # tracking.FILTER_EKF or FILTER_UKF
+    m_init: int
+    n_init: int
+    max_misses: int  # consecutive misses that delete a confirmed track
+    gate_chi2: float  # gate on d^2 (3 degrees of freedom)
+    q_mps2: float  # white-noise acceleration spectral density (m^2/s^3)
+    q_inv_beta: float  # random walk of 1/beta ((m^2/kg)^2/s)
+    inv_beta0: float  # prior 1/beta (m^2/kg)
+    sigma_inv_beta0: float
+    sigma_v0_mps: float  # prior velocity standard deviation per axis of a new track
+    max_sigma_pos_m: float
+
+
+class TrackTable(NamedTuple):
+    x: np.ndarray  # (cap, 7) state r, v, 1/beta
+    P: np.ndarray  # (cap, 7, 7)
+    t: np.ndarray  # (cap,) epoch of the state
+    status: np.ndarray  # (cap,) FREE, TENTATIVE, CONFIRMED
+    ident: np.ndarray  # (cap,) track number (1, 2, ...)
+    hits: np.ndarray  # (cap,) detections associated
+    looks: np.ndarray  # (cap,) scans since the track started
+    misses: np.ndarray  # (cap,) consecutive scans without a detection
+    nis: np.ndarray  # (cap,) last normalised innovation squared
+    next_ident: np.ndarray  # (1,)
+
+
+@_jit
+def new_track_table(cap: int) -> TrackTable:
+    return TrackTable(
+        np.zeros((cap, 7)),
+        np.zeros((cap, 7, 7)),
+        np.zeros(cap),
+        np.zeros(cap, np.int64),
+        np.zeros(cap, np.int64),
+        np.zeros(cap, np.int64),
+        np.zeros(cap, np.int64),
+        np.zeros(cap, np.int64),
+        np.full(cap, np.nan),
+        np.ones(1, np.int64),
+    )
+
+
+@_jit
+def sigma_pos_m(P: np.ndarray) -> float:
+    """Root of the trace of the position covariance."""
+    return math.sqrt(max(P[0, 0] + P[1, 1] + P[2, 2], 0.0))
+
+
+@_jit
+def tracker_scan(
+    tab: TrackTable, prm: TrackerParams, t: float, Z: np.ndarray, R: np.ndarray,
+    site_ecef: np.ndarray, site_enu: np.ndarray, env: Env,
+) -> np.ndarray:  # fmt: skip
+    """Process the detections ``Z`` (k, 3: range, az, el) with covariances ``R`` (k, 3, 3)
+    made at time ``t``. Returns, for each detection, the slot of the track it went to (a new
+    track's slot for a detection that started one; -1 if the table was full)."""
+    cap = tab.status.shape[0]
+    k = Z.shape[0]
+    live = np.empty(cap, np.int64)
+    nl = 0
+    for i in range(cap):
+        if tab.status[i] != FREE:
+            live[nl] = i
+            nl += 1
+            if t > tab.t[i]:
+                x, P = filter_predict(prm.filter_kind, tab.x[i], tab.P[i], t - tab.t[i], env,
+                                      prm.q_mps2, prm.q_inv_beta)  # fmt: skip
+                tab.x[i] = x
+                tab.P[i] = P
+                tab.t[i] = t
+    out = np.full(k, -1, np.int64)
+    det_of = np.full(nl, -1, np.int64)
+    if nl > 0 and k > 0:
+        cost = np.full((nl, k + nl), FORBIDDEN)
+        for a in range(nl):
+            i = live[a]
+            for j in range(k):
+                d2, lds = gate_distance(tab.x[i], tab.P[i], Z[j], R[j], site_ecef, site_enu)
+                if d2 <= prm.gate_chi2:
+                    cost[a, j] = d2 + lds
+            cost[a, k + a] = MISS_COST
+        col = assign(cost)
+        for a in range(nl):
+            j = col[a]
+            if j < k and cost[a, j] < 0.5 * FORBIDDEN:
+                det_of[a] = j
+                out[j] = live[a]
+    for a in range(nl):
+        i = live[a]
+        j = det_of[a]
+        tab.looks[i] += 1
+        if j >= 0:
+            x, P, nis = filter_update(prm.filter_kind, tab.x[i], tab.P[i], Z[j], R[j],
+                                      site_ecef, site_enu)  # fmt: skip
+            tab.x[i] = x
+            tab.P[i] = P
+            tab.nis[i] = nis
+            tab.hits[i] += 1
+            tab.misses[i] = 0
+        else:
+            tab.misses[i] += 1
+            tab.nis[i] = math.nan
+        if tab.status[i] == TENTATIVE:
+            if tab.hits[i] >= prm.m_init:
+                tab.status[i] = CONFIRMED
+            elif tab.looks[i] - tab.hits[i] > prm.n_init - prm.m_init:
+                tab.status[i] = FREE
+        elif tab.misses[i] >= prm.max_misses or sigma_pos_m(tab.P[i]) > prm.max_sigma_pos_m:
+            tab.status[i] = FREE
+    slot = 0
+    for j in range(k):
+        if out[j] >= 0:
+            continue
+        while slot < cap and tab.status[slot] != FREE:
+            slot += 1
+        if slot >= cap:
+            break
+        x, P = init_bal(Z[j], R[j], site_ecef, site_enu, prm.inv_beta0, prm.sigma_inv_beta0,
+                        prm.sigma_v0_mps)  # fmt: skip
+        tab.x[slot] = x
+        tab.P[slot] = P
+        tab.t[slot] = t
+        tab.status[slot] = CONFIRMED if prm.m_init <= 1 else TENTATIVE
+        tab.ident[slot] = tab.next_ident[0]
+        tab.next_ident[0] += 1
+        tab.hits[slot] = 1
+        tab.looks[slot] = 1
+        tab.misses[slot] = 0
+        tab.nis[slot] = math.nan
+        out[j] = slot
+    return out
