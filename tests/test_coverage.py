@@ -81,11 +81,11 @@ def test_big_objects_hit_the_elevation_limit_and_the_horizon():
     r2 = coverage(SEONGJU, "forward-based", 100.0, 100.0, min_elevation_deg=-2.0)
     assert r2.limited_by == "horizon"
     assert r2.coverage_range_m == pytest.approx(r2.horizon_range_m)
-    # tracks take radar time: 2 tracks at 40 ms / 0.2 s leave 60 % for search
+    # tracks take radar time: 2 tracks of a 40 ms dwell every 0.5 s leave 84 % for search
     r3 = coverage(SEONGJU, "terminal", 0.01, 100.0, tracks=2)
-    assert r3.search_fraction == pytest.approx(0.6)
+    assert r3.search_fraction == pytest.approx(1 - 2 * 0.04 / 0.5)
     assert r3.detection_range_m == pytest.approx(
-        coverage(SEONGJU, "terminal", 0.01, 100.0).detection_range_m * 0.6**0.25, rel=1e-9
+        coverage(SEONGJU, "terminal", 0.01, 100.0).detection_range_m * 0.84**0.25, rel=1e-9
     )
 
 

@@ -127,11 +127,14 @@ def test_time_budget_between_search_and_tracks(radar):
     from thaad.core.radar import time_budget
 
     assert time_budget(radar, 0) == (1.0, radar.dwell_s)
-    f, d = time_budget(radar, 1)  # one 40 ms dwell every 0.2 s: 20 % of the time
-    assert f == pytest.approx(0.8) and d == pytest.approx(radar.dwell_s)
-    f, d = time_budget(radar, 5)  # five would take 100 %: capped at 50 %, dwells shrink
+    share = radar.dwell_s / radar.scan_period_s  # one 40 ms dwell every 0.5 s: 8 %
+    f, d = time_budget(radar, 1)
+    assert f == pytest.approx(1 - share) and d == pytest.approx(radar.dwell_s)
+    n = 10  # ten would take 80 %: capped at 50 %, and every dwell shrinks
+    f, d = time_budget(radar, n)
+    assert n * share > radar.track_fraction_max
     assert f == pytest.approx(1 - radar.track_fraction_max)
-    assert d == pytest.approx(radar.track_fraction_max * radar.scan_period_s / 5)
+    assert d == pytest.approx(radar.track_fraction_max * radar.scan_period_s / n)
 
 
 # ---------------------------------------------------------------- detection probability
