@@ -41,6 +41,7 @@ __all__ = [
     "run",
 ]
 
+OBJECT_NAMES = ("rv", "stage", "debris")
 TABLE_DT_S = 0.5
 TABLE_N_T = 500
 TABLE_N_EL = 90
@@ -122,6 +123,7 @@ class Prepared:
     sspk: float
     drange_dcutoff_mps: float  # d(ground range)/d(cutoff time), for aim-point dispersions
     range_m: float
+    scene: Any = None  # thaad.core.scene.Scene
 
 
 GRID_D_RHO_M = 1000.0
@@ -162,6 +164,7 @@ def prepare(sc: Scenario) -> Prepared:
         lethality_model=ceng.LETHALITY_FIXED if sc.lethality.model == "fixed"
         else ceng.LETHALITY_MISS,
         sspk=sc.lethality.sspk, drange_dcutoff_mps=(r1 - r2) / d, range_m=r1,
+        scene=sc.sensing.core(sc),
     )  # fmt: skip
 
 
@@ -188,7 +191,7 @@ def engage_once(prep: Prepared, rng: np.random.Generator, disperse: bool, record
     return ceng.engage(
         prep.mis, aim, prep.env, prep.rcs_boost_m2, prep.rcs_rv_m2, prep.radar, itc,
         prep.fire_control, prep.launchers, rounds, prep.el_grid, prep.tof_grid, GRID_D_RHO_M,
-        GRID_D_ALT_M, prep.lethality_model, prep.sspk, pointing, rng, record,
+        GRID_D_ALT_M, prep.lethality_model, prep.sspk, pointing, rng, record, prep.scene,
     )  # fmt: skip
 
 
@@ -221,7 +224,10 @@ def run(scenario: Scenario | None = None, seed: int | None = None) -> Engagement
     for t, kind, idx, value in events:
         name = ceng.EVENT_NAMES[int(kind)]
         e: dict[str, Any] = {"t_s": round(float(t), 3), "kind": name}
-        if int(idx) >= 0:
+        if name == "track_firm" and int(idx) > 0:  # multi-object: track number, true object
+            e["track"] = int(idx)
+            e["object"] = OBJECT_NAMES[min(int(value), 2)]
+        elif int(idx) >= 0:
             e["interceptor"] = int(idx)
         if name == "interceptor_launch":
             e["launcher"] = int(value)
@@ -286,6 +292,7 @@ def run(scenario: Scenario | None = None, seed: int | None = None) -> Engagement
             "range_m": meas[:, 1].tolist(),
             "az_rad": meas[:, 2].tolist(),
             "el_rad": meas[:, 3].tolist(),
+            "object": [OBJECT_NAMES[min(int(v), 2)] for v in meas[:, 4]],
         },
         "interceptors": [
             {

@@ -291,6 +291,42 @@ class ThreatSpec(_Model):
         return v
 
 
+class SensingSpec(_Model):
+    """What the radar sees of a threat and how its tracks are kept (``thaad.core.scene``)."""
+
+    model: Literal["single-object", "multi-object"] = "multi-object"
+    filter: Literal["ekf", "ukf"] = "ekf"
+    rcs_stage_m2: float | None = Field(None, gt=0.0)  # None: the class's booster RCS
+    debris_count: int = Field(3, ge=0, le=16)
+    rcs_debris_m2: float = Field(0.01, gt=0.0)
+    debris_beta_kgpm2: float = Field(50.0, gt=0.0)
+    debris_dv_mps: float = Field(3.0, ge=0.0)
+    lethal_rcs_min_m2: float = Field(0.03, gt=0.0)
+    lethal_rcs_max_m2: float = Field(0.3, gt=0.0)
+    max_misses: int = Field(6, ge=1)
+    gate_chi2: float = Field(16.27, gt=0.0)
+
+    def core(self, sc: Scenario) -> Any:
+        from thaad.core.scene import Scene
+        from thaad.core.tracking import FILTER_EKF, FILTER_UKF
+        from thaad.core.tracks import TrackerParams
+
+        if self.lethal_rcs_min_m2 >= self.lethal_rcs_max_m2:
+            raise ThaadInputError("sensing.lethal_rcs_min_m2: must be below lethal_rcs_max_m2")
+        fc = sc.battery.fire_control
+        b0 = 1.0 / fc.filter_beta_kgpm2
+        tp = TrackerParams(
+            FILTER_UKF if self.filter == "ukf" else FILTER_EKF, fc.track_m, fc.track_n,
+            self.max_misses, self.gate_chi2, fc.process_noise_m2ps3, (0.05 * b0) ** 2 / 100.0,
+            b0, 1.0e-3, 3000.0, 50.0e3,
+        )  # fmt: skip
+        return Scene(
+            self.model == "multi-object", self.rcs_stage_m2 or sc.threat_rcs()[0],
+            self.debris_count, self.rcs_debris_m2, self.debris_beta_kgpm2, self.debris_dv_mps,
+            self.lethal_rcs_min_m2, self.lethal_rcs_max_m2, tp,
+        )  # fmt: skip
+
+
 class Scenario(_Model):
     name: str = "Seongju default"
     description: str = ""
@@ -301,6 +337,7 @@ class Scenario(_Model):
     doctrine: DoctrineSpec = DoctrineSpec()
     lethality: LethalitySpec = LethalitySpec()
     dispersions: DispersionSpec = DispersionSpec()
+    sensing: SensingSpec = SensingSpec()
     assets: list[Site] = []
 
     def interceptor_core(self) -> Interceptor:

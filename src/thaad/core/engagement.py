@@ -26,6 +26,7 @@ from thaad.core.firecontrol import DOCTRINE_SALVO, FireControl, plan_intercept
 from thaad.core.flight import STEER_FIXED, STEER_VELOCITY, Env, Phase, coast_phase, hermite
 from thaad.core.interceptor import Interceptor, boost_phases, rk4_step, zem_pn_accel
 from thaad.core.radar import Radar, visible
+from thaad.core.scene import Scene, build_objects, engaged_object, multi_look, new_sense_state
 from thaad.core.threat import Aim, Missile, fly_threat, threat_derivs
 from thaad.core.tracking import (
     ekf_predict_into,
@@ -119,7 +120,7 @@ def engage(
     itc: Interceptor, fc: FireControl, launchers: np.ndarray, rounds: np.ndarray,
     el_g: np.ndarray, tof_g: np.ndarray, d_rho_m: float, d_alt_m: float,
     lethality_model: int, sspk: float, pointing_sigma_rad: float, rng: np.random.Generator,
-    record: bool,
+    record: bool, scene: Scene,
 ):  # fmt: skip
     """Run one engagement.
 
@@ -133,11 +134,15 @@ def engage(
         within the lethal radius, kills with probability ``sspk``).
     pointing_sigma_rad : one-sigma launch azimuth and elevation error of each interceptor.
     record : keep histories (truth, track, interceptors) for output.
+    scene : with ``scene.multi_object`` the radar sees the RV, the spent stage and debris,
+        and the multi-object tracker with discrimination picks the track to engage
+        (:mod:`thaad.core.scene`); the ``track_firm`` event then carries the engaged track's
+        number (index) and the true object it follows (value: 0 RV, 1 stage, 2+ debris).
 
     Returns
     -------
     summary (N_SUMMARY,), events (k, 4: t, kind, index, value), truth_t, truth_y,
-    track (m, 9: t, x(6), sigma_pos_m, nis), meas (m, 4: t, range, az, el),
+    track (m, 9: t, x(6), sigma_pos_m, nis), meas (m, 5: t, range, az, el, true object),
     paths (shots, p, 5: t, x, y, z, speed), path_len (shots,)
     """
     summary = np.full(N_SUMMARY, np.nan)
@@ -148,7 +153,7 @@ def engage(
     n_ev = 0
 
     # ---- truth -----------------------------------------------------------------------
-    ts, ys, tb, _, t_ap, t_imp, _, _, _, _ = fly_threat(mis, aim, env, 1e-9, 2.0)
+    ts, ys, tb, _, t_ap, t_imp, _, ts_st, ys_st, _ = fly_threat(mis, aim, env, 1e-9, 2.0)
     n_boost = 0
     while n_boost < ts.shape[0] and ts[n_boost] < tb:
         n_boost += 1
@@ -168,8 +173,18 @@ def engage(
     R[2, 2] = rd.sigma_angle_rad**2
 
     n_scan = int(t_imp / rd.scan_period_s) + 2
+    # the objects the radar sees (RV, spent stage, debris) and the multi-object tracker
+    multi = scene.multi_object
+    k_st = ts_st.shape[0] if multi else 1  # the single-object path looks at the RV only
+    objs = build_objects(ts, ys, fs, tb, ts_st[:k_st], ys_st[:k_st], mis, env, scene,
+                         scene.n_debris if multi else 0, rcs_boost_m2, rcs_rv_m2, rng)  # fmt: skip
+    n_obj = objs.n.shape[0]
+    az = 0.0
+    el = 0.0
+    ss = new_sense_state(n_obj, 32 if multi else 1)
     track_hist = np.full((n_scan if record else 1, 9), np.nan)
-    meas_hist = np.full((n_scan if record else 1, 4), np.nan)
+    meas_hist = np.full((n_scan * (n_obj if multi else 1) if record else 1, 5),
+                        np.nan)  # fmt: skip
     n_trk = 0
     n_meas = 0
     rec_every = 0.5
@@ -364,16 +379,34 @@ def engage(
             break
 
         # ---- 2. radar look -----------------------------------------------------------
-        _truth_at(ts, ys, fs, t, yt)
-        rcs = rcs_boost_m2 if t < tb else rcs_rv_m2
-        det, az, el, rg = visible(rd, site, site_enu, yt[:3], rcs, env.earth)
+        if multi:
+            firm, n_meas, rg, new_firm = multi_look(
+                objs, ss, scene, t, rd, site, site_enu, env, rng, x, P, meas_hist, n_meas, record
+            )
+            if not math.isnan(rg):
+                summary[S_FIRST_DET] = t
+                n_ev = _add_event(events, n_ev, t, EV_FIRST_DETECTION, -1, rg)
+            if new_firm:
+                if math.isnan(summary[S_T_FIRM]):
+                    summary[S_T_FIRM] = t
+                n_ev = _add_event(events, n_ev, t, EV_TRACK_FIRM, ss.engaged[0],
+                                  engaged_object(ss))  # fmt: skip
+            if firm:
+                t_x = t
+            det = False  # the single-object steps below only record the engaged track
+            have_det = False
+        else:
+            _truth_at(ts, ys, fs, t, yt)
+            rcs = rcs_boost_m2 if t < tb else rcs_rv_m2
+            det, az, el, rg = visible(rd, site, site_enu, yt[:3], rcs, env.earth)
         if det:
             z[0] = rg + rd.sigma_range_m * rng.standard_normal()
             z[1] = az + rd.sigma_angle_rad * rng.standard_normal()
             z[2] = el + rd.sigma_angle_rad * rng.standard_normal()
             if record:
                 meas_hist[n_meas, 0] = t
-                meas_hist[n_meas, 1:] = z
+                meas_hist[n_meas, 1:4] = z
+                meas_hist[n_meas, 4] = 0.0
                 n_meas += 1
         # ---- 3. tracking -------------------------------------------------------------
         if det and not have_det:
@@ -414,7 +447,7 @@ def engage(
             inv_beta = fc.inv_beta_filter if t >= tb else 0.0
             ekf_predict_into(x, P, t - t_x, env, inv_beta, fc.q_mps2, kf_work)
             t_x = t
-            nis = math.nan
+            nis = ss.tab.nis[ss.engaged[1]] if multi else math.nan
             if det:
                 nis = ekf_update_into(x, P, z, R, site, site_enu, kf_work)
             if record:

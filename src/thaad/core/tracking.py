@@ -37,7 +37,13 @@ import numba as nb
 import numpy as np
 
 from thaad.core.atmosphere import density_kgpm3
-from thaad.core.constants import EARTH_SPHERICAL, OMEGA_EARTH_RADPS, WGS84_A_M, WGS84_F
+from thaad.core.constants import (
+    EARTH_SPHERICAL,
+    MU_EARTH_M3PS2,
+    OMEGA_EARTH_RADPS,
+    WGS84_A_M,
+    WGS84_F,
+)
 from thaad.core.earth import (
     aer_to_ecef,
     altitude_m,
@@ -696,7 +702,10 @@ def filter_predict(kind: int, x: np.ndarray, P: np.ndarray, dt: float, env: Env,
     """Predict with the extended (``FILTER_EKF``) or unscented (``FILTER_UKF``) filter."""
     if kind == FILTER_UKF:
         return ukf_predict_bal(x, P, dt, env, q, q_b)
-    return ekf_predict_bal(x, P, dt, env, q, q_b)
+    xn = x.copy()
+    Pn = P.copy()
+    ekf_predict_bal_into(xn, Pn, dt, env, q, q_b, np.empty((5, 7, 7)))
+    return xn, Pn
 
 
 @_jit
@@ -705,7 +714,10 @@ def filter_update(kind: int, x: np.ndarray, P: np.ndarray, z: np.ndarray, R: np.
     """Update with the extended or unscented filter; returns ``(x, P, nis)``."""
     if kind == FILTER_UKF:
         return ukf_update(x, P, z, R, site_ecef, site_enu)
-    return ekf_update_bal(x, P, z, R, site_ecef, site_enu)
+    xn = x.copy()
+    Pn = P.copy()
+    nis = ekf_update_bal_into(xn, Pn, z, R, site_ecef, site_enu, np.empty((5, 7, 7)))
+    return xn, Pn, nis
 
 
 @_jit
@@ -767,9 +779,14 @@ def run_filter(
     x, P = init_bal(Z[0], R[0], site_ecef, site_enu, b0, sigma_b0, sigma_v0)
     xs[0] = x
     Ps[0] = P
+    work = np.empty((5, 7, 7))
     for k in range(1, m):
-        x, P = filter_predict(kind, x, P, t[k] - t[k - 1], env, q, q_b)
-        x, P, nis[k] = filter_update(kind, x, P, Z[k], R[k], site_ecef, site_enu)
+        if kind == FILTER_UKF:
+            x, P = ukf_predict_bal(x, P, t[k] - t[k - 1], env, q, q_b)
+            x, P, nis[k] = ukf_update(x, P, Z[k], R[k], site_ecef, site_enu)
+        else:
+            ekf_predict_bal_into(x, P, t[k] - t[k - 1], env, q, q_b, work)
+            nis[k] = ekf_update_bal_into(x, P, Z[k], R[k], site_ecef, site_enu, work)
         xs[k] = x
         Ps[k] = P
     return xs, Ps, nis
@@ -850,3 +867,245 @@ def impact_with_uncertainty(x: np.ndarray, P: np.ndarray, env: Env, t_max_s: flo
         cov[1, 1] += wc[i] * nn * nn
     cov[1, 0] = cov[0, 1]
     return True, lat, lon, t0, cov
+
+
+# ----------------------------------------------------------------------------- in-place EKF
+
+
+@_jit
+def ekf_predict_bal_into(
+    x: np.ndarray, P: np.ndarray, dt: float, env: Env, q: float, q_b: float, work: np.ndarray
+) -> None:
+    """In-place, allocation-free :func:`ekf_predict_bal` (the multi-object tracker's path).
+
+    ``work`` is a (5, 7, 7) scratch array. With ``A = [[0, I, 0], [G, C, d], [0, 0, 0]]``
+    the substep transition ``I + A h + (A h)^2 / 2`` is formed block by block.
+    """
+    if dt <= 0.0:
+        return
+    n_sub = max(1, int(math.ceil(dt / MAX_SUBSTEP_S)))
+    h = dt / n_sub
+    F = work[0]
+    fs = work[1]
+    T = work[2]
+    buf = work[3]  # rows 0-4: RK4 stages (7 each)
+    a = work[4]
+    for i in range(7):
+        for j in range(7):
+            F[i, j] = 0.0
+        F[i, i] = 1.0
+    h2 = 0.5 * h * h
+    for _ in range(n_sub):
+        _jacobian_into(x, env, a)
+        for i in range(7):
+            for j in range(7):
+                fs[i, j] = 0.0
+            fs[i, i] = 1.0
+        for i in range(3):
+            fs[i, 3 + i] += h
+            fs[i, 6] = h2 * a[3 + i, 6]
+            cd = 0.0
+            for m in range(3):
+                cd += a[3 + i, 3 + m] * a[3 + m, 6]
+            fs[3 + i, 6] = h * a[3 + i, 6] + h2 * cd
+            for j in range(3):
+                g = a[3 + i, j]
+                c = a[3 + i, 3 + j]
+                cg = 0.0
+                cc = 0.0
+                for m in range(3):
+                    cg += a[3 + i, 3 + m] * a[3 + m, j]
+                    cc += a[3 + i, 3 + m] * a[3 + m, 3 + j]
+                fs[i, j] += h2 * g
+                fs[i, 3 + j] += h2 * c
+                fs[3 + i, j] += h * g + h2 * cg
+                fs[3 + i, 3 + j] += h * c + h2 * (g + cc)
+        if n_sub == 1:
+            for i in range(7):
+                for j in range(7):
+                    F[i, j] = fs[i, j]
+        else:
+            for i in range(7):
+                for j in range(7):
+                    s = 0.0
+                    for m in range(7):
+                        s += fs[i, m] * F[m, j]
+                    T[i, j] = s
+            for i in range(7):
+                for j in range(7):
+                    F[i, j] = T[i, j]
+        _rk4_into(x, h, env, buf)
+    # P <- F P F^T + Q
+    for i in range(7):
+        for j in range(7):
+            s = 0.0
+            for m in range(7):
+                s += F[i, m] * P[m, j]
+            T[i, j] = s
+    for i in range(7):
+        for j in range(i, 7):
+            s = 0.0
+            for m in range(7):
+                s += T[i, m] * F[j, m]
+            P[i, j] = s
+    q3 = q * dt**3 / 3.0
+    q2 = q * dt**2 / 2.0
+    for i in range(3):
+        P[i, i] += q3
+        P[i, 3 + i] += q2
+        P[3 + i, 3 + i] += q * dt
+    P[6, 6] += q_b * dt
+    for i in range(7):
+        for j in range(i):
+            P[i, j] = P[j, i]
+
+
+@_jit
+def _jacobian_into(x: np.ndarray, env: Env, a: np.ndarray) -> None:
+    """:func:`ballistic_jacobian` into ``a`` (7x7) without allocating."""
+    for i in range(7):
+        for j in range(7):
+            a[i, j] = 0.0
+    for i in range(3):
+        a[i, 3 + i] = 1.0
+    r2 = x[0] * x[0] + x[1] * x[1] + x[2] * x[2]
+    rn = math.sqrt(r2)
+    k = MU_EARTH_M3PS2 / (r2 * rn)
+    for i in range(3):
+        for j in range(3):
+            a[3 + i, j] = 3.0 * k * x[i] * x[j] / r2
+        a[3 + i, i] -= k
+    if env.rotation != 0:
+        w = OMEGA_EARTH_RADPS
+        a[3, 0] += w * w
+        a[4, 1] += w * w
+        a[3, 4] += 2.0 * w
+        a[4, 3] -= 2.0 * w
+    if env.atmosphere != 0:
+        h = approx_altitude_m(x[0], x[1], x[2], env.earth)
+        if h < 1.0e6:
+            rho = density_kgpm3(h, env.atmosphere)
+            dh = 50.0
+            drho = (density_kgpm3(h + dh, env.atmosphere)
+                    - density_kgpm3(max(h - dh, -1000.0), env.atmosphere)) / (2.0 * dh)  # fmt: skip
+            vn = math.sqrt(x[3] * x[3] + x[4] * x[4] + x[5] * x[5])
+            b = x[6]
+            g0 = x[0] / rn
+            g1 = x[1] / rn
+            g2 = x[2] / rn
+            if env.earth != EARTH_SPHERICAL:
+                sz = x[2] / rn
+                c = 2.0 * WGS84_A_M * WGS84_F * sz / rn
+                g0 -= c * sz * x[0] / rn
+                g1 -= c * sz * x[1] / rn
+                g2 += c * (1.0 - sz * x[2] / rn)
+            for i in range(3):
+                vi = x[3 + i]
+                f = -0.5 * vn * vi * b * drho
+                a[3 + i, 0] += f * g0
+                a[3 + i, 1] += f * g1
+                a[3 + i, 2] += f * g2
+                if vn > 0.0:
+                    for j in range(3):
+                        a[3 + i, 3 + j] += -0.5 * rho * b * vi * x[3 + j] / vn
+                a[3 + i, 3 + i] += -0.5 * rho * b * vn
+                a[3 + i, 6] = -0.5 * rho * vn * vi
+
+
+@_jit
+def _rk4_into(y: np.ndarray, h: float, env: Env, buf: np.ndarray) -> None:
+    """One RK4 step of the 7-state in place; ``buf`` is a (>=5, 7) scratch array."""
+    k1 = buf[0]
+    k2 = buf[1]
+    k3 = buf[2]
+    k4 = buf[3]
+    tmp = buf[4]
+    ballistic_deriv(y, env, k1)
+    for i in range(7):
+        tmp[i] = y[i] + 0.5 * h * k1[i]
+    ballistic_deriv(tmp, env, k2)
+    for i in range(7):
+        tmp[i] = y[i] + 0.5 * h * k2[i]
+    ballistic_deriv(tmp, env, k3)
+    for i in range(7):
+        tmp[i] = y[i] + h * k3[i]
+    ballistic_deriv(tmp, env, k4)
+    for i in range(7):
+        y[i] += h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
+
+
+@_jit
+def ekf_update_bal_into(
+    x: np.ndarray, P: np.ndarray, z: np.ndarray, R: np.ndarray, site_ecef: np.ndarray,
+    site_enu: np.ndarray, work: np.ndarray,
+) -> float:  # fmt: skip
+    """In-place, allocation-free extended-filter update of a 7-state; returns the NIS.
+
+    ``P <- P - K S K^T`` (symmetric form); ``work`` is a (5, 7, 7) scratch array.
+    """
+    az, el, rng = ecef_to_aer(site_ecef, site_enu, x[:3])
+    dx = x[0] - site_ecef[0]
+    dy = x[1] - site_ecef[1]
+    dz = x[2] - site_ecef[2]
+    e = site_enu[0, 0] * dx + site_enu[0, 1] * dy + site_enu[0, 2] * dz
+    n = site_enu[1, 0] * dx + site_enu[1, 1] * dy + site_enu[1, 2] * dz
+    u = site_enu[2, 0] * dx + site_enu[2, 1] * dy + site_enu[2, 2] * dz
+    s2 = max(e * e + n * n, 1e-30)
+    s = math.sqrt(s2)
+    r2 = rng * rng
+    hp = work[0]
+    pht = work[1]
+    S = work[2]
+    K = work[3]
+    for j in range(3):
+        de = site_enu[0, j]
+        dn = site_enu[1, j]
+        du = site_enu[2, j]
+        hp[0, j] = (e * de + n * dn + u * du) / rng
+        hp[1, j] = (n * de - e * dn) / s2
+        hp[2, j] = (-e * u * de - n * u * dn) / (r2 * s) + s * du / r2
+    for i in range(7):
+        for c in range(3):
+            acc = 0.0
+            for j in range(3):
+                acc += P[i, j] * hp[c, j]
+            pht[i, c] = acc
+    for a_ in range(3):
+        for b_ in range(3):
+            acc = R[a_, b_]
+            for j in range(3):
+                acc += hp[a_, j] * pht[j, b_]
+            S[a_, b_] = acc
+    c00 = S[1, 1] * S[2, 2] - S[1, 2] * S[2, 1]
+    c01 = S[1, 2] * S[2, 0] - S[1, 0] * S[2, 2]
+    c02 = S[1, 0] * S[2, 1] - S[1, 1] * S[2, 0]
+    det = S[0, 0] * c00 + S[0, 1] * c01 + S[0, 2] * c02
+    si = work[4]
+    si[0, 0] = c00 / det
+    si[1, 0] = c01 / det
+    si[2, 0] = c02 / det
+    si[0, 1] = (S[0, 2] * S[2, 1] - S[0, 1] * S[2, 2]) / det
+    si[1, 1] = (S[0, 0] * S[2, 2] - S[0, 2] * S[2, 0]) / det
+    si[2, 1] = (S[0, 1] * S[2, 0] - S[0, 0] * S[2, 1]) / det
+    si[0, 2] = (S[0, 1] * S[1, 2] - S[0, 2] * S[1, 1]) / det
+    si[1, 2] = (S[0, 2] * S[1, 0] - S[0, 0] * S[1, 2]) / det
+    si[2, 2] = (S[0, 0] * S[1, 1] - S[0, 1] * S[1, 0]) / det
+    y0 = z[0] - rng
+    y1 = (z[1] - az + math.pi) % (2.0 * math.pi) - math.pi
+    y2 = z[2] - el
+    for i in range(7):
+        for c in range(3):
+            K[i, c] = pht[i, 0] * si[0, c] + pht[i, 1] * si[1, c] + pht[i, 2] * si[2, c]
+    for i in range(7):
+        x[i] += K[i, 0] * y0 + K[i, 1] * y1 + K[i, 2] * y2
+    for i in range(7):
+        for j in range(i, 7):
+            v = P[i, j] - (K[i, 0] * pht[j, 0] + K[i, 1] * pht[j, 1] + K[i, 2] * pht[j, 2])
+            P[i, j] = v
+            P[j, i] = v
+    nis = 0.0
+    yv = (y0, y1, y2)
+    for a_ in range(3):
+        for b_ in range(3):
+            nis += yv[a_] * si[a_, b_] * yv[b_]
+    return nis

@@ -24,8 +24,16 @@ import numba as nb
 import numpy as np
 
 from thaad.core.association import FORBIDDEN, MISS_COST, assign, gate_distance
+from thaad.core.earth import aer_to_ecef
 from thaad.core.flight import Env
-from thaad.core.tracking import filter_predict, filter_update, init_bal
+from thaad.core.tracking import (
+    FILTER_EKF,
+    ekf_predict_bal_into,
+    ekf_update_bal_into,
+    init_bal,
+    ukf_predict_bal,
+    ukf_update,
+)
 
 _jit = nb.njit(cache=True)
 
@@ -95,6 +103,7 @@ def tracker_scan(
     track's slot for a detection that started one; -1 if the table was full)."""
     cap = tab.status.shape[0]
     k = Z.shape[0]
+    work = np.empty((5, 7, 7))
     live = np.empty(cap, np.int64)
     nl = 0
     for i in range(cap):
@@ -102,18 +111,33 @@ def tracker_scan(
             live[nl] = i
             nl += 1
             if t > tab.t[i]:
-                x, P = filter_predict(prm.filter_kind, tab.x[i], tab.P[i], t - tab.t[i], env,
-                                      prm.q_mps2, prm.q_inv_beta)  # fmt: skip
-                tab.x[i] = x
-                tab.P[i] = P
+                if prm.filter_kind == FILTER_EKF:
+                    ekf_predict_bal_into(tab.x[i], tab.P[i], t - tab.t[i], env, prm.q_mps2,
+                                         prm.q_inv_beta, work)  # fmt: skip
+                else:
+                    x, P = ukf_predict_bal(tab.x[i], tab.P[i], t - tab.t[i], env, prm.q_mps2,
+                                           prm.q_inv_beta)  # fmt: skip
+                    tab.x[i] = x
+                    tab.P[i] = P
                 tab.t[i] = t
     out = np.full(k, -1, np.int64)
     det_of = np.full(nl, -1, np.int64)
     if nl > 0 and k > 0:
+        # a cheap Cartesian pre-gate: d^2 >= |dr|^2 / trace(S), S in Cartesian coordinates
+        pos = np.empty((k, 3))
+        var = np.empty(k)
+        for j in range(k):
+            pos[j] = aer_to_ecef(site_ecef, site_enu, Z[j, 1], Z[j, 2], Z[j, 0])
+            var[j] = R[j, 0, 0] + Z[j, 0] * Z[j, 0] * (R[j, 1, 1] + R[j, 2, 2])
         cost = np.full((nl, k + nl), FORBIDDEN)
         for a in range(nl):
             i = live[a]
+            tr_p = tab.P[i, 0, 0] + tab.P[i, 1, 1] + tab.P[i, 2, 2]
             for j in range(k):
+                dd = ((pos[j, 0] - tab.x[i, 0]) ** 2 + (pos[j, 1] - tab.x[i, 1]) ** 2
+                      + (pos[j, 2] - tab.x[i, 2]) ** 2)  # fmt: skip
+                if dd > prm.gate_chi2 * 1.5 * (tr_p + var[j]):
+                    continue
                 d2, lds = gate_distance(tab.x[i], tab.P[i], Z[j], R[j], site_ecef, site_enu)
                 if d2 <= prm.gate_chi2:
                     cost[a, j] = d2 + lds
@@ -129,10 +153,13 @@ def tracker_scan(
         j = det_of[a]
         tab.looks[i] += 1
         if j >= 0:
-            x, P, nis = filter_update(prm.filter_kind, tab.x[i], tab.P[i], Z[j], R[j],
-                                      site_ecef, site_enu)  # fmt: skip
-            tab.x[i] = x
-            tab.P[i] = P
+            if prm.filter_kind == FILTER_EKF:
+                nis = ekf_update_bal_into(tab.x[i], tab.P[i], Z[j], R[j], site_ecef, site_enu,
+                                          work)  # fmt: skip
+            else:
+                x, P, nis = ukf_update(tab.x[i], tab.P[i], Z[j], R[j], site_ecef, site_enu)
+                tab.x[i] = x
+                tab.P[i] = P
             tab.nis[i] = nis
             tab.hits[i] += 1
             tab.misses[i] = 0

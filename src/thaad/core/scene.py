@@ -1,0 +1,370 @@
+"""The objects the radar sees, and the multi-object sensing and tracking of an engagement.
+
+A threat is more than one object. Object 0 is the missile itself: the boosting stack (with
+the booster's cross-section) until cutoff, then the reentry vehicle (RV). At cutoff the
+spent last stage separates (object 1, tumbling, with a large cross-section and a low
+ballistic coefficient: it slows down hard once it meets the air) and ``n_debris`` pieces of
+simple debris (separation hardware) leave the RV with small random velocities (objects 2,
+3, ...; small, light, draggy). Each object's true path is stored and interpolated (cubic
+Hermite), like the RV's.
+
+Every scan the radar looks at each object in view: the signal-to-noise ratio of the track
+dwell (shortened when many tracks share the radar's time, :func:`radar.time_budget`) gives
+a detection with the Swerling probability of detection, and measurement errors that scale
+with the SNR. Two objects in the same range cell and beam give one detection (the
+stronger). The detections go to the multi-object tracker (:mod:`thaad.core.tracks`).
+
+Discrimination: each track carries a running mean (plain over its first ten looks, then
+exponentially weighted over about ten) of the log of its radar cross-section, estimated from
+the measured SNR, the range and the radar equation (corrected by Euler's constant for the
+exponential fluctuation of a Swerling 1 target). Once a confirmed track has 16 looks, fire
+control may engage it if its mean lies inside the window ``[rcs_lethal_min,
+rcs_lethal_max]`` expected of an RV (which excludes the bright stage, the faint debris and
+tracks that mixed the two), the one with the most detections if several do, and it keeps
+that track while it lives and its mean stays within twice the window's bounds.
+"""
+
+import math
+from typing import NamedTuple
+
+import numba as nb
+import numpy as np
+
+from thaad.core.constants import R_MEAN_M
+from thaad.core.earth import ecef_to_aer, ecef_to_geodetic, great_circle
+from thaad.core.flight import Env, coast_phase, deriv, fly, hermite
+from thaad.core.radar import (
+    C_MPS,
+    Radar,
+    beamwidth_rad,
+    in_view,
+    pd_swerling,
+    sigma_angle_rad,
+    sigma_range_m,
+    snr_constant_dwell,
+    time_budget,
+)
+from thaad.core.threat import Missile
+from thaad.core.tracks import (
+    CONFIRMED,
+    FREE,
+    TrackerParams,
+    TrackTable,
+    new_track_table,
+    tracker_scan,
+)
+
+_jit = nb.njit(cache=True)
+
+OBJ_THREAT = 0
+OBJ_STAGE = 1
+MAX_DEBRIS = 16
+RCS_EWMA = 0.1  # weight of the newest look in the running mean of log RCS
+EULER_GAMMA = 0.5772156649015329
+RCS_LOOKS = 16  # looks before a track can be judged lethal
+STICKY_LN = math.log(2.0)  # hysteresis of the engaged track's RCS window
+
+
+class Scene(NamedTuple):
+    """Objects and the multi-object tracking of an engagement (SI)."""
+
+    multi_object: bool  # False: the single-object path of the walking skeleton
+    rcs_stage_m2: float
+    n_debris: int
+    rcs_debris_m2: float
+    beta_debris_kgpm2: float
+    debris_dv_mps: float  # standard deviation per axis of the debris' separation velocity
+    rcs_lethal_min_m2: float  # discrimination window of a lethal object
+    rcs_lethal_max_m2: float
+    tracker: TrackerParams
+
+
+class Objects(NamedTuple):
+    """True paths of the objects: padded arrays, ``n[o]`` rows used for object ``o``."""
+
+    t: np.ndarray  # (n_obj, n_max)
+    y: np.ndarray  # (n_obj, n_max, 7)
+    f: np.ndarray  # (n_obj, n_max, 7) derivatives
+    n: np.ndarray  # (n_obj,)
+    t_sep: float  # separation (cutoff) time
+    rcs_boost_m2: float
+    rcs_rv_m2: float
+    rcs_stage_m2: float
+    rcs_debris_m2: float
+
+
+@_jit
+def build_objects(
+    ts: np.ndarray, ys: np.ndarray, fs: np.ndarray, tb: float, ts_stage: np.ndarray,
+    ys_stage: np.ndarray, mis: Missile, env: Env, scene: Scene, n_debris: int,
+    rcs_boost_m2: float, rcs_rv_m2: float, rng: np.random.Generator,
+) -> Objects:  # fmt: skip
+    """The objects' true paths: the missile/RV (given), the spent stage (given, from cutoff),
+    and ``n_debris`` pieces flown here from the RV's state at cutoff with random separation
+    speeds (the only draws from ``rng``)."""
+    nd = min(max(n_debris, 0), MAX_DEBRIS)
+    n_obj = 2 + nd
+    # the RV's state at separation (the repeated cutoff instant: take the RV's row)
+    k = np.searchsorted(ts, tb, side="right") - 1
+    y_sep = ys[k].copy()
+    deb_t = []
+    deb_y = []
+    ph = coast_phase(1.0 / scene.beta_debris_kgpm2)
+    for _ in range(nd):
+        y0 = y_sep.copy()
+        for c in range(3):
+            y0[3 + c] += scene.debris_dv_mps * rng.standard_normal()
+        y0[6] = 1.0
+        t1, y1, _, _ = fly(tb, y0, tb + 2.0e4, ph, env, 1e-8, 2.0, 0.0, 1.0e5)
+        deb_t.append(t1)
+        deb_y.append(y1)
+    n_max = max(ts.shape[0], ts_stage.shape[0])
+    for i in range(nd):
+        n_max = max(n_max, deb_t[i].shape[0])
+    t_o = np.full((n_obj, n_max), np.inf)
+    y_o = np.zeros((n_obj, n_max, 7))
+    f_o = np.zeros((n_obj, n_max, 7))
+    n_o = np.zeros(n_obj, np.int64)
+    n0 = ts.shape[0]
+    t_o[0, :n0] = ts
+    y_o[0, :n0] = ys
+    f_o[0, :n0] = fs
+    n_o[0] = n0
+    ph_st = coast_phase(mis.cda_stage_m2)
+    n1 = ts_stage.shape[0]
+    t_o[1, :n1] = ts_stage
+    y_o[1, :n1] = ys_stage
+    for i in range(n1):
+        deriv(ts_stage[i], ys_stage[i], ph_st, env, 0.0, 0.0, 0.0, f_o[1, i])
+    n_o[1] = n1
+    for d in range(nd):
+        m = deb_t[d].shape[0]
+        t_o[2 + d, :m] = deb_t[d]
+        y_o[2 + d, :m] = deb_y[d]
+        for i in range(m):
+            deriv(deb_t[d][i], deb_y[d][i], ph, env, 0.0, 0.0, 0.0, f_o[2 + d, i])
+        n_o[2 + d] = m
+    return Objects(t_o, y_o, f_o, n_o, tb, rcs_boost_m2, rcs_rv_m2, scene.rcs_stage_m2,
+                   scene.rcs_debris_m2)  # fmt: skip
+
+
+@_jit
+def object_state(obj: Objects, o: int, t: float, out: np.ndarray) -> bool:
+    """True state of object ``o`` at ``t`` into ``out``; False if it does not exist then."""
+    n = obj.n[o]
+    ts = obj.t[o]
+    if n < 2 or t < ts[0] or t > ts[n - 1]:
+        return False
+    k = np.searchsorted(ts[:n], t, side="right")
+    k = min(max(k, 1), n - 1)
+    hermite(ts[k - 1], obj.y[o, k - 1], obj.f[o, k - 1], ts[k], obj.y[o, k], obj.f[o, k], t,
+            out)  # fmt: skip
+    return True
+
+
+@_jit
+def object_rcs(obj: Objects, o: int, t: float) -> float:
+    if o == OBJ_THREAT:
+        return obj.rcs_boost_m2 if t < obj.t_sep else obj.rcs_rv_m2
+    if o == OBJ_STAGE:
+        return obj.rcs_stage_m2
+    return obj.rcs_debris_m2
+
+
+class SenseState(NamedTuple):
+    """The multi-object sensing state carried through an engagement (arrays, in place)."""
+
+    tab: TrackTable
+    rcs_log: np.ndarray  # (cap,) running mean of ln(RCS estimate) per track slot
+    rcs_n: np.ndarray  # (cap,) looks in it
+    label: np.ndarray  # (cap, n_obj) recent detections of each true object (diagnostic)
+    slot_ident: np.ndarray  # (cap,) the track number the slot's statistics belong to
+    engaged: np.ndarray  # (2,) engaged track number (0: none) and its slot
+    flags: np.ndarray  # (2,) first detection seen, track firm
+    Z: np.ndarray  # (n_obj, 3) detections of one scan
+    R: np.ndarray  # (n_obj, 3, 3)
+    who: np.ndarray  # (n_obj,) true object of each detection
+    snr: np.ndarray  # (n_obj,) measured SNR of each detection
+    y: np.ndarray  # (n_obj, 7) true states at the scan
+
+
+@_jit
+def new_sense_state(n_obj: int, cap: int) -> SenseState:
+    return SenseState(
+        new_track_table(cap), np.zeros(cap), np.zeros(cap, np.int64),
+        np.zeros((cap, n_obj)), np.zeros(cap, np.int64), np.zeros(2, np.int64),
+        np.zeros(2, np.int64),
+        np.zeros((n_obj, 3)), np.zeros((n_obj, 3, 3)), np.zeros(n_obj, np.int64),
+        np.zeros(n_obj), np.zeros((n_obj, 7)),
+    )  # fmt: skip
+
+
+@_jit
+def radar_scan(
+    obj: Objects, ss: SenseState, t: float, rd: Radar, site_ecef: np.ndarray,
+    site_enu: np.ndarray, env: Env, n_tracks: int, rng: np.random.Generator,
+) -> int:  # fmt: skip
+    """One look at every object; fills ``ss.Z, ss.R, ss.who, ss.snr``; returns the count."""
+    _, dwell = time_budget(rd, n_tracks)
+    c_snr = snr_constant_dwell(rd, dwell)
+    res_m = C_MPS / (2.0 * rd.bandwidth_hz)
+    bw = beamwidth_rad(rd)
+    n_obj = obj.n.shape[0]
+    k = 0
+    for o in range(n_obj):
+        if not object_state(obj, o, t, ss.y[o]):
+            continue
+        r = ss.y[o]
+        az, el, rng_m = ecef_to_aer(site_ecef, site_enu, r[:3])
+        if el < rd.min_el_rad or rng_m > rd.max_range_m:  # cheap tests first
+            continue
+        lat, lon, h = ecef_to_geodetic(r[0], r[1], r[2], env.earth)
+        ground = great_circle(rd.lat_rad, rd.lon_rad, lat, lon)[0] * R_MEAN_M
+        if not in_view(rd, az, el, rng_m, h, ground):
+            continue
+        snr = c_snr * object_rcs(obj, o, t) / rng_m**4
+        if rng.random() >= pd_swerling(snr, rd.pfa, rd.swerling):
+            continue
+        # an object in the same range cell and beam as an earlier, stronger return is hidden
+        hidden = False
+        for j in range(k):
+            if abs(ss.Z[j, 0] - rng_m) < res_m:
+                da = (ss.Z[j, 1] - az + math.pi) % (2.0 * math.pi) - math.pi
+                if abs(da) * math.cos(el) < bw and abs(ss.Z[j, 2] - el) < bw:
+                    hidden = True
+                    if object_rcs(obj, o, t) > object_rcs(obj, ss.who[j], t):
+                        ss.who[j] = o
+                        ss.snr[j] = snr
+                    break
+        if hidden:
+            continue
+        sr = sigma_range_m(rd, snr)
+        sa = sigma_angle_rad(rd, snr)
+        ss.Z[k, 0] = rng_m + sr * rng.standard_normal()
+        ss.Z[k, 1] = (az + sa * rng.standard_normal()) % (2.0 * math.pi)
+        ss.Z[k, 2] = el + sa * rng.standard_normal()
+        ss.R[k, :, :] = 0.0
+        ss.R[k, 0, 0] = sr * sr
+        ss.R[k, 1, 1] = sa * sa
+        ss.R[k, 2, 2] = sa * sa
+        ss.who[k] = o
+        # the measured SNR of a Swerling 1/2 target fluctuates (exponential about its mean)
+        fluct = rd.swerling == 1 or rd.swerling == 2
+        ss.snr[k] = snr * (rng.exponential() if fluct else 1.0)
+        k += 1
+    return k
+
+
+@_jit
+def sense_and_track(
+    obj: Objects, ss: SenseState, scene: Scene, t: float, rd: Radar, site_ecef: np.ndarray,
+    site_enu: np.ndarray, env: Env, rng: np.random.Generator,
+) -> int:  # fmt: skip
+    """Scan, track, discriminate. Returns the number of detections; the engaged track (if
+    any) is ``ss.engaged``; ``ss.flags`` say whether anything was detected and whether a
+    lethal-looking track is firm."""
+    tab = ss.tab
+    cap = tab.status.shape[0]
+    n_live = 0
+    for i in range(cap):
+        if tab.status[i] != FREE:
+            n_live += 1
+    k = radar_scan(obj, ss, t, rd, site_ecef, site_enu, env, n_live, rng)
+    slots = tracker_scan(tab, scene.tracker, t, ss.Z[:k], ss.R[:k], site_ecef, site_enu, env)
+    _, dwell = time_budget(rd, n_live)
+    c_snr = snr_constant_dwell(rd, dwell)
+    for j in range(k):
+        s = slots[j]
+        if s < 0:
+            continue
+        if ss.slot_ident[s] != tab.ident[s]:  # a new track in this slot
+            ss.slot_ident[s] = tab.ident[s]
+            ss.rcs_n[s] = 0
+            ss.label[s, :] = 0.0
+        rcs_est = max(ss.snr[j], 1e-12) * ss.Z[j, 0] ** 4 / c_snr
+        lr = math.log(rcs_est)
+        if rd.swerling == 1 or rd.swerling == 2:
+            lr += EULER_GAMMA  # E[ln X] = ln(mean) - gamma for an exponential X
+        ss.rcs_n[s] += 1
+        w = max(1.0 / ss.rcs_n[s], RCS_EWMA)  # a plain mean at first, then exponential
+        ss.rcs_log[s] += w * (lr - ss.rcs_log[s])
+        for o in range(ss.label.shape[1]):  # weighted like the RCS
+            ss.label[s, o] *= 1.0 - w
+        ss.label[s, ss.who[j]] += w
+    if k > 0:
+        ss.flags[0] = 1
+    # keep the engaged track while it lives and still looks lethal (a margin of 3x on the
+    # window against the fluctuation of its running mean); else engage the lethal-looking
+    # confirmed track with the most detections
+    lo = math.log(scene.rcs_lethal_min_m2)
+    hi = math.log(scene.rcs_lethal_max_m2)
+    e = ss.engaged[1]
+    if ss.engaged[0] != 0 and tab.status[e] == CONFIRMED and tab.ident[e] == ss.engaged[0]:
+        if lo - STICKY_LN <= ss.rcs_log[e] <= hi + STICKY_LN:
+            ss.flags[1] = 1
+            return k
+    best = -1
+    for i in range(cap):
+        if tab.status[i] != CONFIRMED or ss.slot_ident[i] != tab.ident[i]:
+            continue
+        if ss.rcs_n[i] < RCS_LOOKS:
+            continue
+        if lo <= ss.rcs_log[i] <= hi and (best < 0 or tab.hits[i] > tab.hits[best]):
+            best = i
+    if best >= 0:
+        ss.engaged[0] = tab.ident[best]
+        ss.engaged[1] = best
+    else:
+        ss.engaged[0] = 0
+    ss.flags[1] = 1 if ss.engaged[0] != 0 else 0
+    return k
+
+
+@_jit
+def engaged_object(ss: SenseState) -> int:
+    """The true object most of the engaged track's recent detections came from (-1: none)."""
+    if ss.engaged[0] == 0:
+        return -1
+    row = ss.label[ss.engaged[1]]
+    best = 0
+    for o in range(row.shape[0]):
+        if row[o] > row[best]:
+            best = o
+    return best
+
+
+@_jit
+def multi_look(
+    obj: Objects, ss: SenseState, scene: Scene, t: float, rd: Radar, site_ecef: np.ndarray,
+    site_enu: np.ndarray, env: Env, rng: np.random.Generator, x: np.ndarray, P: np.ndarray,
+    meas_hist: np.ndarray, n_meas: int, record: bool,
+):  # fmt: skip
+    """One scan of the engagement loop with every object and the multi-object tracker.
+
+    Writes the engaged track's position and velocity (and their covariance) into ``x``
+    and ``P``. Returns ``(firm, n_meas, first_range_m, became_firm)``: whether a track is
+    engaged, the updated count of recorded detections (``meas_hist`` rows: t, range, az,
+    el, true object), the range of the first detection ever (NaN after the first scan with
+    one) and whether the engagement just got a track.
+    """
+    was_seen = ss.flags[0] != 0
+    was_firm = ss.flags[1] != 0
+    k = sense_and_track(obj, ss, scene, t, rd, site_ecef, site_enu, env, rng)
+    if record:
+        for j in range(k):
+            if n_meas < meas_hist.shape[0]:
+                meas_hist[n_meas, 0] = t
+                meas_hist[n_meas, 1:4] = ss.Z[j]
+                meas_hist[n_meas, 4] = ss.who[j]
+                n_meas += 1
+    first = math.nan
+    if k > 0 and not was_seen:
+        first = ss.Z[0, 0]
+    firm = ss.flags[1] != 0
+    if firm:
+        s = ss.engaged[1]
+        for i in range(6):
+            x[i] = ss.tab.x[s, i]
+            for j in range(6):
+                P[i, j] = ss.tab.P[s, i, j]
+    return firm, n_meas, first, firm and not was_firm
