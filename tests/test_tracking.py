@@ -267,3 +267,29 @@ def test_gnn_keeps_close_objects_apart_and_clutter_out():
         assert np.linalg.norm(tab.x[i, :3] - objs[o][:3]) < 30.0
         seen.add(o)
     assert seen == {0, 1, 2}
+
+
+def test_in_place_ekf_matches_the_reference_joseph_form():
+    """The allocation-free 7-state predict and update agree with the plain ones (matrix
+    products and the Joseph-form update) to rounding."""
+    x = _start_state(37.0, 127.0, 40e3, 2500.0, 140.0, -30.0, 1 / 2000)
+    a = np.random.default_rng(1).standard_normal((7, 7))
+    P = a @ a.T * 10.0
+    P[6, :] *= 1e-4
+    P[:, 6] *= 1e-4
+    work = np.empty((5, 7, 7))
+    for dt in (0.5, 2.5):  # one and three substeps
+        xr, Pr = T.ekf_predict_bal(x, P, dt, ENV, 1.0, 1e-12)
+        xi, Pi = x.copy(), P.copy()
+        T.ekf_predict_bal_into(xi, Pi, dt, ENV, 1.0, 1e-12, work)
+        np.testing.assert_allclose(xi, xr, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(Pi, Pr, rtol=1e-12, atol=1e-12 * abs(Pr).max())
+    az, el, rng = ecef_to_aer(SITE, ENU, x[:3])
+    z = np.array([rng + 12.0, az - 2e-4, el + 1e-4])
+    R = np.diag([100.0, 9e-8, 9e-8])
+    xr, Pr, nis_r = T.ekf_update_bal(x, P, z, R, SITE, ENU)
+    xi, Pi = x.copy(), P.copy()
+    nis_i = T.ekf_update_bal_into(xi, Pi, z, R, SITE, ENU, work)
+    np.testing.assert_allclose(xi, xr, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(Pi, Pr, rtol=1e-9, atol=1e-9 * abs(Pr).max())
+    assert nis_i == pytest.approx(nis_r, rel=1e-9)
