@@ -59,6 +59,7 @@ def test_stage_falls_short_and_debris_drift_apart(objects):
     y = np.empty(7)
     y_rv = np.empty(7)
     assert S.object_state(obj, 0, obj.t_sep + 100.0, y_rv)
+
     # debris (50 kg/m2), released at 36 km where the air still brakes them hard, fall
     # behind the RV: tens of km after 100 s, more after 200 s
     def lag(d, dt):
