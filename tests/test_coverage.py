@@ -134,3 +134,17 @@ def test_bad_input_is_one_line_and_exit_2(args, needle):
     assert p.returncode == 2, p.stderr
     lines = p.stderr.strip().splitlines()
     assert len(lines) == 1 and needle in lines[0] and "Traceback" not in p.stderr
+
+
+def test_out_dir_feeds_the_report(tmp_path, capsys):
+    out = tmp_path / "cov"
+    assert main(["coverage", "--radar", "36.0513,128.2229,680", "--mode", "forward-based",
+                 "--rcs", "0.01", "--target-alt-km", "100", "--out", str(out)]) == 0  # fmt: skip
+    d = json.loads((out / "coverage.json").read_text())
+    assert d["area_by_country_km2"]["CHN"] > 0
+    assert (out / "coverage.png").stat().st_size > 20_000
+    assert json.loads((out / "coverage.geojson").read_text())["type"] == "FeatureCollection"
+    capsys.readouterr()
+    assert main(["report", str(out)]) == 0
+    html = (out / "report.html").read_text()
+    assert "Coverage and regions" in html and "CHN" in html

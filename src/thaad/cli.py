@@ -13,7 +13,18 @@ from thaad import __version__
 from thaad.errors import ThaadInputError
 
 # subcommand modules, in the order ``thaad --help`` lists them
-COMMANDS = ["run", "trajectory", "threats", "montecarlo", "footprint", "coverage", "track", "report", "export", "view"]
+COMMANDS = [
+    "run",
+    "trajectory",
+    "threats",
+    "montecarlo",
+    "footprint",
+    "coverage",
+    "track",
+    "report",
+    "export",
+    "view",
+]
 
 
 class _Parser(argparse.ArgumentParser):

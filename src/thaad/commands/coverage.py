@@ -81,6 +81,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--map", metavar="FILE.png", help="draw the covered region on a map")
     p.add_argument("--geojson", metavar="FILE", help="write the covered region as GeoJSON")
+    p.add_argument("--out", metavar="DIR", help="write DIR/coverage.json, DIR/coverage.geojson "
+                   "and DIR/coverage.png (what thaad report DIR shows)")  # fmt: skip
     return p
 
 
@@ -94,6 +96,13 @@ def run(args: argparse.Namespace) -> int:
                    boresight_az_deg=args.boresight_az_deg,
                    min_elevation_deg=args.min_elevation_deg, tracks=args.tracks,
                    scenario=sc)  # fmt: skip
+    if args.out:
+        from pathlib import Path
+
+        out = Path(args.out)
+        write_json(out / "coverage.json", res.to_dict())
+        args.geojson = args.geojson or str(out / "coverage.geojson")
+        args.map = args.map or str(out / "coverage.png")
     if args.geojson:
         write_json(args.geojson, to_geojson(res))
     if args.map:
@@ -139,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
                 f"reach {c['reach_beyond_nearest_land_m'] * km:.0f} km beyond it)"
             )
         print(f"    {code:<4s} {km2:12,.0f} km2{extra}")
-    for f in (args.map, args.geojson):
+    for f in (f"{args.out}/coverage.json" if args.out else None, args.map, args.geojson):
         if f:
             print(f"wrote {f}")
     return 0
