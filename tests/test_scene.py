@@ -16,6 +16,9 @@ def test_default_engagement_engages_the_rv_among_stage_and_debris(default_result
     assert r.intercepted
     firm = [e for e in r.events if e["kind"] == "track_firm"]
     assert firm and all(e["object"] == "rv" for e in firm)
+    from thaad.commands.run import event_details
+
+    assert f"track {firm[0]['track']} (on the rv)" in event_details(firm[0])
     seen = r.history["measurements"]["object"]
     assert {"rv", "stage", "debris"} <= set(seen)
     # the engaged track's NIS is that of a consistent 3-D measurement filter
