@@ -143,6 +143,11 @@ def test_out_dir_feeds_the_report(tmp_path, capsys):
     d = json.loads((out / "coverage.json").read_text())
     assert d["area_by_country_km2"]["CHN"] > 0
     assert (out / "coverage.png").stat().st_size > 20_000
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (out / "coverage.png").stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's 0600
     assert json.loads((out / "coverage.geojson").read_text())["type"] == "FeatureCollection"
     capsys.readouterr()
     assert main(["report", str(out)]) == 0
