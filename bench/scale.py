@@ -1,4 +1,5 @@
-"""Scale benchmark: engagements per second, overhead of sensing/tracking/fire control,
+"""Scale benchmark: engagements per second (the default multi-object sensing, and the radar
+seeing the reentry vehicle alone), overhead of sensing/tracking/fire control,
 kinematic footprint cells per second, and the speedup from 1 to 2 worker processes.
 
 Run: ``.venv/bin/python bench/scale.py``. Ends with one JSON line of the figures.
@@ -115,12 +116,18 @@ def main() -> None:
     eps, pk = engagements_per_s(prep)
     t_eng = 1.0 / eps
     t_fl = flights_alone_s(prep)
+    # the same with the radar seeing the reentry vehicle alone (sensing.model=single-object)
+    prep1 = prepare(thaad.load_scenario(overrides=["sensing.model=single-object"]))
+    eps1, _ = engagements_per_s(prep1)
+    t_fl1 = flights_alone_s(prep1)
     cps, fp_total = footprint_cells_per_s(sc)
     sp, r1, r2 = speedup(sc)
     print(f"full engagements per second per core   {eps:8.1f}  (P(kill) {pk:.3f} over {N_ENG})")
     print(f"one engagement                         {t_eng * 1e3:8.3f} ms CPU")
     print(f"its threat and interceptor flights     {t_fl * 1e3:8.3f} ms CPU")
     print(f"overhead ratio (engagement / flights)  {t_eng / t_fl:8.2f}")
+    print(f"single-object sensing: engagements/s   {eps1:8.1f}; overhead ratio "
+          f"{1.0 / eps1 / t_fl1:.2f}")  # fmt: skip
     print(f"kinematic footprint                    {cps:8.0f} cells/s; 200x200 in "
           f"{fp_total:.2f} s (family included)")  # fmt: skip
     print(f"Monte Carlo, 1 worker                  {r1:8.1f} draws/s")
@@ -128,7 +135,10 @@ def main() -> None:
     print(json.dumps({
         "bench": "scale", "cores": os.cpu_count(), "engagements_per_s_per_core": round(eps, 1),
         "engagement_ms": round(t_eng * 1e3, 3), "flights_ms": round(t_fl * 1e3, 3),
-        "overhead_ratio": round(t_eng / t_fl, 2), "footprint_cells_per_s": round(cps),
+        "overhead_ratio": round(t_eng / t_fl, 2),
+        "single_object_engagements_per_s_per_core": round(eps1, 1),
+        "single_object_overhead_ratio": round(1.0 / eps1 / t_fl1, 2),
+        "footprint_cells_per_s": round(cps),
         "footprint_200x200_s": round(fp_total, 2), "mc_draws_per_s_1": round(r1, 1),
         "mc_draws_per_s_2": round(r2, 1), "speedup_1_to_2": round(sp, 2),
     }))  # fmt: skip

@@ -115,7 +115,9 @@ def build_objects(
         for c in range(3):
             y0[3 + c] += scene.debris_dv_mps * rng.standard_normal()
         y0[6] = 1.0
-        t1, y1, _, _ = fly(tb, y0, tb + 2.0e4, ph, env, 1e-8, 2.0, 0.0, 1.0e5)
+        # debris matter only while the engagement can run: fly them until the RV lands,
+        # at a tolerance fit for radar returns (metres, not millimetres)
+        t1, y1, _, _ = fly(tb, y0, max(ts[-1], tb + 1.0), ph, env, 1e-6, 4.0, 0.0, 1.0e5)
         deb_t.append(t1)
         deb_y.append(y1)
     n_max = max(ts.shape[0], ts_stage.shape[0])
