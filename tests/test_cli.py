@@ -99,3 +99,26 @@ def test_trajectory_json_and_csv(tmp_path, capsys):
 def test_default_scenario_file_is_the_packaged_one():
     text = (ROOT / "scenarios" / "seongju.yaml").read_text()
     assert "Seongju" in text and "lat_deg: 36.0513" in text
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path, monkeypatch, capsys):
+    """``thaad run | head``: the reader goes away; no traceback, exit status 0."""
+
+    class ClosedPipe:
+        def __init__(self):
+            self._f = open(tmp_path / "sink", "w")
+
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self):
+            pass
+
+        def fileno(self):
+            return self._f.fileno()
+
+    pipe = ClosedPipe()
+    monkeypatch.setattr(sys, "stdout", pipe)
+    assert main(["run", "--out", str(tmp_path)]) == 0
+    pipe._f.close()
+    assert "Traceback" not in capsys.readouterr().err
