@@ -44,7 +44,7 @@ def test_in_place_update_matches_the_joseph_form():
     z = np.array([rng + 12.0, az - 2e-4, el + 1e-4])
     xr, Pr, nis_r = ekf_update(x, P, z, R, site, basis)
     xi, Pi = x.copy(), P.copy()
-    nis_i = ekf_update_into(xi, Pi, z, R, site, basis, np.empty((3, 6, 6)))
+    nis_i = ekf_update_into(xi, Pi, z, R, site, basis, np.empty((5, 7, 7)))
     assert np.allclose(xi, xr, rtol=0, atol=1e-6)
     assert np.allclose(Pi, Pr, rtol=1e-6, atol=1e-6)
     assert nis_i == pytest.approx(nis_r, rel=1e-9)

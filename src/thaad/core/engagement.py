@@ -203,7 +203,7 @@ def engage(
     first_pos = np.zeros(3)
     first_t = math.nan
     first_cov = np.zeros((3, 3))
-    kf_work = np.empty((3, 6, 6))
+    kf_work = np.empty((5, 7, 7))
 
     # ---- interceptors ------------------------------------------------------------------
     iy = np.zeros((MAX_SHOTS, 7))

@@ -230,8 +230,9 @@ def ekf_predict_into(
 ) -> None:  # fmt: skip
     """In-place :func:`ekf_predict` without allocation (the engagement loop's hot path).
 
-    ``work`` is a (3, 6, 6) scratch array. Same model: ``F = I + A dt + (A dt)^2 / 2`` with
-    ``A = [[0, I], [G + Wc, -2 [w]x]]``, ``P <- F P F^T + Q``.
+    ``work`` is a (3, 6, 6) scratch array (or larger). Same model:
+    ``F = I + A dt + (A dt)^2 / 2`` with ``A = [[0, I], [G + Wc, -2 [w]x]]``,
+    ``P <- F P F^T + Q``.
     """
     if dt <= 0.0:
         return
@@ -305,77 +306,10 @@ def ekf_update_into(
 ) -> float:  # fmt: skip
     """In-place :func:`ekf_update` without allocation; returns the NIS.
 
-    Uses ``P <- P - K S K^T`` (symmetric form); ``H`` has no velocity part, so only the
-    first three columns of ``P H^T`` are formed. ``work`` is a (3, 6, 6) scratch array.
+    The same update as the ballistic filter's (:func:`ekf_update_bal_into`), for the 6-state;
+    ``work`` is a (5, 7, 7) scratch array.
     """
-    az, el, rng = ecef_to_aer(site_ecef, site_enu, x[:3])
-    dx = x[0] - site_ecef[0]
-    dy = x[1] - site_ecef[1]
-    dz = x[2] - site_ecef[2]
-    e = site_enu[0, 0] * dx + site_enu[0, 1] * dy + site_enu[0, 2] * dz
-    n = site_enu[1, 0] * dx + site_enu[1, 1] * dy + site_enu[1, 2] * dz
-    u = site_enu[2, 0] * dx + site_enu[2, 1] * dy + site_enu[2, 2] * dz
-    s2 = e * e + n * n
-    s = math.sqrt(s2)
-    r2 = rng * rng
-    Hs = work[0]  # rows 0..2, cols 0..2: dz/d(position)
-    d00, d01, d02 = e / rng, n / rng, u / rng
-    d10, d11 = n / s2, -e / s2
-    d20, d21, d22 = -e * u / (r2 * s), -n * u / (r2 * s), s / r2
-    for j in range(3):
-        Hs[0, j] = d00 * site_enu[0, j] + d01 * site_enu[1, j] + d02 * site_enu[2, j]
-        Hs[1, j] = d10 * site_enu[0, j] + d11 * site_enu[1, j]
-        Hs[2, j] = d20 * site_enu[0, j] + d21 * site_enu[1, j] + d22 * site_enu[2, j]
-    PHt = work[1]  # (6, 3) in the first three columns
-    for i in range(6):
-        for k in range(3):
-            acc = 0.0
-            for j in range(3):
-                acc += P[i, j] * Hs[k, j]
-            PHt[i, k] = acc
-    S = work[2]
-    for a in range(3):
-        for b in range(3):
-            acc = R[a, b]
-            for j in range(3):
-                acc += Hs[a, j] * PHt[j, b]
-            S[a, b] = acc
-    # inverse of the symmetric 3x3 S by cofactors
-    c00 = S[1, 1] * S[2, 2] - S[1, 2] * S[2, 1]
-    c01 = S[1, 2] * S[2, 0] - S[1, 0] * S[2, 2]
-    c02 = S[1, 0] * S[2, 1] - S[1, 1] * S[2, 0]
-    det = S[0, 0] * c00 + S[0, 1] * c01 + S[0, 2] * c02
-    Si = work[2, 3:6, 3:6]
-    Si[0, 0] = c00 / det
-    Si[1, 0] = c01 / det
-    Si[2, 0] = c02 / det
-    Si[0, 1] = (S[0, 2] * S[2, 1] - S[0, 1] * S[2, 2]) / det
-    Si[1, 1] = (S[0, 0] * S[2, 2] - S[0, 2] * S[2, 0]) / det
-    Si[2, 1] = (S[0, 1] * S[2, 0] - S[0, 0] * S[2, 1]) / det
-    Si[0, 2] = (S[0, 1] * S[1, 2] - S[0, 2] * S[1, 1]) / det
-    Si[1, 2] = (S[0, 2] * S[1, 0] - S[0, 0] * S[1, 2]) / det
-    Si[2, 2] = (S[0, 0] * S[1, 1] - S[0, 1] * S[1, 0]) / det
-    y0 = z[0] - rng
-    y1 = (z[1] - az + math.pi) % (2.0 * math.pi) - math.pi
-    y2 = z[2] - el
-    K = work[0, :, 3:6]  # (6, 3)
-    for i in range(6):
-        for b in range(3):
-            K[i, b] = PHt[i, 0] * Si[0, b] + PHt[i, 1] * Si[1, b] + PHt[i, 2] * Si[2, b]
-    for i in range(6):
-        x[i] += K[i, 0] * y0 + K[i, 1] * y1 + K[i, 2] * y2
-    # P <- P - K (P H^T)^T  (= P - K S K^T)
-    for i in range(6):
-        for j in range(i, 6):
-            v = P[i, j] - (K[i, 0] * PHt[j, 0] + K[i, 1] * PHt[j, 1] + K[i, 2] * PHt[j, 2])
-            P[i, j] = v
-            P[j, i] = v
-    nis = 0.0
-    yv = (y0, y1, y2)
-    for a in range(3):
-        for b in range(3):
-            nis += yv[a] * Si[a, b] * yv[b]
-    return nis
+    return ekf_update_bal_into(x, P, z, R, site_ecef, site_enu, work)
 
 
 # ----------------------------------------------------------------------------- ballistic 7-state
@@ -1039,10 +973,14 @@ def ekf_update_bal_into(
     x: np.ndarray, P: np.ndarray, z: np.ndarray, R: np.ndarray, site_ecef: np.ndarray,
     site_enu: np.ndarray, work: np.ndarray,
 ) -> float:  # fmt: skip
-    """In-place, allocation-free extended-filter update of a 7-state; returns the NIS.
+    """In-place, allocation-free extended-filter update; returns the NIS.
 
-    ``P <- P - K S K^T`` (symmetric form); ``work`` is a (5, 7, 7) scratch array.
+    For a state whose first three components are the ECEF position (the 6-state of
+    :func:`ekf_update` or the 7-state ballistic one): ``H`` touches only those, so ``P H^T``
+    is formed from the first three columns of ``P``; ``P <- P - K S K^T`` (symmetric form).
+    ``work`` is a (5, 7, 7) scratch array (or larger).
     """
+    nx = x.shape[0]
     az, el, rng = ecef_to_aer(site_ecef, site_enu, x[:3])
     dx = x[0] - site_ecef[0]
     dy = x[1] - site_ecef[1]
@@ -1064,7 +1002,7 @@ def ekf_update_bal_into(
         hp[0, j] = (e * de + n * dn + u * du) / rng
         hp[1, j] = (n * de - e * dn) / s2
         hp[2, j] = (-e * u * de - n * u * dn) / (r2 * s) + s * du / r2
-    for i in range(7):
+    for i in range(nx):
         for c in range(3):
             acc = 0.0
             for j in range(3):
@@ -1093,13 +1031,13 @@ def ekf_update_bal_into(
     y0 = z[0] - rng
     y1 = (z[1] - az + math.pi) % (2.0 * math.pi) - math.pi
     y2 = z[2] - el
-    for i in range(7):
+    for i in range(nx):
         for c in range(3):
             K[i, c] = pht[i, 0] * si[0, c] + pht[i, 1] * si[1, c] + pht[i, 2] * si[2, c]
-    for i in range(7):
+    for i in range(nx):
         x[i] += K[i, 0] * y0 + K[i, 1] * y1 + K[i, 2] * y2
-    for i in range(7):
-        for j in range(i, 7):
+    for i in range(nx):
+        for j in range(i, nx):
             v = P[i, j] - (K[i, 0] * pht[j, 0] + K[i, 1] * pht[j, 1] + K[i, 2] * pht[j, 2])
             P[i, j] = v
             P[j, i] = v
