@@ -22,8 +22,8 @@ import thaad
 from thaad.api import engage_once, prepare
 from thaad.core import engagement as ceng
 from thaad.core.earth import geodetic_to_ecef
-from thaad.core.flight import coast_phase
-from thaad.core.interceptor import boost_phases, rk4_step
+from thaad.core.flight import coast_phase, rk4_step
+from thaad.core.interceptor import boost_phases
 from thaad.core.threat import fly_threat
 from thaad.montecarlo import draw_rng, run_chunk
 

@@ -23,8 +23,16 @@ from thaad.core.earth import (
     great_circle,
 )
 from thaad.core.firecontrol import DOCTRINE_SALVO, FireControl, plan_intercept
-from thaad.core.flight import STEER_FIXED, STEER_VELOCITY, Env, Phase, coast_phase, hermite
-from thaad.core.interceptor import Interceptor, boost_phases, rk4_step, zem_pn_accel
+from thaad.core.flight import (
+    STEER_FIXED,
+    STEER_VELOCITY,
+    Env,
+    Phase,
+    coast_phase,
+    hermite,
+    rk4_step,
+)
+from thaad.core.interceptor import Interceptor, boost_phases, zem_pn_accel
 from thaad.core.radar import Radar, visible
 from thaad.core.scene import Scene, build_objects, engaged_object, multi_look, new_sense_state
 from thaad.core.threat import Aim, Missile, fly_threat, threat_derivs

@@ -25,7 +25,7 @@ from thaad.core.flight import (
     Env,
     Phase,
     coast_phase,
-    deriv,
+    rk4_step,
 )
 
 _jit = nb.njit(cache=True)
@@ -72,34 +72,6 @@ def boost_phases(itc: Interceptor, lat: float, lon: float, az: float, el: float)
         b[2, 0], b[2, 1], b[2, 2], d[0], d[1], d[2], 0.0, 0.0, 0.0,
     )  # fmt: skip
     return rail, turn, d
-
-
-@_jit
-def rk4_step(
-    t: float, y: np.ndarray, h: float, ph: Phase, env: Env, a_cmd: np.ndarray,
-    work: np.ndarray,
-) -> None:  # fmt: skip
-    """Classical fourth-order Runge-Kutta step in place, with a constant commanded accel."""
-    k1 = work[0]
-    k2 = work[1]
-    k3 = work[2]
-    k4 = work[3]
-    tmp = work[4]
-    ax = a_cmd[0]
-    ay = a_cmd[1]
-    az = a_cmd[2]
-    deriv(t, y, ph, env, ax, ay, az, k1)
-    for i in range(7):
-        tmp[i] = y[i] + 0.5 * h * k1[i]
-    deriv(t + 0.5 * h, tmp, ph, env, ax, ay, az, k2)
-    for i in range(7):
-        tmp[i] = y[i] + 0.5 * h * k2[i]
-    deriv(t + 0.5 * h, tmp, ph, env, ax, ay, az, k3)
-    for i in range(7):
-        tmp[i] = y[i] + h * k3[i]
-    deriv(t + h, tmp, ph, env, ax, ay, az, k4)
-    for i in range(7):
-        y[i] += h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
 
 
 @_jit

@@ -54,10 +54,12 @@ from thaad.core.earth import (
     gravity_gradient,
     gravity_xyz,
 )
-from thaad.core.flight import Env, coast_phase, deriv
+from thaad.core.flight import Env, coast_phase, rk4_step
 from thaad.core.linalg import add_outer, cholesky, inv3, mm, mmt, mv, quad3, sandwich
 
 _jit = nb.njit(cache=True)
+
+_NO_COMMAND = np.zeros(3)  # no commanded acceleration
 
 
 @_jit
@@ -66,32 +68,17 @@ def propagate_into(x: np.ndarray, dt: float, env: Env, inv_beta: float, n_sub: i
     """Fly a 6-state ``x`` forward by ``dt`` in place with RK4 (``n_sub`` substeps).
 
     Drag uses ``a = -0.5 rho |v| v / beta`` (unit mass, ``CdA = 1/beta``). ``buf`` is a
-    (6, 7) scratch array.
+    scratch array of at least (6, 7).
     """
-    y = buf[0]
-    k1 = buf[1]
-    k2 = buf[2]
-    k3 = buf[3]
-    k4 = buf[4]
-    tmp = buf[5]
+    if buf.shape[0] < 6 or buf.shape[1] < 7:
+        raise ValueError("propagate_into: buf must be at least (6, 7)")
+    y = buf[5, :7]
     y[:6] = x
     y[6] = 1.0
-    tmp[6] = 1.0
     ph = coast_phase(inv_beta)
     h = dt / n_sub
     for _ in range(n_sub):
-        deriv(0.0, y, ph, env, 0.0, 0.0, 0.0, k1)
-        for i in range(6):
-            tmp[i] = y[i] + 0.5 * h * k1[i]
-        deriv(0.0, tmp, ph, env, 0.0, 0.0, 0.0, k2)
-        for i in range(6):
-            tmp[i] = y[i] + 0.5 * h * k2[i]
-        deriv(0.0, tmp, ph, env, 0.0, 0.0, 0.0, k3)
-        for i in range(6):
-            tmp[i] = y[i] + h * k3[i]
-        deriv(0.0, tmp, ph, env, 0.0, 0.0, 0.0, k4)
-        for i in range(6):
-            y[i] += h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
+        rk4_step(0.0, y, h, ph, env, _NO_COMMAND, buf[:5, :7])
     x[:] = y[:6]
 
 
@@ -230,12 +217,14 @@ def ekf_predict_into(
 ) -> None:  # fmt: skip
     """In-place :func:`ekf_predict` without allocation (the engagement loop's hot path).
 
-    ``work`` is a (3, 6, 6) scratch array (or larger). Same model:
+    ``work`` is a scratch array of at least (3, 7, 7). Same model:
     ``F = I + A dt + (A dt)^2 / 2`` with ``A = [[0, I], [G + Wc, -2 [w]x]]``,
     ``P <- F P F^T + Q``.
     """
     if dt <= 0.0:
         return
+    if work.shape[0] < 3 or work.shape[1] < 7 or work.shape[2] < 7:
+        raise ValueError("ekf_predict_into: work must be at least (3, 7, 7)")
     F = work[0]
     T = work[1]
     # A in blocks: A12 = I, A21 = G + Wc, A22 = C (Coriolis), A11 = 0
