@@ -91,13 +91,12 @@ def quad3(y: np.ndarray, si: np.ndarray) -> float:
 
 
 @_jit
-def inv3(a: np.ndarray):
-    """Inverse and determinant of a 3x3 matrix (cofactors)."""
+def inv3_into(a: np.ndarray, out: np.ndarray) -> float:
+    """Inverse of a 3x3 matrix (cofactors) into ``out`` (at least 3x3); returns the determinant."""
     c00 = a[1, 1] * a[2, 2] - a[1, 2] * a[2, 1]
     c01 = a[1, 2] * a[2, 0] - a[1, 0] * a[2, 2]
     c02 = a[1, 0] * a[2, 1] - a[1, 1] * a[2, 0]
     det = a[0, 0] * c00 + a[0, 1] * c01 + a[0, 2] * c02
-    out = np.empty((3, 3))
     out[0, 0] = c00 / det
     out[1, 0] = c01 / det
     out[2, 0] = c02 / det
@@ -107,6 +106,14 @@ def inv3(a: np.ndarray):
     out[0, 2] = (a[0, 1] * a[1, 2] - a[0, 2] * a[1, 1]) / det
     out[1, 2] = (a[0, 2] * a[1, 0] - a[0, 0] * a[1, 2]) / det
     out[2, 2] = (a[0, 0] * a[1, 1] - a[0, 1] * a[1, 0]) / det
+    return det
+
+
+@_jit
+def inv3(a: np.ndarray):
+    """Inverse and determinant of a 3x3 matrix (cofactors)."""
+    out = np.empty((3, 3))
+    det = inv3_into(a, out)
     return out, det
 
 

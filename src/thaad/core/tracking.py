@@ -55,7 +55,17 @@ from thaad.core.earth import (
     gravity_xyz,
 )
 from thaad.core.flight import Env, coast_phase, rk4_step
-from thaad.core.linalg import add_outer, cholesky, inv3, mm, mmt, mv, quad3, sandwich
+from thaad.core.linalg import (
+    add_outer,
+    cholesky,
+    inv3,
+    inv3_into,
+    mm,
+    mmt,
+    mv,
+    quad3,
+    sandwich,
+)
 
 _jit = nb.njit(cache=True)
 
@@ -1003,20 +1013,8 @@ def ekf_update_bal_into(
             for j in range(3):
                 acc += hp[a_, j] * pht[j, b_]
             S[a_, b_] = acc
-    c00 = S[1, 1] * S[2, 2] - S[1, 2] * S[2, 1]
-    c01 = S[1, 2] * S[2, 0] - S[1, 0] * S[2, 2]
-    c02 = S[1, 0] * S[2, 1] - S[1, 1] * S[2, 0]
-    det = S[0, 0] * c00 + S[0, 1] * c01 + S[0, 2] * c02
     si = work[4]
-    si[0, 0] = c00 / det
-    si[1, 0] = c01 / det
-    si[2, 0] = c02 / det
-    si[0, 1] = (S[0, 2] * S[2, 1] - S[0, 1] * S[2, 2]) / det
-    si[1, 1] = (S[0, 0] * S[2, 2] - S[0, 2] * S[2, 0]) / det
-    si[2, 1] = (S[0, 1] * S[2, 0] - S[0, 0] * S[2, 1]) / det
-    si[0, 2] = (S[0, 1] * S[1, 2] - S[0, 2] * S[1, 1]) / det
-    si[1, 2] = (S[0, 2] * S[1, 0] - S[0, 0] * S[1, 2]) / det
-    si[2, 2] = (S[0, 0] * S[1, 1] - S[0, 1] * S[1, 0]) / det
+    inv3_into(S, si)
     y0 = z[0] - rng
     y1 = (z[1] - az + math.pi) % (2.0 * math.pi) - math.pi
     y2 = z[2] - el
