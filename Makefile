@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test lint format bench clean
 
 # thaad view and the browser tests: CesiumJS from the npm registry (into the venv, never
-# committed; keep the version in step with thaad.viewer.CESIUM_VERSION) and Debian's Chromium.
+# committed; keep the version in step with thaad.output.viewer.CESIUM_VERSION) and Debian's Chromium.
 CESIUM_VERSION := 1.145.0
 WEB := $(VENV)/share/thaad-web
 CHROMIUM := /usr/bin/chromium

@@ -19,13 +19,13 @@ import numba
 import numpy as np
 
 import thaad
-from thaad.api import engage_once, prepare
+from thaad.analysis.engagement import engage_once, prepare
+from thaad.analysis.montecarlo import draw_rng, run_chunk
 from thaad.core import engagement as ceng
 from thaad.core.earth import geodetic_to_ecef
 from thaad.core.flight import coast_phase, rk4_step
 from thaad.core.interceptor import boost_phases
 from thaad.core.threat import fly_threat
-from thaad.montecarlo import draw_rng, run_chunk
 
 N_ENG = 400
 N_SPEEDUP = 2400
@@ -80,13 +80,12 @@ def flights_alone_s(prep) -> float:
 def footprint_cells_per_s(sc) -> tuple[float, float]:
     import tempfile
 
-    from thaad.footprint import run_footprint
+    from thaad.analysis.footprint import run_footprint
 
     with tempfile.TemporaryDirectory() as d:
-        run_footprint(sc, (39.2, 125.67), d, grid=20, progress=False, make_map=False)
+        run_footprint(sc, (39.2, 125.67), d, grid=20, progress=False)
         t0 = time.perf_counter()
-        s = run_footprint(sc, (39.2, 125.67), d, grid=200, extent_km=400, progress=False,
-                          make_map=False)  # fmt: skip
+        s = run_footprint(sc, (39.2, 125.67), d, grid=200, extent_km=400, progress=False)
         total = time.perf_counter() - t0
     return s["cells_per_s"], total
 

@@ -31,10 +31,10 @@ import time
 import numpy as np
 
 import thaad
+from thaad.analysis.track import simulate_measurements
 from thaad.core.earth import enu_basis, geodetic_to_ecef
 from thaad.core.flight import Env
 from thaad.core.tracking import FILTER_EKF, FILTER_UKF, init_bal, run_filter
-from thaad.tracker import simulate_measurements
 
 SENSOR = (36.0513, 128.2229, 680.0)
 SIGMA_R, SIGMA_A_MRAD = 10.0, 0.3

@@ -27,7 +27,6 @@ import numpy as np
 import scipy
 from scipy.integrate import solve_ivp
 
-from thaad.catalog import threat_class
 from thaad.core.earth import ecef_to_geodetic, geodetic_to_ecef
 from thaad.core.flight import Env, coast_phase, deriv
 from thaad.core.threat import (
@@ -40,6 +39,7 @@ from thaad.core.threat import (
     stage_mass_kg,
     stage_phase,
 )
+from thaad.model.catalog import threat_class
 
 ACCURACIES_M = (1.0, 0.1)
 LADDER = (1e-5, 3e-6, 1e-6, 3e-7, 1e-7, 3e-8, 1e-8, 3e-9, 1e-9, 3e-10, 1e-10, 3e-11, 1e-11, 3e-12,

@@ -25,7 +25,7 @@ def viewer_server(run_dir):
     """``thaad view`` of the default run on a free port of 127.0.0.1, in a thread."""
     import threading
 
-    from thaad.viewer import make_server
+    from thaad.output.viewer import make_server
 
     server = make_server(run_dir, port=0)
     server.quiet = True

@@ -85,7 +85,7 @@ def test_report_in_the_browser(browser, run_dir, tmp_path):
 
 
 def test_viewer_in_the_browser(browser, viewer_server, run_dir):
-    from thaad.rundir import load_run
+    from thaad.output.rundir import load_run
 
     page = browser.new_page(viewport={"width": 960, "height": 600})
     seen = _watch(page)

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
+from thaad.analysis.coverage import coverage
 from thaad.cli import main
 from thaad.core import radar as crd
-from thaad.coverage import coverage
 
 SEONGJU = (36.0513, 128.2229, 680.0)
 

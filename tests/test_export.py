@@ -12,8 +12,8 @@ from czml3 import Document
 from pyproj import Geod
 
 from thaad.cli import main
-from thaad.export import EPOCH_ISO
-from thaad.rundir import load_run
+from thaad.output.export import EPOCH_ISO
+from thaad.output.rundir import load_run
 
 GEOD = Geod(ellps="WGS84")
 KML = "{http://www.opengis.net/kml/2.2}"

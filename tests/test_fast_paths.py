@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 import thaad
-from thaad.api import GRID_D_ALT_M, GRID_D_RHO_M, TABLE_DT_S, flyout_grid, flyout_table
+from thaad.analysis.engagement import (
+    GRID_D_ALT_M,
+    GRID_D_RHO_M,
+    TABLE_DT_S,
+    flyout_grid,
+    flyout_table,
+)
 from thaad.core.earth import enu_basis, geodetic_to_ecef
 from thaad.core.flight import Env
 from thaad.core.interceptor import flyout_grid_query, flyout_query

@@ -15,7 +15,8 @@ import xarray as xr
 from shapely.geometry import Point, shape
 
 import thaad
-from thaad.footprint import cell_areas_km2, run_footprint
+from thaad.analysis.footprint import cell_areas_km2, run_footprint
+from thaad.output.maps import plot_footprint_dir
 
 LAUNCH = (39.2, 125.67)
 
@@ -23,8 +24,9 @@ LAUNCH = (39.2, 125.67)
 @pytest.fixture(scope="module")
 def fp(tmp_path_factory):
     out = tmp_path_factory.mktemp("fp")
-    s = run_footprint(thaad.load_scenario(), LAUNCH, out, grid=40, extent_km=350,
-                      progress=False)  # fmt: skip
+    sc = thaad.load_scenario()
+    s = run_footprint(sc, LAUNCH, out, grid=40, extent_km=350, progress=False)
+    plot_footprint_dir(out, sc, LAUNCH, s)
     return out, s
 
 
@@ -85,15 +87,14 @@ def test_cell_areas_sum_to_the_spherical_band():
 def test_salvo_fires_every_shot_at_the_first_opportunity(tmp_path):
     sc = thaad.load_scenario(overrides=["doctrine.mode=salvo", "doctrine.shots=3",
                                         "lethality.sspk=0.6"])  # fmt: skip
-    s = run_footprint(sc, LAUNCH, tmp_path, grid=6, extent_km=100, progress=False,
-                      make_map=False)  # fmt: skip
+    s = run_footprint(sc, LAUNCH, tmp_path, grid=6, extent_km=100, progress=False)  # fmt: skip
     assert s["assets"]["Daegu"]["p_kill"] == pytest.approx(1 - 0.4**3)
 
 
 def test_full_mode_agrees_with_kinematic_near_the_battery(tmp_path):
     sc = thaad.load_scenario(overrides=["assets=[]"])
     s = run_footprint(sc, LAUNCH, tmp_path / "full", grid=2, extent_km=30, mode="full",
-                      draws=2, workers=1, progress=False, make_map=False)  # fmt: skip
+                      draws=2, workers=1, progress=False)  # fmt: skip
     ds = xr.open_dataset(tmp_path / "full" / "footprint.nc", engine="h5netcdf")
     # every aim point within 30 km of the battery is defended: kills in every draw
     assert np.all(ds["p_kill"].values == 1.0)

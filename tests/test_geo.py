@@ -1,4 +1,4 @@
-"""Tests of thaad.geo: shipped Natural Earth boundaries, geodesic areas, sectors and base maps.
+"""Tests of thaad.model.geo (boundaries, geodesic areas, sectors) and the base map.
 
 Reference figures:
 - South Korea, total area 100,210 km^2: Ministry of Land, Infrastructure and Transport
@@ -15,7 +15,8 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from thaad import geo
+from thaad.model import geo
+from thaad.output import maps
 
 SEONGJU = (36.0513, 128.2229)  # lat, lon of the THAAD site at Seongju, South Korea
 
@@ -188,7 +189,7 @@ def test_plot_base_map_png(tmp_path):
     fig = Figure(figsize=(6, 5), dpi=80)
     canvas = FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    geo.plot_base_map(ax, (118.0, 138.0, 30.0, 44.0))
+    maps.plot_base_map(ax, (118.0, 138.0, 30.0, 44.0))
     out = tmp_path / "base.png"
     fig.savefig(out)
     assert out.stat().st_size > 5_000
@@ -201,7 +202,7 @@ def test_plot_base_map_png(tmp_path):
         x, y = ax.transData.transform((lon, lat))
         return img[int(img.shape[0] - y), int(x)]
 
-    assert np.allclose(pixel(128.3, 36.4), to_rgb(geo.LAND_COLOR), atol=0.02)  # inland Korea
-    assert np.allclose(pixel(123.7, 34.3), to_rgb(geo.SEA_COLOR), atol=0.02)  # Yellow Sea
+    assert np.allclose(pixel(128.3, 36.4), to_rgb(maps.LAND_COLOR), atol=0.02)  # inland Korea
+    assert np.allclose(pixel(123.7, 34.3), to_rgb(maps.SEA_COLOR), atol=0.02)  # Yellow Sea
     assert ax.get_aspect() == pytest.approx(1.0 / math.cos(math.radians(37.0)))
     assert ax.get_xlim() == (118.0, 138.0)

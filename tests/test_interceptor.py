@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import thaad
-from thaad.api import TABLE_DT_S, flyout_table
+from thaad.analysis.engagement import TABLE_DT_S, flyout_table
 from thaad.core.interceptor import flyout_query, table_burnout_speed, zem_pn_accel
 
 

@@ -17,8 +17,8 @@ import time
 import pytest
 
 import thaad
+from thaad.analysis.montecarlo import read_draws, run_montecarlo, wilson_interval
 from thaad.errors import ThaadInputError
-from thaad.montecarlo import read_draws, run_montecarlo, wilson_interval
 
 P = 0.5
 N = 300

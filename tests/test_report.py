@@ -25,9 +25,9 @@ import pytest
 import yaml
 
 from thaad.cli import main
-from thaad.report import parameter_rows, parameter_sources
-from thaad.rundir import hermite_interpolate, load_run
-from thaad.scenario import load_scenario
+from thaad.model.scenario import load_scenario
+from thaad.output.report import parameter_rows, parameter_sources
+from thaad.output.rundir import hermite_interpolate, load_run
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "parameters.md"
@@ -200,8 +200,8 @@ def _montecarlo_files(d: Path) -> dict:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from thaad.analysis.montecarlo import COLUMNS, summarize
     from thaad.io import write_json
-    from thaad.montecarlo import COLUMNS, summarize
 
     rng = np.random.default_rng(1)
     (d / "draws").mkdir(parents=True)
@@ -227,7 +227,7 @@ def _footprint_files(d: Path) -> None:
     (NaN where no threat lands), footprint.geojson from its contour_geojson, summary.json."""
     import xarray as xr
 
-    from thaad.footprint import contour_geojson
+    from thaad.analysis.footprint import contour_geojson
     from thaad.io import write_json
 
     lat = np.linspace(34.5, 38.5, 21)
@@ -257,7 +257,7 @@ def _coverage_files(d: Path) -> None:
     """A coverage region as GeoJSON with its figures, as thaad coverage writes them."""
     from shapely.geometry import mapping
 
-    from thaad.geo import circle_polygon
+    from thaad.model.geo import circle_polygon
 
     poly = circle_polygon(36.05, 128.22, 300e3, n=90)
     props = {"coverage_area_km2": 282000.0, "area_by_country_km2": {"KOR": 1.0}}

@@ -16,7 +16,7 @@ def test_default_engagement_engages_the_rv_among_stage_and_debris(default_result
     assert r.intercepted
     firm = [e for e in r.events if e["kind"] == "track_firm"]
     assert firm and all(e["object"] == "rv" for e in firm)
-    from thaad.commands.run import event_details
+    from thaad.output.text import event_details
 
     assert f"track {firm[0]['track']} (on the rv)" in event_details(firm[0])
     seen = r.history["measurements"]["object"]
@@ -36,7 +36,7 @@ def test_the_single_object_model_is_still_there():
 
 @pytest.fixture(scope="module")
 def objects():
-    from thaad.api import prepare
+    from thaad.analysis.engagement import prepare
     from thaad.core.threat import fly_threat, threat_derivs
 
     prep = prepare(thaad.load_scenario())

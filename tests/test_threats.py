@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 
 import thaad
-from thaad.catalog import THREATS, threat_class
 from thaad.cli import main
 from thaad.core.constants import G0_MPS2
 from thaad.core.earth import ecef_to_geodetic, great_circle
@@ -33,6 +32,7 @@ from thaad.core.threat import (
     threat_derivs,
 )
 from thaad.errors import ThaadInputError
+from thaad.model.catalog import THREATS, threat_class
 
 ROOT = Path(__file__).resolve().parents[1]
 FULL = Env(1, 1, 1, 1)
@@ -261,7 +261,7 @@ def test_trajectory_bad_input_is_one_line_and_exit_2(capsys, args, needle):
 
 def test_scenario_takes_a_shape():
     """``threat.shape`` and its parameter in a scenario reach the targeting."""
-    from thaad.api import _solve_threat
+    from thaad.analysis.engagement import _solve_threat
 
     sc = thaad.load_scenario(overrides=["threat.class=mrbm-1000", "threat.shape=lofted",
                                         "threat.apogee_km=400"])  # fmt: skip

@@ -25,7 +25,7 @@ def flight():
 def meas_csv(tmp_path_factory, flight):
     """The default threat seen from Seongju once a second (GNN: no object_id), with a false
     alarm every 7 s that must not make a track."""
-    from thaad.tracker import simulate_measurements
+    from thaad.analysis.track import simulate_measurements
 
     t, z, _ = simulate_measurements(flight.t_s, flight.ecef, (36.0513, 128.2229, 680.0),
                                     flight.burnout_time_s + 5.0, dt_s=1.0, seed=5)  # fmt: skip
@@ -73,7 +73,7 @@ def test_track_json_and_csv(meas_csv, flight, tmp_path, capsys):
 
 
 def test_track_with_object_ids_and_ukf(tmp_path, flight, capsys):
-    from thaad.tracker import measurements_csv, simulate_measurements
+    from thaad.analysis.track import measurements_csv, simulate_measurements
 
     sensor = (36.0513, 128.2229, 680.0)
     t, z, _ = simulate_measurements(flight.t_s, flight.ecef, sensor, 200.0, dt_s=2.0, seed=1)

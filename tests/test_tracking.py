@@ -111,13 +111,13 @@ def test_default_threat_tracked_to_its_impact_point():
     filters converge to tens of metres, learn beta = 4880 kg/m2 during reentry, and predict
     the impact point within its own uncertainty."""
     import thaad
-    from thaad.tracker import simulate_measurements, track
+    from thaad.analysis.track import simulate_measurements, track
 
     traj = thaad.fly_trajectory((39.2, 125.67), (35.8714, 128.6014), max_step_s=0.5)
     sensor = (36.0513, 128.2229, 680.0)
     t, z, truth = simulate_measurements(traj.t_s, traj.ecef, sensor,
                                         traj.burnout_time_s + 5.0, seed=3)  # fmt: skip
-    from thaad.tracker import Measurements
+    from thaad.analysis.track import Measurements
 
     meas = Measurements(t_s=t, z=z, line=np.arange(2, len(t) + 2), object_id=["rv"] * len(t))
     for name in ("ekf", "ukf"):

@@ -16,7 +16,6 @@ import pytest
 from scipy.integrate import solve_ivp
 
 import thaad
-from thaad.catalog import threat_class
 from thaad.core.constants import J2_EARTH, MU_EARTH_M3PS2, OMEGA_EARTH_RADPS, R_MEAN_M, WGS84_A_M
 from thaad.core.earth import ecef_to_geodetic, geodetic_to_ecef, great_circle
 from thaad.core.flight import Env, coast_phase, deriv, fly
@@ -31,6 +30,7 @@ from thaad.core.threat import (
     stage_phase,
 )
 from thaad.errors import ThaadInputError
+from thaad.model.catalog import threat_class
 
 MU = MU_EARTH_M3PS2
 R = R_MEAN_M

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from thaad.cli import main
-from thaad.viewer import CESIUM_VERSION, HOST, make_server
+from thaad.output.viewer import CESIUM_VERSION, HOST, make_server
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,13 +1,19 @@
 """thaad: an open, physics-first simulator of a THAAD battery.
 
-Entry points: :func:`thaad.load_scenario`, :func:`thaad.run`, :func:`thaad.fly_trajectory`,
-and the ``thaad`` command (:mod:`thaad.cli`).
+This is the one entry module of the Python API:
+
+>>> import thaad
+>>> sc = thaad.load_scenario()            # the default Seongju scenario
+>>> res = thaad.run(sc)                   # doctest: +SKIP
+
+:func:`load_scenario`, :func:`run` (one engagement), :func:`fly_trajectory` (one threat),
+and the ``thaad`` command (:mod:`thaad.cli`). The package is layered, top to bottom:
+``cli`` > ``output`` > ``analysis`` > ``model`` > ``core`` (an import-linter contract).
 """
 
-__version__ = "0.1.0"
-
-from thaad.api import EngagementResult, TrajectoryResult, fly_trajectory, run
-from thaad.scenario import Scenario, load_scenario
+from thaad.analysis.engagement import EngagementResult, TrajectoryResult, fly_trajectory, run
+from thaad.model.scenario import Scenario, load_scenario
+from thaad.version import __version__
 
 __all__ = [
     "EngagementResult",

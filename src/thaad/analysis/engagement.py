@@ -15,8 +15,6 @@ from typing import Any
 
 import numpy as np
 
-from thaad import __version__
-from thaad.catalog import threat_class
 from thaad.core import engagement as ceng
 from thaad.core.constants import R_MEAN_M
 from thaad.core.earth import (
@@ -30,8 +28,10 @@ from thaad.core.interceptor import Interceptor, build_flyout_grid, build_flyout_
 from thaad.core.kepler import ballistic_solution
 from thaad.core.threat import Aim, flight_path_angle, fly_threat, fly_to_impact
 from thaad.errors import ThaadInputError
-from thaad.scenario import Scenario, load_scenario
-from thaad.shapes import check_shape, ideal_conic, solve_full
+from thaad.model.catalog import threat_class
+from thaad.model.scenario import Scenario, load_scenario
+from thaad.model.shapes import check_shape, ideal_conic, solve_full
+from thaad.version import __version__
 
 __all__ = [
     "EngagementResult",
@@ -408,8 +408,8 @@ def fly_trajectory(
     non-rotating Earth of radius 6,371 km, point gravity, vacuum, impulsive burnout on the
     surface with whatever speed the shape needs. ``model='full'`` switches everything on
     (WGS-84, rotation, J2, US76) and flies the class's booster, which reaches only so far.
-    ``shape`` is one of :data:`thaad.shapes.SHAPES`; ``lofted`` and ``depressed`` take
-    ``apogee_km`` or ``burnout_angle_deg`` (see :mod:`thaad.shapes`).
+    ``shape`` is one of :data:`thaad.model.shapes.SHAPES`; ``lofted`` and ``depressed`` take
+    ``apogee_km`` or ``burnout_angle_deg`` (see :mod:`thaad.model.shapes`).
     """
     _check_latlon("--launch", *launch_deg)
     _check_latlon("--aim", *aim_deg)
@@ -453,7 +453,7 @@ def fly_trajectory(
             apogee_time_s=float(ev_t[EV_APOGEE]) if has_apo else None,
             impact_speed_mps=float(np.linalg.norm(yi[3:6])),
         )  # fmt: skip
-    from thaad.scenario import Models
+    from thaad.model.scenario import Models
 
     env = Models().env()
     aim = solve_full(tc, env, (lat0, lon0, 0.0), (lat1, lon1, 0.0), shape, apogee_km,

@@ -13,20 +13,19 @@ The limits, each a ground range from the radar on the 4/3 Earth (``thaad.core.ra
 
 ``coverage_range_m`` is the smallest; the face's azimuth field of view (or the narrower
 search sector) makes the covered region a sector out to that range. Areas are geodesic on
-WGS-84 over the shipped Natural Earth boundaries (:mod:`thaad.geo`).
+WGS-84 over the shipped Natural Earth boundaries (:mod:`thaad.model.geo`).
 """
 
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from thaad.catalog import radar_mode
 from thaad.errors import ThaadInputError
+from thaad.model.catalog import radar_mode
 
-__all__ = ["CoverageResult", "coverage", "plot_coverage", "to_geojson"]
+__all__ = ["CoverageResult", "coverage", "to_geojson"]
 
 
 @dataclass
@@ -111,8 +110,13 @@ def coverage(
     scenario's. ``tracks`` objects in track take their share of the radar's time first.
     """
     from thaad.core import radar as crd
-    from thaad.geo import area_by_country_km2, geodesic_area_km2, load_countries, sector_polygon
-    from thaad.scenario import load_scenario
+    from thaad.model.geo import (
+        area_by_country_km2,
+        geodesic_area_km2,
+        load_countries,
+        sector_polygon,
+    )
+    from thaad.model.scenario import load_scenario
 
     lat, lon, alt = (float(v) for v in radar_lla)
     if not -90.0 <= lat <= 90.0:
@@ -220,51 +224,3 @@ def to_geojson(res: CoverageResult) -> dict[str, Any]:
         "geometry": {"type": "Point", "coordinates": [res.radar_lon_deg, res.radar_lat_deg]},
     }
     return {"type": "FeatureCollection", "features": [region, site]}
-
-
-def plot_coverage(res: CoverageResult) -> bytes:
-    """PNG of the covered region over coastlines and borders."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Polygon as MplPolygon
-
-    from thaad.geo import plot_base_map
-
-    reach_deg = max(res.coverage_range_m, 200e3) / 111e3
-    clat = math.cos(math.radians(res.radar_lat_deg))
-    if res.polygon.is_empty:
-        minx, miny, maxx, maxy = (res.radar_lon_deg, res.radar_lat_deg, res.radar_lon_deg,
-                                  res.radar_lat_deg)  # fmt: skip
-    else:
-        minx, miny, maxx, maxy = res.polygon.bounds
-    pad = 0.15 * reach_deg
-    lon0 = min(minx, res.radar_lon_deg - 0.3 * reach_deg / clat) - pad / clat
-    lon1 = max(maxx, res.radar_lon_deg + 0.3 * reach_deg / clat) + pad / clat
-    lat0 = max(min(miny, res.radar_lat_deg - 0.3 * reach_deg) - pad, -89.0)
-    lat1 = min(max(maxy, res.radar_lat_deg + 0.3 * reach_deg) + pad, 89.0)
-    fig = Figure(figsize=(8.5, 7.5), dpi=110)
-    ax = fig.add_subplot(1, 1, 1)
-    plot_base_map(ax, (lon0, lon1, lat0, lat1))
-    if not res.polygon.is_empty:
-        for poly in getattr(res.polygon, "geoms", [res.polygon]):
-            ax.add_patch(MplPolygon(list(poly.exterior.coords), closed=True, facecolor="#d9534f",
-                                    alpha=0.25, edgecolor="#a02c2c", linewidth=1.4,
-                                    zorder=2))  # fmt: skip
-    ax.plot(res.radar_lon_deg, res.radar_lat_deg, marker="^", color="k", markersize=8, zorder=3)
-    ax.set_title(
-        f"{res.mode} mode: {res.rcs_m2:g} m² at {res.target_alt_m / 1e3:g} km, "
-        f"boresight {res.boresight_az_deg:g}°, min el {res.min_elevation_deg:g}°\n"
-        f"coverage {res.coverage_range_m / 1e3:.0f} km (limited by {res.limited_by}), "
-        f"{res.coverage_area_km2:,.0f} km²",
-        fontsize=10,
-    )
-    lines = [f"{code}: {km2:,.0f} km²" for code, km2 in list(res.area_by_country_km2.items())[:6]]
-    if lines:
-        ax.text(0.01, 0.01, "\n".join(lines), transform=ax.transAxes, fontsize=8, va="bottom",
-                bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "0.6"},
-                zorder=4)  # fmt: skip
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")
-    return buf.getvalue()

@@ -25,7 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from thaad.report import write_report
+    from thaad.output.report import write_report
 
     path = write_report(args.dir, args.out)
     print(f"wrote {path}")

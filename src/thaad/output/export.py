@@ -6,7 +6,7 @@ reentry vehicle, the intercept point, the launch and aim points and the defended
 
 The simulation has no calendar date: time zero (threat launch) is placed at
 :data:`EPOCH`, a nominal date, and every time is seconds after it. Positions are geodetic on
-the run's own Earth model (:mod:`thaad.rundir`), so heights are the ones the run flew.
+the run's own Earth model (:mod:`thaad.output.rundir`), so heights are the ones the run flew.
 
 CZML is written with the ``czml3`` package (validated pydantic models of the CZML schema);
 KML with the standard library's ElementTree, using the ``gx:Track`` extension of KML 2.2
@@ -26,7 +26,7 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 
-from thaad.rundir import FlightPath, Run
+from thaad.output.rundir import FlightPath, Run
 
 __all__ = ["EPOCH", "czml_document", "czml_text", "kml_text"]
 
@@ -312,7 +312,7 @@ def czml_document(run: Run):
             ),
         )
     )
-    from thaad.geo import _fwd
+    from thaad.model.geo import _fwd
 
     blon, blat = _fwd(site_lat, site_lon, [cov["boresight_az_deg"]], cov["range_m"])
     packets.append(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from thaad.commands._common import nonneg_int
+from thaad.cli._common import nonneg_int
 
 
 def _positive(text: str) -> int:
@@ -52,9 +52,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from thaad.analysis.montecarlo import run_montecarlo
     from thaad.io import to_json
-    from thaad.montecarlo import run_montecarlo
-    from thaad.scenario import load_scenario
+    from thaad.model.scenario import load_scenario
 
     sc = load_scenario(args.scenario, overrides=args.set)
     s = run_montecarlo(

@@ -21,8 +21,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from thaad.catalog import THREATS
     from thaad.io import to_json
+    from thaad.model.catalog import THREATS
 
     rows = [tc.summary() for tc in THREATS.values()]
     if args.json:

@@ -17,7 +17,6 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from thaad.catalog import THREATS, radar_mode, threat_class
 from thaad.core.constants import (
     ATMOSPHERE_NONE,
     ATMOSPHERE_US76,
@@ -31,8 +30,9 @@ from thaad.core.flight import Env
 from thaad.core.interceptor import Interceptor
 from thaad.core.radar import Radar
 from thaad.errors import ThaadInputError
+from thaad.model.catalog import THREATS, radar_mode, threat_class
 
-DEFAULT_SCENARIO = Path(__file__).parent / "scenarios" / "seongju.yaml"
+DEFAULT_SCENARIO = Path(__file__).parents[1] / "scenarios" / "seongju.yaml"
 
 
 class _Model(BaseModel):
@@ -79,7 +79,7 @@ class RadarSpec(_Model):
     sigma_range_m: float = Field(10.0, gt=0.0)
     sigma_angle_mrad: float = Field(0.3, gt=0.0)
     scan_period_s: float = Field(0.5, gt=0.0, le=10.0)
-    # search pattern: None takes the mode's value (thaad.catalog.RADAR_MODES)
+    # search pattern: None takes the mode's value (thaad.model.catalog.RADAR_MODES)
     search_half_az_deg: float | None = Field(None, gt=0.0, le=180.0)
     search_el_span_deg: float | None = Field(None, gt=0.0, le=90.0)
     search_frame_s: float | None = Field(None, gt=0.0)

@@ -26,9 +26,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from thaad.errors import ThaadInputError
-    from thaad.export import czml_text, kml_text
     from thaad.io import atomic_write_text
-    from thaad.rundir import load_run
+    from thaad.output.export import czml_text, kml_text
+    from thaad.output.rundir import load_run
 
     if not args.czml and not args.kml:
         raise ThaadInputError("export: give --czml FILE, --kml FILE or both")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from thaad.commands._common import latlon
+from thaad.cli._common import latlon
 
 
 def _float(text: str) -> float:
@@ -59,7 +59,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from thaad.api import fly_trajectory
+    from thaad.analysis.engagement import fly_trajectory
     from thaad.io import atomic_write_text, to_json
 
     res = fly_trajectory(args.launch, args.aim, threat=args.threat, shape=args.shape,

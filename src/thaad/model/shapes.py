@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 
-from thaad.catalog import ThreatClass
 from thaad.core.constants import MU_EARTH_M3PS2, R_MEAN_M
 from thaad.core.flight import Env
 from thaad.core.kepler import (
@@ -43,6 +42,7 @@ from thaad.core.threat import (
     solve_aim,
 )
 from thaad.errors import ThaadInputError
+from thaad.model.catalog import ThreatClass
 
 SHAPES = ("min-energy", "lofted", "depressed", "max-range")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from thaad.commands._common import nonneg_int
+from thaad.cli._common import nonneg_int
+from thaad.output.text import format_event
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -36,43 +37,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return p
 
 
-def event_details(e: dict) -> str:
-    """The details of one event of ``result.json`` as text (used by the report too)."""
-    bits = []
-    if "interceptor" in e:
-        bits.append(f"#{e['interceptor'] + 1}")
-    if "launcher" in e:
-        bits.append(f"from launcher {e['launcher'] + 1}")
-    if "track" in e:
-        bits.append(f"track {e['track']} (on the {e['object']})")
-    if "threat_alt_m" in e:
-        bits.append(f"threat at {e['threat_alt_m'] / 1e3:.1f} km")
-    if "range_m" in e:
-        bits.append(f"range {e['range_m'] / 1e3:.1f} km")
-    if "speed_mps" in e:
-        bits.append(f"{e['speed_mps']:.0f} m/s")
-    if "miss_distance_m" in e:
-        bits.append(f"miss {e['miss_distance_m']:.3f} m")
-    if "alt_m" in e:
-        bits.append(f"alt {e['alt_m'] / 1e3:.1f} km")
-    if "ground_range_m" in e:
-        bits.append(f"{e['ground_range_m'] / 1e3:.1f} km from the battery")
-    if "lat_deg" in e:
-        bits.append(f"at {e['lat_deg']:.3f}N {e['lon_deg']:.3f}E")
-    return ", ".join(bits)
-
-
-def _fmt_event(e: dict) -> str:
-    kind = e["kind"].replace("_", " ")
-    return f"  T+{e['t_s']:8.2f} s  {kind:<22s} {event_details(e)}"
-
-
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from thaad.api import run as run_engagement
+    from thaad.analysis.engagement import run as run_engagement
     from thaad.io import to_json, write_json
-    from thaad.scenario import load_scenario
+    from thaad.model.scenario import load_scenario
 
     sc = load_scenario(args.scenario, overrides=args.set, seed=args.seed)
     res = run_engagement(sc)
@@ -85,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     atomic_write_text(out / "scenario.yaml", _dump_yaml(sc))
     report = None
     if args.report:
-        from thaad.report import write_report
+        from thaad.output.report import write_report
 
         report = write_report(out)
     if args.json:
@@ -95,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{sc.name}: {th['class']} from {th['launch']['name'] or 'launch point'} at "
           f"{th['aim']['name'] or 'aim point'} (seed {res.seed})")  # fmt: skip
     for e in res.events:
-        print(_fmt_event(e))
+        print(format_event(e))
     if res.intercepted:
         print(
             f"INTERCEPT at {res.intercept_alt_m / 1e3:.1f} km altitude, "

@@ -8,7 +8,7 @@ The server binds to 127.0.0.1 only and serves exactly three things:
   set-up time (``make`` runs ``npm install --prefix .venv/share/thaad-web cesium@VERSION``;
   ``THAAD_CESIUM_DIR`` points elsewhere), with its bundled Natural Earth II imagery: no
   Cesium ion token, nothing fetched from outside;
-- ``/run/engagement.czml`` (made from the run directory on start, :mod:`thaad.export`) and
+- ``/run/engagement.czml`` (made from the run directory on start, :mod:`thaad.output.export`) and
   the run directory's own files under ``/run/``.
 
 Anything else is refused: a path with a ``..`` or ``.`` segment (after percent-decoding),
@@ -67,7 +67,7 @@ def find_cesium() -> Path:
     if env:  # an explicit choice is the only candidate
         candidates = [Path(env)]
     else:
-        candidates = [Path(sys.prefix) / rel, Path(__file__).resolve().parents[2] / ".venv" / rel]
+        candidates = [Path(sys.prefix) / rel, Path(__file__).resolve().parents[3] / ".venv" / rel]
     for c in candidates:
         if (c / "Cesium.js").is_file():
             return c.resolve()
@@ -204,8 +204,8 @@ class Handler(BaseHTTPRequestHandler):
 
 def make_server(run_dir: str | Path, port: int = 0) -> ViewerServer:
     """Check the run directory and CesiumJS, make the CZML, and bind the server."""
-    from thaad.export import czml_text
-    from thaad.rundir import load_run
+    from thaad.output.export import czml_text
+    from thaad.output.rundir import load_run
 
     run = load_run(run_dir)
     cesium = find_cesium()

@@ -1,4 +1,4 @@
-"""The ``thaad`` command. Each subcommand lives in :mod:`thaad.commands` as a module with
+"""The ``thaad`` command. Each subcommand lives in :mod:`thaad.cli` as a module with
 ``add_parser(subparsers)`` and ``run(args) -> int``; this module only dispatches and turns
 bad input into one line on stderr and exit status 2.
 """
@@ -9,8 +9,8 @@ import argparse
 import importlib
 import sys
 
-from thaad import __version__
 from thaad.errors import ThaadInputError
+from thaad.version import __version__
 
 # subcommand modules, in the order ``thaad --help`` lists them
 COMMANDS = [
@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"thaad {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
-        mod = importlib.import_module(f"thaad.commands.{name}")
+        mod = importlib.import_module(f"thaad.cli.{name}")
         p = mod.add_parser(sub)
         p.set_defaults(_run=mod.run)
     return parser

@@ -42,7 +42,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from thaad.viewer import make_server
+    from thaad.output.viewer import make_server
 
     server = make_server(args.dir, args.port)
     print(f"thaad view: {args.dir} at {server.url}  (Ctrl-C stops)", flush=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from thaad.commands.coverage import lat_lon_alt
+from thaad.cli.coverage import lat_lon_alt
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -68,8 +68,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from thaad.analysis.track import read_measurements, track, tracks_csv
     from thaad.io import atomic_write_text, to_json
-    from thaad.tracker import read_measurements, track, tracks_csv
 
     meas = read_measurements(args.measurements)
     res = track(meas, args.sensor, sigma_range_m=args.sigma_range_m,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from thaad.commands._common import latlon
+from thaad.cli._common import latlon
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -39,9 +39,10 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from thaad.footprint import run_footprint
+    from thaad.analysis.footprint import run_footprint
     from thaad.io import to_json
-    from thaad.scenario import load_scenario
+    from thaad.model.scenario import load_scenario
+    from thaad.output.maps import plot_footprint_dir
 
     sc = load_scenario(args.scenario, overrides=args.set)
     s = run_footprint(
@@ -49,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
         draws=args.draws, threshold=args.threshold, workers=args.workers,
         progress=not args.no_progress,
     )  # fmt: skip
+    plot_footprint_dir(args.out, sc, args.launch, s)
     if args.json:
         sys.stdout.write(to_json(s) + "\n")
         return 0

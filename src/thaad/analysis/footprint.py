@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from thaad import __version__
 from thaad.errors import ThaadInputError
 from thaad.io import write_json
-from thaad.scenario import Scenario
+from thaad.model.scenario import Scenario
+from thaad.version import __version__
 
 FAMILY_SIZE = 48
 FAMILY_SAMPLES = 240
@@ -39,10 +39,10 @@ class Family:
 
 def trajectory_family(sc: Scenario, lat0_deg: float, lon0_deg: float, az_deg: float) -> Family:
     """Fly the scenario's threat to a ladder of ranges along ``az_deg`` (full model)."""
-    from thaad.catalog import threat_class
     from thaad.core.earth import destination
     from thaad.core.footprint import resample_path
     from thaad.core.threat import SHAPE_MIN_ENERGY, TARGET_OK, fly_threat, max_range_m, solve_aim
+    from thaad.model.catalog import threat_class
 
     env = sc.models.env()
     mis = threat_class(sc.threat.threat_class).missile()
@@ -90,7 +90,7 @@ def cell_areas_km2(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
 
 def _kinematic(sc: Scenario, launch: tuple[float, float], lats: np.ndarray, lons: np.ndarray,
                fam: Family):  # fmt: skip
-    from thaad.api import GRID_D_ALT_M, GRID_D_RHO_M, flyout_grid
+    from thaad.analysis.engagement import GRID_D_ALT_M, GRID_D_RHO_M, flyout_grid
     from thaad.core.footprint import footprint_grid
 
     env = sc.models.env()
@@ -106,7 +106,7 @@ def _kinematic(sc: Scenario, launch: tuple[float, float], lats: np.ndarray, lons
 
 def _full_cell(args: tuple[str, float, float, int, int]) -> tuple[float, float, float]:
     """Monte Carlo kill probability of one aim point (NaN when out of reach)."""
-    from thaad.montecarlo import run_chunk
+    from thaad.analysis.montecarlo import run_chunk
 
     sj, lat, lon, draws, seed = args
     sc = Scenario.model_validate_json(sj)
@@ -184,9 +184,13 @@ def contour_geojson(lats, lons, pk, threshold: float) -> dict[str, Any]:
 def run_footprint(
     sc: Scenario, launch: tuple[float, float], out: str | Path, grid: int = 100,
     extent_km: float = 400.0, mode: str = "kinematic", draws: int = 20, threshold: float = 0.5,
-    workers: int = 0, progress: bool = True, make_map: bool = True,
+    workers: int = 0, progress: bool = True,
 ) -> dict[str, Any]:  # fmt: skip
-    """Compute, write and return a defended footprint (see the module docstring)."""
+    """Compute, write and return a defended footprint (see the module docstring).
+
+    Writes ``footprint.nc``, ``footprint.geojson`` and ``summary.json``; the map is drawn by
+    :func:`thaad.output.maps.plot_footprint`.
+    """
     import os
 
     if grid < 2:
@@ -254,8 +258,6 @@ def run_footprint(
         "doctrine": sc.doctrine.mode, "shots": sc.doctrine.shots,
     }  # fmt: skip
     write_json(outp / "summary.json", summary)
-    if make_map:
-        plot_footprint(outp / "footprint.png", sc, launch, lats, lons, pk, threshold, summary)
     return summary
 
 
@@ -292,43 +294,3 @@ def _write_netcdf(path: Path, sc, launch, lats, lons, pk, shots, alt, mode, thre
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def plot_footprint(path: Path, sc, launch, lats, lons, pk, threshold, summary) -> None:
-    """Kill probability over the map, the threshold contour, battery, assets and launch."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from thaad.geo import plot_base_map
-
-    lon_min = min(lons[0], launch[1]) - 0.5
-    lon_max = max(lons[-1], launch[1]) + 0.5
-    lat_min = min(lats[0], launch[0]) - 0.5
-    lat_max = max(lats[-1], launch[0]) + 0.5
-    fig, ax = plt.subplots(figsize=(8, 8), dpi=110)
-    plot_base_map(ax, (lon_min, lon_max, lat_min, lat_max))
-    m = np.ma.masked_invalid(pk)
-    mesh = ax.pcolormesh(lons, lats, m, shading="nearest", cmap="RdYlGn", vmin=0, vmax=1,
-                         alpha=0.55, zorder=3)  # fmt: skip
-    if np.nanmax(np.nan_to_num(pk, nan=0.0)) >= threshold:
-        ax.contour(lons, lats, np.nan_to_num(pk, nan=0.0), levels=[threshold], colors="k",
-                   linewidths=1.2, zorder=4)  # fmt: skip
-    s = sc.battery.site
-    ax.plot(s.lon_deg, s.lat_deg, "b^", ms=10, zorder=5, label=f"battery ({sc.battery.name})")
-    ax.plot(launch[1], launch[0], "rx", ms=10, mew=2, zorder=5, label="threat launch point")
-    for name, a in summary["assets"].items():
-        p = a["p_kill"]
-        txt = f"{name}\n" + ("not reachable" if p is None else f"P(kill) {p:.2f}")
-        ax.plot(a["lon_deg"], a["lat_deg"], "ko", ms=4, zorder=6)
-        ax.annotate(txt, (a["lon_deg"], a["lat_deg"]), xytext=(4, 4),
-                    textcoords="offset points", fontsize=8, zorder=6)  # fmt: skip
-    fig.colorbar(mesh, ax=ax, shrink=0.7, label="kill probability")
-    ax.set_title(f"Defended footprint, {summary['mode']}: {summary['threat']} from "
-                 f"{launch[0]:.2f}N {launch[1]:.2f}E\ndefended area (P>={threshold:g}) "
-                 f"{summary['defended_area_km2']:,.0f} km$^2$", fontsize=10)  # fmt: skip
-    ax.legend(loc="lower right", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)

@@ -196,7 +196,7 @@ class Run:
     path: Path
     result: dict[str, Any] | None = None
     history: dict[str, Any] | None = None
-    scenario: Any = None  # thaad.scenario.Scenario
+    scenario: Any = None  # thaad.model.scenario.Scenario
     scenario_text: str = ""
     summary: dict[str, Any] | None = None
     coverage: dict[str, Any] | None = None
@@ -308,7 +308,7 @@ class Run:
         range): ``range_m``, ``rcs_m2``, ``boresight_az_deg``, ``half_fov_deg`` and the sector
         ``polygon`` (shapely, lon/lat)."""
         from thaad.core.radar import detection_range_m
-        from thaad.geo import sector_polygon
+        from thaad.model.geo import sector_polygon
 
         sc = self.scenario
         rd = sc.battery.radar_core()
@@ -338,7 +338,7 @@ def load_run(path: str | Path, need_engagement: bool = True) -> Run:
     ``result.json`` without its ``history.json`` and ``scenario.yaml`` is always an error,
     as is a ``scenario.yaml`` that does not hash to the result's ``scenario_sha256``.
     """
-    from thaad.scenario import load_scenario
+    from thaad.model.scenario import load_scenario
 
     p = Path(path)
     if not p.exists():

@@ -25,10 +25,10 @@ from typing import Any
 
 import numpy as np
 
-from thaad import __version__
 from thaad.errors import ThaadInputError
 from thaad.io import publish, write_json
-from thaad.scenario import Scenario
+from thaad.model.scenario import Scenario
+from thaad.version import __version__
 
 COLUMNS = (
     "draw",
@@ -52,7 +52,7 @@ def draw_rng(seed: int, draw: int) -> np.random.Generator:
 
 
 def _prepared(scenario_json: str):
-    from thaad.api import prepare
+    from thaad.analysis.engagement import prepare
 
     key = scenario_json
     if key not in _PREPARED:
@@ -63,7 +63,7 @@ def _prepared(scenario_json: str):
 
 def run_chunk(scenario_json: str, seed: int, start: int, stop: int) -> dict[str, np.ndarray]:
     """Fly draws ``start..stop-1``; returns one array per column of :data:`COLUMNS`."""
-    from thaad.api import engage_once
+    from thaad.analysis.engagement import engage_once
     from thaad.core import engagement as ceng
     from thaad.core.earth import ecef_to_geodetic, great_circle
 
@@ -285,7 +285,7 @@ def run_montecarlo(
     outp = Path(out)
     manifest = _manifest(sc, seed, draws, chunk)
     _check_out_dir(outp, manifest, resume)
-    from thaad.api import prepare
+    from thaad.analysis.engagement import prepare
 
     prepare(sc)  # validate the engagement (aim reachable) before any file is written
     client = connect(scheduler) if scheduler else None

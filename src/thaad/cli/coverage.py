@@ -87,9 +87,10 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from thaad.coverage import coverage, plot_coverage, to_geojson
+    from thaad.analysis.coverage import coverage, to_geojson
     from thaad.io import atomic_write_bytes, to_json, write_json
-    from thaad.scenario import load_scenario
+    from thaad.model.scenario import load_scenario
+    from thaad.output.maps import plot_coverage
 
     sc = load_scenario(args.scenario, overrides=args.set)
     res = coverage(args.radar, args.mode, args.rcs, args.target_alt_km,

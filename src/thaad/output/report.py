@@ -7,7 +7,7 @@ The file opens offline: the figures are PNGs drawn with matplotlib and inlined a
   reproduces the run;
 - the engagement timeline as a chart and a table of events;
 - altitude against time; ground tracks on a map with coastlines and borders
-  (:func:`thaad.geo.plot_base_map`) and the radar's field of view;
+  (:func:`thaad.output.maps.plot_base_map`) and the radar's field of view;
 - the radar track's error against the truth with the filter's 3-sigma bound, and its
   normalised innovations (NIS) with their 95 % chi-square bounds;
 - Monte Carlo, footprint and coverage results where ``thaad montecarlo``, ``thaad footprint``
@@ -33,9 +33,9 @@ from typing import Any
 
 import numpy as np
 
-from thaad import __version__
 from thaad.errors import ThaadInputError
-from thaad.rundir import Run, finite, load_run
+from thaad.output.rundir import Run, finite, load_run
+from thaad.version import __version__
 
 __all__ = ["build_report", "parameter_rows", "parameter_sources", "write_report"]
 
@@ -193,7 +193,7 @@ def _extent(lons: list[float], lats: list[float], pad_deg: float = 0.8) -> list[
 
 
 def _poly_lonlat(geom: Any) -> list[np.ndarray]:
-    from thaad.geo import _polygons
+    from thaad.model.geo import _polygons
 
     return [np.asarray(p.exterior.coords) for p in _polygons(geom)]
 
@@ -322,7 +322,7 @@ def altitude_figure(run: Run) -> str:
 
 def map_figure(run: Run) -> str:
     """Ground tracks over coastlines and borders, with the radar's field of view."""
-    from thaad.geo import plot_base_map
+    from thaad.output.maps import plot_base_map
 
     full = run.threat_path
     flown = full.until(run.threat_end_s)
@@ -487,7 +487,7 @@ def footprint_figure(
         import xarray as xr
     except ImportError:
         raise ThaadInputError(f"{path}: reading it needs xarray (pip install xarray)") from None
-    from thaad.geo import plot_base_map
+    from thaad.output.maps import plot_base_map
 
     try:
         with xr.open_dataset(path) as ds:
@@ -561,7 +561,8 @@ def _geojson_geometries(path: Path) -> list[tuple[Any, dict[str, Any]]]:
 
 def geojson_figure(paths: list[Path], run: Run) -> tuple[str, list[tuple[str, dict]]]:
     """Map of the regions in the GeoJSON files (coverage polygons, footprint contours)."""
-    from thaad.geo import _line_segments, _polygons, plot_base_map
+    from thaad.model.geo import _polygons
+    from thaad.output.maps import _line_segments, plot_base_map
 
     layers = []
     for p in paths:
@@ -748,7 +749,7 @@ def _kv_table(pairs: list[tuple[str, Any]], cls: str = "") -> str:
 
 
 def _engagement_html(run: Run, nav: list[tuple[str, str]]) -> list[str]:
-    from thaad.commands.run import event_details
+    from thaad.output.text import event_details
 
     res = run.result
     th = res["threat"]

@@ -1,4 +1,4 @@
-"""Geography for coverage and defended-area maps: shipped boundaries, geodesic areas, base maps.
+"""Geography for coverage and defended-area maps: shipped boundaries, geodesic areas, sectors.
 
 Country polygons come from Natural Earth 1:50m Admin-0 countries (public domain), shipped in
 ``thaad/data/ne_50m_admin0_countries.geojson`` and read through :mod:`importlib.resources`;
@@ -12,8 +12,8 @@ densely sampled shapes used here (coastlines, 360-point circles) differs from st
 edges by far less than the data's own resolution (~0.0036 deg of longitude, ~0.0017 deg of
 latitude, from the source's quantization).
 
-This is a user-layer module: it imports shapely, pyproj and matplotlib lazily, inside the
-functions that need them, so importing :mod:`thaad.geo` costs nothing.
+It imports shapely and pyproj lazily, inside the
+functions that need them, so importing :mod:`thaad.model.geo` costs nothing.
 
 References
 ----------
@@ -41,7 +41,6 @@ __all__ = [
     "country_of",
     "geodesic_area_km2",
     "load_countries",
-    "plot_base_map",
     "sector_polygon",
 ]
 
@@ -50,11 +49,6 @@ COUNTRIES_FILE = "ne_50m_admin0_countries.geojson"
 
 SEA_KEY = "sea"
 """Key of :func:`area_by_country_km2` for the part of a region over no country's land."""
-
-LAND_COLOR = "#efe9d8"
-SEA_COLOR = "#d4e6f1"
-COAST_COLOR = "#3a5a78"
-BORDER_COLOR = "#7a6a58"
 
 
 # ----------------------------------------------------------------------------- data
@@ -313,126 +307,3 @@ def sector_polygon(
     lon = np.concatenate([[lon_deg], out_lon, arc_lon, back_lon])
     lat = np.concatenate([[lat_deg], out_lat, arc_lat, back_lat])
     return Polygon(np.column_stack([lon, lat]))
-
-
-# ----------------------------------------------------------------------------- maps
-
-
-def _tick_step(span_deg: float, max_ticks: int) -> float:
-    for step in (0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 45.0, 60.0):
-        if span_deg / step <= max_ticks:
-            return step
-    return 90.0
-
-
-def _fmt_deg(value: float, pos: str, neg: str) -> str:
-    v = round(value, 6)
-    hemi = "" if v == 0.0 or abs(v) == 180.0 else pos if v > 0 else neg
-    text = f"{abs(v):g}"
-    return f"{text}°{hemi}"
-
-
-def _ring_path_parts(poly: Polygon) -> tuple[list[tuple[float, float]], list[int]]:
-    from matplotlib.path import Path
-    from shapely.geometry.polygon import orient
-
-    poly = orient(poly, sign=1.0)  # holes wound opposite to shells: nonzero fill leaves them open
-    verts: list[tuple[float, float]] = []
-    codes: list[int] = []
-    for ring in (poly.exterior, *poly.interiors):
-        c = list(ring.coords)
-        verts += [(x, y) for x, y, *_ in c]
-        codes += [Path.MOVETO] + [Path.LINETO] * (len(c) - 2) + [Path.CLOSEPOLY]
-    return verts, codes
-
-
-def _line_segments(geom: BaseGeometry) -> list[list[tuple[float, float]]]:
-    if geom.is_empty:
-        return []
-    if geom.geom_type == "LineString":
-        return [[(x, y) for x, y, *_ in geom.coords]]
-    if hasattr(geom, "geoms"):
-        return [s for part in geom.geoms for s in _line_segments(part)]
-    return []
-
-
-def plot_base_map(
-    ax: Any,
-    extent_lonlat: Sequence[float],
-    *,
-    land_color: str = LAND_COLOR,
-    sea_color: str = SEA_COLOR,
-    coast_color: str = COAST_COLOR,
-    border_color: str = BORDER_COLOR,
-    grid_step_deg: float | None = None,
-) -> Any:
-    """Draw land, coastlines, borders and a lon/lat graticule on a matplotlib axes.
-
-    ``extent_lonlat`` is ``(lon_min, lon_max, lat_min, lat_max)`` in degrees. The map is plain
-    equirectangular (x = lon, y = lat) with aspect ``1/cos(mid-latitude)``, so shapes are
-    locally true near the middle of the map and overlays are drawn in lon/lat directly. Land
-    sits at ``zorder`` 0.5, coastlines and borders at 1.5, the graticule at 1.8; draw coverage
-    on top (zorder >= 2).
-    Returns ``ax``.
-    """
-    from matplotlib.collections import LineCollection
-    from matplotlib.patches import PathPatch
-    from matplotlib.path import Path
-    from matplotlib.ticker import FuncFormatter, MultipleLocator
-    from shapely import affinity
-    from shapely.geometry import box
-
-    lon_min, lon_max, lat_min, lat_max = (float(v) for v in extent_lonlat)
-    if not (lon_max > lon_min and lat_max > lat_min):
-        raise ValueError("extent_lonlat must be (lon_min, lon_max, lat_min, lat_max), increasing")
-    pad = 0.02 * max(lon_max - lon_min, lat_max - lat_min) + 0.1
-    view = box(lon_min - pad, max(lat_min - pad, -90.0), lon_max + pad, min(lat_max + pad, 90.0))
-
-    ax.set_facecolor(sea_color)
-    countries = _countries()
-    coast, border = _coast_and_borders()
-    verts: list[tuple[float, float]] = []
-    codes: list[int] = []
-    lines: dict[str, list[list[tuple[float, float]]]] = {"coast": [], "border": []}
-    # Extents past +-180 show the data again, shifted by whole turns.
-    lo, hi = view.bounds[0], view.bounds[2]
-    for k in range(math.floor((lo + 180.0) / 360.0), math.floor((hi + 180.0) / 360.0) + 1):
-        shift = 360.0 * k
-        sub = affinity.translate(view, -shift).intersection(box(-180.0, -90.0, 180.0, 90.0))
-        if sub.is_empty:
-            continue
-        for i in _tree().query(sub, predicate="intersects"):
-            for poly in _polygons(countries[int(i)][2].intersection(sub)):
-                v, c = _ring_path_parts(affinity.translate(poly, shift))
-                verts += v
-                codes += c
-        for name, geom in (("coast", coast), ("border", border)):
-            lines[name] += _line_segments(affinity.translate(geom.intersection(sub), shift))
-    if verts:
-        patch = PathPatch(Path(verts, codes), facecolor=land_color, edgecolor="none", zorder=0.5)
-        ax.add_patch(patch)
-    for name, color, width in (("border", border_color, 0.6), ("coast", coast_color, 0.8)):
-        if lines[name]:
-            ax.add_collection(
-                LineCollection(
-                    lines[name], colors=color, linewidths=width, zorder=1.5, capstyle="round"
-                )
-            )
-
-    ax.set_xlim(lon_min, lon_max)
-    ax.set_ylim(lat_min, lat_max)
-    mid = math.radians(0.5 * (lat_min + lat_max))
-    ax.set_aspect(1.0 / max(math.cos(mid), 1e-3))
-    # Ticks sized to the axis's drawn length: a degree of longitude is cos(lat) as long.
-    lat_step = grid_step_deg or _tick_step(lat_max - lat_min, 7)
-    lon_ticks = max(3, round(7 * (lon_max - lon_min) * math.cos(mid) / (lat_max - lat_min)))
-    lon_step = grid_step_deg or _tick_step(lon_max - lon_min, min(lon_ticks, 9))
-    ax.xaxis.set_major_locator(MultipleLocator(lon_step))
-    ax.yaxis.set_major_locator(MultipleLocator(lat_step))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _fmt_deg(_wrap_lon(v), "E", "W")))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _fmt_deg(v, "N", "S")))
-    ax.grid(True, color="0.45", linewidth=0.4, linestyle=":", alpha=0.8, zorder=1.8)
-    ax.set_axisbelow(False)
-    ax.set_xlabel("longitude")
-    ax.set_ylabel("latitude")
-    return ax

@@ -1,1 +1,0 @@
-"""Subcommands of the ``thaad`` CLI, one module each (see :mod:`thaad.cli`)."""
