@@ -3,7 +3,7 @@
 ``kinematic`` decides from the fly-out tables and the radar's track timeline
 (:mod:`thaad.core.footprint`); ``full`` flies Monte Carlo engagements for every cell.
 Outputs in DIR: ``footprint.nc`` (``p_kill`` over latitude and longitude), a GeoJSON
-contour at the kill-probability threshold, ``summary.json`` (defended area, each named
+contour at the kill-probability threshold, ``footprint.json`` (defended area, each named
 asset's kill probability) and a map.
 """
 
@@ -18,10 +18,13 @@ from typing import Any
 import numpy as np
 
 from thaad.errors import ThaadInputError
-from thaad.io import write_json
+from thaad.io import atomic_write_via, write_json
 from thaad.model.scenario import Scenario
 from thaad.version import __version__
 
+SUMMARY_FILE = "footprint.json"
+"""The footprint's summary in its directory (its own name: ``thaad montecarlo`` may share
+the directory and writes ``montecarlo.json``)."""
 FAMILY_SIZE = 48
 FAMILY_SAMPLES = 240
 
@@ -127,8 +130,7 @@ def _full_cell(args: tuple[str, float, float, int, int]) -> tuple[float, float, 
 
 
 def _full(sc: Scenario, launch, lats, lons, draws: int, workers: int, progress: bool):
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
+    from thaad.analysis.workers import process_pool
 
     d = sc.model_dump(by_alias=True)
     d["threat"]["launch"].update({"lat_deg": launch[0], "lon_deg": launch[1]})
@@ -148,7 +150,7 @@ def _full(sc: Scenario, launch, lats, lons, draws: int, workers: int, progress: 
             if bar is not None:
                 bar.update(1)
     else:
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as ex:
+        with process_pool(workers) as ex:
             for r in ex.map(_full_cell, cells, chunksize=max(1, len(cells) // (8 * workers))):
                 out.append(r)
                 if bar is not None:
@@ -188,7 +190,8 @@ def run_footprint(
 ) -> dict[str, Any]:  # fmt: skip
     """Compute, write and return a defended footprint (see the module docstring).
 
-    Writes ``footprint.nc``, ``footprint.geojson`` and ``summary.json``; the map is drawn by
+    Writes ``footprint.nc``, ``footprint.geojson`` and ``footprint.json`` into the existing
+    directory ``out`` (the command creates it and holds its lock); the map is drawn by
     :func:`thaad.output.maps.plot_footprint`.
     """
     import os
@@ -241,7 +244,6 @@ def run_footprint(
     area = cell_areas_km2(lats, lons)
     defended = np.nan_to_num(pk, nan=0.0) >= threshold
     outp = Path(out)
-    outp.mkdir(parents=True, exist_ok=True)
     _write_netcdf(outp / "footprint.nc", sc, launch, lats, lons, pk, shots, alt, mode, threshold)
     write_json(outp / "footprint.geojson", contour_geojson(lats, lons, pk, threshold))
     summary = {
@@ -257,7 +259,7 @@ def run_footprint(
         "sspk": sc.lethality.sspk if mode == "kinematic" else None,
         "doctrine": sc.doctrine.mode, "shots": sc.doctrine.shots,
     }  # fmt: skip
-    write_json(outp / "summary.json", summary)
+    write_json(outp / SUMMARY_FILE, summary)
     return summary
 
 
@@ -268,8 +270,6 @@ def _launch_json(sc: Scenario, launch) -> str:
 
 
 def _write_netcdf(path: Path, sc, launch, lats, lons, pk, shots, alt, mode, threshold) -> None:
-    import os
-
     import xarray as xr
 
     ds = xr.Dataset(
@@ -287,10 +287,4 @@ def _write_netcdf(path: Path, sc, launch, lats, lons, pk, shots, alt, mode, thre
                "launch_lon_deg": launch[1], "threshold": threshold,
                "thaad_version": __version__},
     )  # fmt: skip
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        ds.to_netcdf(tmp, engine="h5netcdf")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_via(path, lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf"))

@@ -5,28 +5,31 @@ Draw ``i`` of a run with seed ``s`` uses its own stream ``numpy.random.default_r
 the seed and its index: any worker count, chunking or backend gives identical results.
 
 Draws are grouped in chunks; each finished chunk is written atomically as
-``DIR/draws/chunk-<start>-<stop>.parquet``. ``DIR/manifest.json`` pins the scenario hash,
-seed, draw count and chunk size; ``--resume`` skips finished chunks, so a run killed at any
-moment loses at most the chunks in flight and never counts a draw twice.
+``DIR/draws/chunk-<start>-<stop>.parquet``. ``DIR/manifest.json`` pins the run: the scenario
+hash (seed included), the seed, the draw count, the chunk size and the exact list of chunks.
+Only the manifest's chunks are counted (a stray file in ``draws/`` is ignored); ``--resume``
+skips finished chunks and recomputes empty or damaged ones, so a run killed at any moment
+loses at most the chunks in flight and never counts a draw twice; ``--resume`` with more
+draws extends a finished run by new chunks after its last draw. A run holds ``DIR/.lock``
+(:func:`thaad.io.dir_lock`): a second run into the same directory is refused. The summary is
+``DIR/montecarlo.json``.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from thaad.errors import ThaadInputError
-from thaad.io import publish, write_json
+from thaad.io import atomic_write_via, dir_lock, read_json, write_json
 from thaad.model.scenario import Scenario
 from thaad.version import __version__
 
@@ -42,6 +45,11 @@ COLUMNS = (
     "track_firm_s",
     "impact_time_s",
 )
+
+MANIFEST_FILE = "manifest.json"
+SUMMARY_FILE = "montecarlo.json"
+"""The Monte Carlo summary (its own name: ``thaad footprint`` writes ``footprint.json``)."""
+DEFAULT_CHUNK = 500
 
 _PREPARED: dict[str, Any] = {}
 
@@ -103,54 +111,115 @@ def _write_chunk(out: Path, data: dict[str, np.ndarray]) -> None:
 
     start, stop = int(data["draw"][0]), int(data["draw"][-1]) + 1
     path = _chunk_path(out, start, stop)
-    path.parent.mkdir(parents=True, exist_ok=True)
     table = pa.table({c: data[c] for c in COLUMNS})
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".chunk.", suffix=".tmp")
-    os.close(fd)
+    atomic_write_via(path, lambda tmp: pq.write_table(table, tmp))
+
+
+def _chunk_ok(path: Path, start: int, stop: int) -> bool:
+    """Whether a chunk file is there, readable and holds exactly draws ``start..stop-1``."""
+    import pyarrow.parquet as pq
+
+    if not path.is_file():
+        return False
     try:
-        pq.write_table(table, tmp)
-        publish(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        t = pq.read_table(path, columns=["draw"])
+        d = t.column("draw").to_numpy()
+    except Exception:  # pyarrow raises several types for a damaged or empty file
+        return False
+    return len(d) == stop - start and bool(np.array_equal(d, np.arange(start, stop)))
 
 
-def _chunks(draws: int, chunk: int) -> list[tuple[int, int]]:
-    return [(a, min(a + chunk, draws)) for a in range(0, draws, chunk)]
+def _chunks(draws: int, chunk: int, first: int = 0) -> list[tuple[int, int]]:
+    return [(a, min(a + chunk, draws)) for a in range(first, draws, chunk)]
 
 
-def _manifest(sc: Scenario, seed: int, draws: int, chunk: int) -> dict[str, Any]:
+def _manifest(sc: Scenario, seed: int, draws: int, chunk: int,
+              chunks: list[tuple[int, int]]) -> dict[str, Any]:  # fmt: skip
     return {
         "kind": "thaad-montecarlo",
-        "scenario_sha256": sc.digest(include_seed=False),
+        "scenario_sha256": sc.digest(),
         "seed": int(seed),
         "draws": int(draws),
         "chunk": int(chunk),
+        "chunks": [[int(a), int(b)] for a, b in chunks],
         "version": __version__,
     }
 
 
-def _check_out_dir(out: Path, manifest: dict[str, Any], resume: bool) -> None:
-    mpath = out / "manifest.json"
-    if resume:
-        if not mpath.exists():
-            raise ThaadInputError(f"--resume: '{out}' holds no Monte Carlo run to resume")
-        try:
-            old = json.loads(mpath.read_text())
-        except (OSError, ValueError):
-            raise ThaadInputError(f"--resume: '{mpath}' is not a readable manifest") from None
-        for key, what in (("scenario_sha256", "scenario"), ("seed", "seed"),
-                          ("draws", "number of draws"), ("chunk", "chunk size")):  # fmt: skip
-            if old.get(key) != manifest[key]:
-                raise ThaadInputError(
-                    f"--resume: '{out}' was run with another {what} "
-                    f"({old.get(key)!r}, now {manifest[key]!r}); nothing was changed"
-                )
-        return
-    if mpath.exists() or any((out / "draws").glob("chunk-*.parquet")):
-        raise ThaadInputError(
-            f"--out: '{out}' already holds a Monte Carlo run; use --resume or another directory"
+def read_manifest(out: Path) -> dict[str, Any] | None:
+    """``DIR/manifest.json`` checked (``None`` if there is none)."""
+    mpath = out / MANIFEST_FILE
+    if not mpath.exists():
+        return None
+    m = read_json(mpath, "Monte Carlo manifest")
+    ok = (
+        isinstance(m, dict)
+        and m.get("kind") == "thaad-montecarlo"
+        and isinstance(m.get("scenario_sha256"), str)
+        and all(
+            isinstance(m.get(k), int) and not isinstance(m.get(k), bool)
+            for k in ("seed", "draws", "chunk")
         )
+    )
+    if not ok:
+        raise ThaadInputError(f"{mpath}: not a thaad Monte Carlo manifest")
+    chunks = m.get("chunks")
+    if chunks is None:  # written before the manifest listed its chunks
+        chunks = _chunks(m["draws"], m["chunk"])
+    try:
+        chunks = [(int(a), int(b)) for a, b in chunks]
+    except (TypeError, ValueError):
+        raise ThaadInputError(f"{mpath}: chunks is not a list of [start, stop] pairs") from None
+    edges = [0] + [b for _, b in chunks]
+    if any(a != e or b <= a for (a, b), e in zip(chunks, edges, strict=False)) or (
+        edges[-1] != m["draws"]
+    ):
+        raise ThaadInputError(f"{mpath}: chunks do not tile draws 0..{m['draws'] - 1}")
+    m["chunks"] = chunks
+    return m
+
+
+def run_chunk_files(out: str | Path) -> list[Path] | None:
+    """The chunk files a Monte Carlo directory's manifest counts (those present), or ``None``
+    if the directory holds no manifest."""
+    outp = Path(out)
+    try:
+        m = read_manifest(outp)
+    except ThaadInputError:
+        raise
+    if m is None:
+        return None
+    return [p for a, b in m["chunks"] if (p := _chunk_path(outp, a, b)).is_file()]
+
+
+def _plan(out: Path, sc: Scenario, seed: int, draws: int, chunk: int | None,
+          resume: bool) -> dict[str, Any]:  # fmt: skip
+    """The manifest of this run: a new one, or the old one checked (and extended)."""
+    old = read_manifest(out)
+    if not resume:
+        if old is not None or any((out / "draws").glob("chunk-*.parquet")):
+            raise ThaadInputError(
+                f"--out: '{out}' already holds a Monte Carlo run; use --resume or another directory"
+            )
+        chunk = DEFAULT_CHUNK if chunk is None else chunk
+        return _manifest(sc, seed, draws, chunk, _chunks(draws, chunk))
+    if old is None:
+        raise ThaadInputError(f"--resume: '{out}' holds no Monte Carlo run to resume")
+    chunk = old["chunk"] if chunk is None else chunk
+    for key, what, now in (("scenario_sha256", "scenario", sc.digest()), ("seed", "seed", seed),
+                           ("chunk", "chunk size", chunk)):  # fmt: skip
+        if old[key] != now:
+            raise ThaadInputError(
+                f"--resume: '{out}' was run with another {what} ({old[key]!r}, now {now!r}); "
+                "nothing was changed"
+            )
+    if draws < old["draws"]:
+        raise ThaadInputError(
+            f"--resume: '{out}' was run with {old['draws']} draws; --draws {draws} would drop "
+            "some (give at least as many)"
+        )
+    chunks = old["chunks"] + _chunks(draws, chunk, first=old["draws"])
+    return _manifest(sc, seed, draws, chunk, chunks)
 
 
 def _backend_chunks(
@@ -165,9 +234,9 @@ def _backend_chunks(
         for a, b in todo:
             yield run_chunk(scenario_json, seed, a, b)
         return
-    import multiprocessing as mp
+    from thaad.analysis.workers import process_pool
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as ex:
+    with process_pool(workers) as ex:
         pending = set()
         it = iter(todo)
         for a, b in it:
@@ -222,18 +291,34 @@ def wilson_interval(k: int, n: int, z: float = 1.959963984540054) -> tuple[float
     return (max(0.0, c - h), min(1.0, c + h))
 
 
-def summarize(out: Path, seed: int) -> dict[str, Any]:
-    """Summary statistics streamed chunk by chunk from ``DIR/draws``."""
+def summarize(out: Path, seed: int, chunks: list[tuple[int, int]] | None = None
+              ) -> dict[str, Any]:  # fmt: skip
+    """Summary statistics streamed chunk by chunk from ``DIR/draws``: the manifest's chunks
+    only (``chunks``, default those of ``DIR/manifest.json``)."""
     import pyarrow.parquet as pq
+
+    if chunks is None:
+        m = read_manifest(out)
+        if m is None:
+            raise ThaadInputError(f"'{out}' holds no Monte Carlo manifest")
+        chunks = m["chunks"]
 
     n = 0
     kills = 0
     fired = 0
     alts: list[np.ndarray] = []
     misses: list[np.ndarray] = []
-    for f in sorted((out / "draws").glob("chunk-*.parquet")):
-        t = pq.read_table(f, columns=["intercepted", "interceptors_fired", "intercept_alt_m",
-                                      "miss_distance_m"])  # fmt: skip
+    for a, b in chunks:
+        f = _chunk_path(out, a, b)
+        try:
+            t = pq.read_table(f, columns=["intercepted", "interceptors_fired",
+                                          "intercept_alt_m", "miss_distance_m"])  # fmt: skip
+        except FileNotFoundError:
+            raise ThaadInputError(f"{f}: missing (finish the run with --resume)") from None
+        except Exception as exc:  # pyarrow raises several types for a damaged file
+            raise ThaadInputError(
+                f"{f}: cannot be read as Parquet ({type(exc).__name__}); rerun with --resume"
+            ) from None
         hit = t.column("intercepted").to_numpy()
         n += len(hit)
         kills += int(hit.sum())
@@ -269,38 +354,45 @@ def summarize(out: Path, seed: int) -> dict[str, Any]:
 
 def run_montecarlo(
     sc: Scenario, draws: int, out: str | Path, seed: int | None = None, workers: int = 0,
-    scheduler: str | None = None, resume: bool = False, chunk: int = 500,
+    scheduler: str | None = None, resume: bool = False, chunk: int | None = None,
     progress: bool = True,
 ) -> dict[str, Any]:  # fmt: skip
-    """Run (or resume) a Monte Carlo; returns the summary also written to DIR/summary.json.
+    """Run (or resume, or extend) a Monte Carlo; returns the summary also written to
+    ``DIR/montecarlo.json``. ``DIR`` must exist (the command creates it).
 
     ``workers=0`` means one process per core; ``scheduler`` sends chunks to a Dask cluster.
+    ``chunk=None`` is the manifest's chunk size on ``resume``, else :data:`DEFAULT_CHUNK`.
     """
     if draws <= 0:
         raise ThaadInputError(f"--draws: must be positive (got {draws})")
-    if chunk <= 0:
+    if chunk is not None and chunk <= 0:
         raise ThaadInputError(f"--chunk: must be positive (got {chunk})")
+    if scheduler is not None and not scheduler.strip():
+        raise ThaadInputError("--scheduler: an empty address (give e.g. tcp://host:8786)")
     seed = sc.seed if seed is None else int(seed)
     sc = sc.model_copy(update={"seed": seed})
     outp = Path(out)
-    manifest = _manifest(sc, seed, draws, chunk)
-    _check_out_dir(outp, manifest, resume)
-    from thaad.analysis.engagement import prepare
+    if not outp.is_dir():
+        raise ThaadInputError(f"--out: '{outp}' is not a directory")
+    with dir_lock(outp):
+        manifest = _plan(outp, sc, seed, draws, chunk, resume)
+        from thaad.analysis.engagement import prepare
 
-    prepare(sc)  # validate the engagement (aim reachable) before any file is written
-    client = connect(scheduler) if scheduler else None
-    try:
-        return _run(sc, draws, outp, seed, workers, client, chunk, progress, manifest)
-    finally:
-        if client is not None:
-            client.close()
+        prepare(sc)  # validate the engagement (aim reachable) before any file is written
+        client = connect(scheduler) if scheduler else None
+        try:
+            return _run(sc, outp, seed, workers, client, progress, manifest)
+        finally:
+            if client is not None:
+                client.close()
 
 
-def _run(sc, draws, outp, seed, workers, client, chunk, progress, manifest) -> dict[str, Any]:
-    outp.mkdir(parents=True, exist_ok=True)
-    write_json(outp / "manifest.json", manifest)
-    all_chunks = _chunks(draws, chunk)
-    todo = [(a, b) for a, b in all_chunks if not _chunk_path(outp, a, b).exists()]
+def _run(sc, outp, seed, workers, client, progress, manifest) -> dict[str, Any]:
+    write_json(outp / MANIFEST_FILE, manifest)
+    all_chunks = manifest["chunks"]
+    draws = manifest["draws"]
+    todo = [(a, b) for a, b in all_chunks if not _chunk_ok(_chunk_path(outp, a, b), a, b)]
+    (outp / "draws").mkdir(exist_ok=True)
     done_draws = draws - sum(b - a for a, b in todo)
     workers = workers if workers > 0 else (os.cpu_count() or 1)
     t0 = time.perf_counter()
@@ -319,17 +411,18 @@ def _run(sc, draws, outp, seed, workers, client, chunk, progress, manifest) -> d
     finally:
         if bar is not None:
             bar.close()
-    summary = summarize(outp, seed)
+    summary = summarize(outp, seed, all_chunks)
     summary.update({
         "scenario": sc.name,
-        "scenario_sha256": sc.digest(),
+        "scenario_sha256": manifest["scenario_sha256"],
         "version": __version__,
         "backend": "dask" if client is not None else "processes",
         "workers": workers if client is None else None,
+        "chunk": manifest["chunk"],
         "wall_s": time.perf_counter() - t0,
         "resumed_draws": done_draws,
     })  # fmt: skip
-    write_json(outp / "summary.json", summary)
+    write_json(outp / SUMMARY_FILE, summary)
     return summary
 
 
@@ -338,7 +431,15 @@ def read_draws(out: str | Path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    files = sorted(Path(out, "draws").glob("chunk-*.parquet"))
+    files = run_chunk_files(out)
     if not files:
         raise ThaadInputError(f"'{out}' holds no Monte Carlo draws")
-    return pa.concat_tables([pq.read_table(f) for f in files])
+    tables = []
+    for f in files:
+        try:
+            tables.append(pq.read_table(f))
+        except Exception as exc:  # pyarrow raises several types for a damaged file
+            raise ThaadInputError(
+                f"{f}: cannot be read as Parquet ({type(exc).__name__}); rerun with --resume"
+            ) from None
+    return pa.concat_tables(tables)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from thaad.errors import ThaadInputError
+from thaad.io import read_text
 
 __all__ = ["Measurements", "TrackResult", "read_measurements", "track", "tracks_csv"]
 
@@ -42,14 +43,9 @@ def read_measurements(path: str | Path) -> Measurements:
     """Read and check a measurement CSV; raise ThaadInputError naming the line of a bad row."""
     p = Path(path)
     name = p.name
-    if not p.exists():
-        raise ThaadInputError(f"measurement file '{p}' does not exist")
     if p.is_dir():
         raise ThaadInputError(f"'{p}' is a directory, not a CSV file")
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ThaadInputError(f"{name}: not a UTF-8 text file") from None
+    text = read_text(p, "measurement file", encoding="utf-8-sig")
     rows = csv.reader(text.splitlines())
     header = None
     for row in rows:

@@ -29,3 +29,37 @@ def nonneg_int(text: str) -> int:
     if v < 0:
         raise argparse.ArgumentTypeError(f"{v} is negative")
     return v
+
+
+def dump_yaml(sc) -> str:
+    """A validated scenario as the YAML that reproduces it."""
+    import yaml
+
+    return yaml.safe_dump(sc.model_dump(mode="json", by_alias=True), sort_keys=False)
+
+
+def out_dir(args: argparse.Namespace, command: str, sc, default: str | None = None):
+    """``--out DIR`` made ready for ``command``: created (its last part only, or the whole
+    default path), and refused if another command left output for another scenario there."""
+    from thaad.io import check_provenance, output_dir
+
+    parents = default is not None and args.out == default
+    out = output_dir(args.out, "--out", parents=parents)
+    check_provenance(out, command, sc.digest())
+    return out
+
+
+def record(args: argparse.Namespace, command: str, out, sc, files: list[str]) -> None:
+    """Write ``DIR/scenario.yaml`` and this command's entry of ``DIR/provenance.json``."""
+    from thaad.io import write_provenance
+
+    write_provenance(
+        out,
+        command,
+        argv=getattr(args, "_argv", None),
+        overrides=list(getattr(args, "set", []) or []),
+        scenario_yaml=dump_yaml(sc),
+        scenario_sha256=sc.digest(),
+        seed=sc.seed,
+        files=files,
+    )

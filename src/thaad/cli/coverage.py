@@ -86,11 +86,21 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return p
 
 
-def run(args: argparse.Namespace) -> int:
-    from thaad.analysis.coverage import coverage, to_geojson
-    from thaad.io import atomic_write_bytes, to_json, write_json
-    from thaad.model.scenario import load_scenario
+def _write_files(args: argparse.Namespace, res) -> None:
+    from thaad.analysis.coverage import to_geojson
+    from thaad.io import atomic_write_bytes, write_json
     from thaad.output.maps import plot_coverage
+
+    if args.geojson:
+        write_json(args.geojson, to_geojson(res), label="--geojson")
+    if args.map:
+        atomic_write_bytes(args.map, plot_coverage(res), label="--map")
+
+
+def run(args: argparse.Namespace) -> int:
+    from thaad.analysis.coverage import coverage
+    from thaad.io import to_json, write_json
+    from thaad.model.scenario import load_scenario
 
     sc = load_scenario(args.scenario, overrides=args.set)
     res = coverage(args.radar, args.mode, args.rcs, args.target_alt_km,
@@ -98,16 +108,19 @@ def run(args: argparse.Namespace) -> int:
                    min_elevation_deg=args.min_elevation_deg, tracks=args.tracks,
                    scenario=sc)  # fmt: skip
     if args.out:
-        from pathlib import Path
+        from thaad.cli._common import out_dir, record
+        from thaad.io import dir_lock
 
-        out = Path(args.out)
-        write_json(out / "coverage.json", res.to_dict())
-        args.geojson = args.geojson or str(out / "coverage.geojson")
-        args.map = args.map or str(out / "coverage.png")
-    if args.geojson:
-        write_json(args.geojson, to_geojson(res))
-    if args.map:
-        atomic_write_bytes(args.map, plot_coverage(res))
+        out = out_dir(args, "coverage", sc)
+        with dir_lock(out):
+            write_json(out / "coverage.json", res.to_dict())
+            args.geojson = args.geojson or str(out / "coverage.geojson")
+            args.map = args.map or str(out / "coverage.png")
+            _write_files(args, res)
+            record(args, "coverage", out, sc, ["coverage.json", "coverage.geojson",
+                                               "coverage.png"])  # fmt: skip
+    else:
+        _write_files(args, res)
     if args.json:
         sys.stdout.write(to_json(res.to_dict()) + "\n")
         return 0

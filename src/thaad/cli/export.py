@@ -34,9 +34,9 @@ def run(args: argparse.Namespace) -> int:
         raise ThaadInputError("export: give --czml FILE, --kml FILE or both")
     run = load_run(args.dir)
     if args.czml:
-        atomic_write_text(args.czml, czml_text(run) + "\n")
+        atomic_write_text(args.czml, czml_text(run) + "\n", label="--czml")
         print(f"wrote {args.czml}")
     if args.kml:
-        atomic_write_text(args.kml, kml_text(run))
+        atomic_write_text(args.kml, kml_text(run), label="--kml")
         print(f"wrote {args.kml}")
     return 0

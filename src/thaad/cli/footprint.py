@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from thaad.cli._common import latlon
+from thaad.cli._common import latlon, out_dir, record
+
+DEFAULT_OUT = "out/footprint"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -16,7 +18,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "against the scenario's threat launched from LAT,LON, and with what kill "
         "probability? kinematic: fly-out tables and the radar's track timeline (fast); "
         "full: Monte Carlo engagements per cell (slow; use small grids). Writes "
-        "DIR/footprint.nc, DIR/footprint.geojson, DIR/summary.json and DIR/footprint.png.",
+        "DIR/footprint.nc, DIR/footprint.geojson, DIR/footprint.json (the summary), "
+        "DIR/footprint.png, DIR/scenario.yaml and DIR/provenance.json.",
         epilog="Examples:\n  thaad footprint --launch 39.2,125.67 --out runs/fp\n"
         "  thaad footprint --launch 39.2,125.67 --grid 200 --extent-km 500 --out runs/fp200\n"
         "  thaad footprint --launch 39.2,125.67 --mode full --grid 8 --draws 10 --out runs/full\n",
@@ -32,7 +35,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--threshold", type=float, default=0.5, help="P(kill) that counts as defended")
     p.add_argument("--workers", type=int, default=0, metavar="K", help="processes (full mode)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
-    p.add_argument("--out", default="out/footprint", metavar="DIR")
+    p.add_argument("--out", default=DEFAULT_OUT, metavar="DIR",
+                   help=f"output directory (default: {DEFAULT_OUT}; a given DIR's parent must "
+                   "exist)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--no-progress", action="store_true")
     return p
@@ -40,17 +45,21 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from thaad.analysis.footprint import run_footprint
-    from thaad.io import to_json
+    from thaad.io import dir_lock, to_json
     from thaad.model.scenario import load_scenario
     from thaad.output.maps import plot_footprint_dir
 
     sc = load_scenario(args.scenario, overrides=args.set)
-    s = run_footprint(
-        sc, args.launch, args.out, grid=args.grid, extent_km=args.extent_km, mode=args.mode,
-        draws=args.draws, threshold=args.threshold, workers=args.workers,
-        progress=not args.no_progress,
-    )  # fmt: skip
-    plot_footprint_dir(args.out, sc, args.launch, s)
+    out = out_dir(args, "footprint", sc, default=DEFAULT_OUT)
+    with dir_lock(out):
+        s = run_footprint(
+            sc, args.launch, out, grid=args.grid, extent_km=args.extent_km, mode=args.mode,
+            draws=args.draws, threshold=args.threshold, workers=args.workers,
+            progress=not args.no_progress,
+        )  # fmt: skip
+        plot_footprint_dir(out, sc, args.launch, s)
+        files = ["footprint.nc", "footprint.geojson", "footprint.json", "footprint.png"]
+        record(args, "footprint", out, sc, files)
     if args.json:
         sys.stdout.write(to_json(s) + "\n")
         return 0

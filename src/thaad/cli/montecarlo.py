@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from thaad.cli._common import nonneg_int
+from thaad.cli._common import nonneg_int, out_dir, record
 
 
 def _positive(text: str) -> int:
@@ -25,8 +25,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description="Fly N engagements with the scenario's dispersions (threat steering and "
         "aim, interceptor thrust and pointing, radar and seeker noise), one seeded stream per "
         "draw. Per-draw results go to DIR/draws/*.parquet in chunks written atomically; "
-        "DIR/summary.json holds p_kill with its 95%% Wilson interval. A killed run continues "
-        "with --resume.",
+        "DIR/montecarlo.json holds p_kill with its 95%% Wilson interval; DIR/manifest.json "
+        "pins the scenario, seed, draws and chunks. A killed run continues with --resume; "
+        "--resume with more --draws extends a finished run. One run at a time per DIR.",
         epilog="Examples:\n  thaad montecarlo --draws 1000 --out runs/mc\n"
         "  thaad montecarlo --draws 1000 --out runs/mc --resume\n"
         "  thaad montecarlo --draws 500 --set lethality.model=fixed --set doctrine.mode=salvo "
@@ -45,7 +46,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     g.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786")
     p.add_argument("--out", required=True, metavar="DIR")
     p.add_argument("--resume", action="store_true", help="continue a killed run in DIR")
-    p.add_argument("--chunk", type=int, default=500, metavar="M", help="draws per chunk file")
+    p.add_argument("--chunk", type=int, metavar="M",
+                   help="draws per chunk file (500; on --resume, the run's own)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
@@ -53,15 +55,21 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from thaad.analysis.montecarlo import run_montecarlo
-    from thaad.io import to_json
+    from thaad.io import dir_lock, to_json
     from thaad.model.scenario import load_scenario
 
-    sc = load_scenario(args.scenario, overrides=args.set)
-    s = run_montecarlo(
-        sc, args.draws, args.out, seed=args.seed, workers=args.workers or 0,
-        scheduler=args.scheduler, resume=args.resume, chunk=args.chunk,
-        progress=not args.no_progress,
-    )  # fmt: skip
+    sc = load_scenario(args.scenario, overrides=args.set, seed=args.seed)
+    if args.scheduler is not None and not args.scheduler.strip():
+        from thaad.errors import ThaadInputError
+
+        raise ThaadInputError("--scheduler: an empty address (give e.g. tcp://host:8786)")
+    out = out_dir(args, "montecarlo", sc)
+    with dir_lock(out):
+        s = run_montecarlo(
+            sc, args.draws, out, workers=args.workers or 0, scheduler=args.scheduler,
+            resume=args.resume, chunk=args.chunk, progress=not args.no_progress,
+        )  # fmt: skip
+        record(args, "montecarlo", out, sc, ["manifest.json", "montecarlo.json", "draws/"])
     if args.json:
         sys.stdout.write(to_json(s) + "\n")
         return 0
@@ -74,5 +82,5 @@ def run(args: argparse.Namespace) -> int:
         print(f"  intercept altitude   {alt['p50'] / 1e3:.1f} km median "
               f"({alt['p5'] / 1e3:.1f}-{alt['p95'] / 1e3:.1f} km, 5-95%)")  # fmt: skip
     print(f"  wall time            {s['wall_s']:.1f} s")
-    print(f"wrote {args.out}/summary.json")
+    print(f"wrote {out / 'montecarlo.json'}")
     return 0

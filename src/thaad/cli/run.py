@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from thaad.cli._common import nonneg_int
+from thaad.cli._common import nonneg_int, out_dir, record
 from thaad.output.text import format_event
 
 
@@ -14,7 +14,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "run",
         help="fly one engagement and print its timeline",
         description="Fly one engagement of a scenario (the default Seongju one when none is "
-        "given), print the timeline and write DIR/result.json and DIR/history.json.",
+        "given), print the timeline and write DIR/result.json, DIR/history.json, the resolved "
+        "DIR/scenario.yaml and DIR/provenance.json. DIR is created if its parent exists.",
         epilog="Examples:\n  thaad run\n  thaad run scenarios/seongju.yaml --seed 3 --out runs/a\n"
         "  thaad run --set threat.aim.lat_deg=35.18 --set threat.aim.lon_deg=129.08 --json\n"
         "  thaad run --out runs/a --report\n",
@@ -38,21 +39,18 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from thaad.analysis.engagement import run as run_engagement
-    from thaad.io import to_json, write_json
+    from thaad.io import dir_lock, to_json, write_json
     from thaad.model.scenario import load_scenario
 
     sc = load_scenario(args.scenario, overrides=args.set, seed=args.seed)
-    res = run_engagement(sc)
-    out = Path(args.out)
-    d = res.to_dict()
-    write_json(out / "result.json", d)
-    write_json(out / "history.json", res.history)
-    from thaad.io import atomic_write_text
-
-    atomic_write_text(out / "scenario.yaml", _dump_yaml(sc))
+    out = out_dir(args, "run", sc)
+    with dir_lock(out):
+        res = run_engagement(sc)
+        d = res.to_dict()
+        write_json(out / "result.json", d)
+        write_json(out / "history.json", res.history)
+        record(args, "run", out, sc, ["result.json", "history.json"])
     report = None
     if args.report:
         from thaad.output.report import write_report
@@ -79,9 +77,3 @@ def run(args: argparse.Namespace) -> int:
     if report is not None:
         print(f"wrote {report}")
     return 0
-
-
-def _dump_yaml(sc) -> str:
-    import yaml
-
-    return yaml.safe_dump(sc.model_dump(mode="json", by_alias=True), sort_keys=False)

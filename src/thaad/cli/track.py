@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
                 process_noise_m2ps3=args.process_noise_m2ps3,
                 prior_beta_kgpm2=args.beta_kgpm2)  # fmt: skip
     if args.out:
-        atomic_write_text(args.out, tracks_csv(res))
+        atomic_write_text(args.out, tracks_csv(res), label="--out")
     if args.json:
         sys.stdout.write(to_json(res.to_dict()) + "\n")
         return 0

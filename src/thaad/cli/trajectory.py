@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         lines = [",".join(names)]
         for i in range(len(cols["t_s"])):
             lines.append(",".join(f"{cols[n][i]:.9g}" for n in names))
-        atomic_write_text(args.csv, "\n".join(lines) + "\n")
+        atomic_write_text(args.csv, "\n".join(lines) + "\n", label="--csv")
     if args.plot:
         plot_profile(res, args.launch, 0 if args.model == "ideal" else 1, args.plot)
     if args.json:
@@ -102,9 +102,6 @@ def run(args: argparse.Namespace) -> int:
 def plot_profile(res, launch_deg: tuple[float, float], earth: int, path: str) -> None:
     """Altitude against ground range from the launch point, RV and spent stage, as a PNG."""
     import math
-    import os
-    import tempfile
-    from pathlib import Path
 
     import matplotlib
 
@@ -113,8 +110,7 @@ def plot_profile(res, launch_deg: tuple[float, float], earth: int, path: str) ->
 
     from thaad.core.constants import R_MEAN_M
     from thaad.core.earth import ecef_to_geodetic, great_circle
-    from thaad.errors import ThaadInputError
-    from thaad.io import publish
+    from thaad.io import atomic_write_via
 
     lat0, lon0 = math.radians(launch_deg[0]), math.radians(launch_deg[1])
 
@@ -141,16 +137,7 @@ def plot_profile(res, launch_deg: tuple[float, float], earth: int, path: str) ->
     ax.grid(alpha=0.3)
     ax.legend(loc="upper right", fontsize=8)
     fig.tight_layout()
-    p = Path(path)
     try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".png")
-    except OSError as exc:
-        raise ThaadInputError(f"--plot: cannot write '{path}': {exc.strerror}") from None
-    os.close(fd)
-    try:
-        fig.savefig(tmp, format="png")
-        publish(tmp, p)
+        atomic_write_via(path, lambda tmp: fig.savefig(tmp, format="png"), label="--plot")
     finally:
         plt.close(fig)
-        Path(tmp).unlink(missing_ok=True)

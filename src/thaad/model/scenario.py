@@ -419,17 +419,20 @@ def load_scenario(
     path: str | Path | None = None, overrides: list[str] | None = None, seed: int | None = None
 ) -> Scenario:
     """Load, override and validate a scenario (the default Seongju one when ``path`` is None)."""
+    from thaad.io import MAX_SCENARIO_BYTES, read_text
+
     p = Path(path) if path is not None else DEFAULT_SCENARIO
-    if not p.exists():
-        raise ThaadInputError(f"scenario file '{p}' does not exist")
     if p.is_dir():
         raise ThaadInputError(f"scenario '{p}' is a directory, not a YAML file")
+    text = read_text(p, "scenario file", MAX_SCENARIO_BYTES)
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         where = f" (line {line + 1})" if line is not None else ""
         raise ThaadInputError(f"scenario '{p}' is not valid YAML{where}") from None
+    except RecursionError:
+        raise ThaadInputError(f"scenario '{p}' is nested too deeply") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

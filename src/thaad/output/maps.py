@@ -186,8 +186,12 @@ def plot_footprint(path: Path, sc, launch, lats, lons, pk, threshold, summary) -
                  f"{summary['defended_area_km2']:,.0f} km$^2$", fontsize=10)  # fmt: skip
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    from thaad.io import atomic_write_via
+
+    try:
+        atomic_write_via(path, lambda tmp: fig.savefig(tmp, format="png"))
+    finally:
+        plt.close(fig)
 
 
 def plot_footprint_dir(

@@ -11,8 +11,8 @@ The file opens offline: the figures are PNGs drawn with matplotlib and inlined a
 - the radar track's error against the truth with the filter's 3-sigma bound, and its
   normalised innovations (NIS) with their 95 % chi-square bounds;
 - Monte Carlo, footprint and coverage results where ``thaad montecarlo``, ``thaad footprint``
-  or ``thaad coverage`` left them in the directory (``summary.json`` and Parquet,
-  ``footprint.nc``, GeoJSON, ``coverage.json``);
+  or ``thaad coverage`` left them in the directory (``montecarlo.json`` and Parquet,
+  ``footprint.json`` and ``footprint.nc``, GeoJSON, ``coverage.json``);
 - every scenario parameter with its value (from ``scenario.yaml``) and its source (from
   ``thaad/data/parameter_sources.yaml``, which points to ``docs/parameters.md``).
 """
@@ -456,14 +456,14 @@ def tracking_figure(run: Run) -> str:
 
 
 def _site_marker(ax, run: Run) -> None:
-    """The battery and the named assets: from scenario.yaml, else the assets of summary.json."""
+    """The battery and the named assets: from scenario.yaml, else the footprint summary's."""
     assets: list[tuple[str, float, float]] = []
     if run.scenario is not None:
         lat, lon, _ = run.site
         ax.plot(lon, lat, "s", color=RADAR_COLOR, ms=8, mec="black", zorder=6, label="battery")
         assets = [(a.name, a.lat_deg, a.lon_deg) for a in run.scenario.assets]
-    elif isinstance((run.summary or {}).get("assets"), dict):
-        for name, a in run.summary["assets"].items():
+    elif isinstance((run.footprint or {}).get("assets"), dict):
+        for name, a in run.footprint["assets"].items():
             if isinstance(a, dict) and finite(a.get("lat_deg")) and finite(a.get("lon_deg")):
                 assets.append((name, a["lat_deg"], a["lon_deg"]))
     for name, a_lat, a_lon in assets:
@@ -483,30 +483,10 @@ def footprint_figure(
 ) -> tuple[str, dict[str, Any]]:
     """Map of ``p_kill`` over latitude and longitude from ``footprint.nc`` (xarray), with the
     contour at the kill-probability ``threshold``, the battery, the assets and the launch."""
-    try:
-        import xarray as xr
-    except ImportError:
-        raise ThaadInputError(f"{path}: reading it needs xarray (pip install xarray)") from None
     from thaad.output.maps import plot_base_map
+    from thaad.output.rundir import read_footprint_grid
 
-    try:
-        with xr.open_dataset(path) as ds:
-            if "p_kill" not in ds:
-                raise ThaadInputError(f"{path}: has no variable 'p_kill'")
-            da = ds["p_kill"].load()
-    except (OSError, ValueError) as exc:
-        raise ThaadInputError(f"{path}: cannot be read as netCDF ({exc})") from None
-    names = {d.lower(): d for d in da.dims}
-    lat_name = names.get("latitude") or names.get("lat")
-    lon_name = names.get("longitude") or names.get("lon")
-    if lat_name is None or lon_name is None or da.ndim != 2:
-        raise ThaadInputError(f"{path}: p_kill is not a grid over latitude and longitude")
-    da = da.transpose(lat_name, lon_name)
-    lat = np.asarray(da[lat_name], dtype=float)
-    lon = np.asarray(da[lon_name], dtype=float)
-    pk = np.asarray(da.values, dtype=float)
-    if lat.size < 2 or lon.size < 2:
-        raise ThaadInputError(f"{path}: p_kill needs at least 2 x 2 cells")
+    lat, lon, pk = read_footprint_grid(path)
     fig = _figure(8.0, 7.0)
     ax = fig.add_subplot()
     plot_base_map(ax, [lon.min(), lon.max(), lat.min(), lat.max()])
@@ -891,16 +871,18 @@ def _assets_table(assets: dict[str, Any]) -> str:
 
 
 def _analysis_html(run: Run, nav: list[tuple[str, str]]) -> list[str]:
-    """Monte Carlo (summary.json with p_kill, draws/*.parquet), footprint (footprint.nc,
-    summary.json with defended_area_km2, footprint.geojson) and coverage (other GeoJSON,
+    """Monte Carlo (montecarlo.json with p_kill, draws/*.parquet), footprint (footprint.nc,
+    footprint.json with defended_area_km2, footprint.geojson) and coverage (other GeoJSON,
     coverage.json) sections, each only when its files are in the directory."""
     out: list[str] = []
-    s = run.summary or {}
-    is_fp = run.footprint_file is not None or "defended_area_km2" in s
-    if run.parquet_files or (run.summary is not None and not is_fp):
+    mc = run.montecarlo
+    fp = run.footprint or {}
+    is_fp = run.footprint_file is not None or run.footprint is not None
+    if run.parquet_files or mc is not None:
+        s = mc or {}
         nav.append(("montecarlo", "Monte Carlo"))
         out.append('<h2 id="montecarlo">Monte Carlo</h2>')
-        if finite(s.get("p_kill")) and not is_fp:
+        if finite(s.get("p_kill")):
             ci = s.get("p_kill_ci95")
             ci_text = (f" (95 % interval {ci[0]:.3f} to {ci[1]:.3f})"
                        if isinstance(ci, list) and len(ci) == 2 and all(map(finite, ci))
@@ -908,8 +890,8 @@ def _analysis_html(run: Run, nav: list[tuple[str, str]]) -> list[str]:
             draws = f" over {s['draws']:,} draws" if isinstance(s.get("draws"), int) else ""
             out.append(f'<p class="outcome ok">Kill probability {s["p_kill"]:.3f}'
                        f"{_e(ci_text)}{_e(draws)}</p>")  # fmt: skip
-        if run.summary is not None and not is_fp:
-            out.append("<p>From <code>summary.json</code>:</p>")
+        if mc is not None:
+            out.append(f"<p>From <code>{_e(run.summary_files['montecarlo'])}</code>:</p>")
             out.append(_kv_table(_flatten(s), "summary"))
         if run.parquet_files:
             uri, n, names = parquet_figure(run.parquet_files)
@@ -920,6 +902,7 @@ def _analysis_html(run: Run, nav: list[tuple[str, str]]) -> list[str]:
             if uri:
                 out.append(_figure_html(uri, "per-draw histograms",
                                         "Distributions over the draws.", "fig-draws"))  # fmt: skip
+    s = fp
     fp_geojson = [p for p in run.geojson_files if p.name.startswith("footprint")]
     if is_fp:
         nav.append(("footprint", "Footprint"))
@@ -940,9 +923,9 @@ def _analysis_html(run: Run, nav: list[tuple[str, str]]) -> list[str]:
             out.append(_kv_table(list(stats.items())))
         if isinstance(s.get("assets"), dict) and s["assets"]:
             out.append("<p>Named assets:</p>" + _assets_table(s["assets"]))
-        if run.summary is not None:
+        if run.footprint is not None:
             rest = {k: v for k, v in s.items() if k != "assets"}
-            out.append("<p>From <code>summary.json</code>:</p>")
+            out.append(f"<p>From <code>{_e(run.summary_files['footprint'])}</code>:</p>")
             out.append(_kv_table(_flatten(rest), "summary"))
         if fp_geojson:
             names = ", ".join(p.name for p in fp_geojson)
@@ -1062,4 +1045,4 @@ def write_report(run_dir: str | Path, out: str | Path | None = None) -> Path:
     run = load_run(run_dir, need_engagement=False)
     text = build_report(run)
     target = Path(out) if out is not None else run.path / REPORT_FILE
-    return atomic_write_text(target, text)
+    return atomic_write_text(target, text, label="--out" if out is not None else None)

@@ -16,41 +16,30 @@ Positions come back as geodetic latitude, longitude and height on the run's own 
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from thaad.errors import ThaadInputError
+from thaad.io import read_json, read_text
 
 __all__ = ["FlightPath", "Run", "hermite_interpolate", "load_run"]
 
 RESULT_FILE = "result.json"
 HISTORY_FILE = "history.json"
 SCENARIO_FILE = "scenario.yaml"
-SUMMARY_FILE = "summary.json"
+SUMMARY_FILE = "summary.json"  # montecarlo and footprint before they had their own names
+MONTECARLO_FILE = "montecarlo.json"
+FOOTPRINT_SUMMARY_FILE = "footprint.json"
+PROVENANCE_FILE = "provenance.json"
 FOOTPRINT_FILE = "footprint.nc"
 COVERAGE_FILE = "coverage.json"
-
-RESULT_KEYS = (
-    "intercepted",
-    "interceptors_fired",
-    "seed",
-    "events",
-    "threat",
-    "scenario_name",
-    "scenario_sha256",
-    "version",
-)
-THREAT_KEYS = ("class", "launch", "aim", "impact_time_s", "apogee_alt_m")
-HISTORY_SERIES = {
-    "threat": ("t_s", "ecef_m", "ecef_mps"),
-    "track": ("t_s", "ecef_m", "sigma_pos_m", "nis"),
-    "battery": ("radar_ecef_m", "launchers_deg"),
-}
 
 
 @dataclass
@@ -106,86 +95,236 @@ def hermite_interpolate(
 
 
 # ----------------------------------------------------------------------------- reading
+#
+# result.json and history.json are checked by pydantic models: a field of the wrong type, a
+# NaN or infinity where a number belongs, a missing key or series of mismatched lengths is
+# one line naming the file and the field (``history.json: threat.ecef_m[12][1]: ...``).
+
+Num = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+"""A finite JSON number (an integer is accepted; a string, bool, NaN or null is not)."""
+Int = Annotated[int, Field(strict=True)]
+Vec3 = Annotated[list[Num], Field(min_length=3, max_length=3)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class EventModel(_Model):
+    t_s: Num
+    kind: str
+    interceptor: Int | None = None
+    launcher: Int | None = None
+    track: Int | None = None
+    object: str | None = None
+    threat_alt_m: Num | None = None
+    range_m: Num | None = None
+    speed_mps: Num | None = None
+    miss_distance_m: Num | None = None
+    alt_m: Num | None = None
+    ground_range_m: Num | None = None
+    lat_deg: Num | None = None
+    lon_deg: Num | None = None
+
+    @model_validator(mode="after")
+    def _pairs(self) -> EventModel:
+        if (self.lat_deg is None) != (self.lon_deg is None):
+            raise ValueError("lat_deg and lon_deg come together")
+        if self.track is not None and self.object is None:
+            raise ValueError("a track event names its object")
+        return self
+
+
+class PointModel(_Model):
+    lat_deg: Annotated[Num, Field(ge=-90.0, le=90.0)]
+    lon_deg: Annotated[Num, Field(ge=-180.0, le=180.0)]
+    alt_m: Num = 0.0
+    name: str | None = None
+
+
+class ThreatModel(_Model):
+    threat_class: str = Field(alias="class")
+    launch: PointModel
+    aim: PointModel
+    impact_time_s: Num
+    apogee_alt_m: Num
+    azimuth_deg: Num | None = None
+    cutoff_s: Num | None = None
+    burnout_speed_mps: Num | None = None
+    burnout_alt_m: Num | None = None
+    impact_lat_deg: Num | None = None
+    impact_lon_deg: Num | None = None
+
+
+class ResultModel(_Model):
+    """``result.json`` of ``thaad run``."""
+
+    intercepted: bool = Field(strict=True)
+    interceptors_fired: Annotated[int, Field(strict=True, ge=0)]
+    seed: Int
+    events: list[EventModel]
+    threat: ThreatModel
+    scenario_name: str
+    scenario_sha256: str
+    version: str
+    miss_distance_m: Num | None = None
+    intercept_time_s: Num | None = None
+    intercept_alt_m: Num | None = None
+    intercept_ground_range_m: Num | None = None
+    intercept_lat_deg: Num | None = None
+    intercept_lon_deg: Num | None = None
+
+    @model_validator(mode="after")
+    def _intercept(self) -> ResultModel:
+        if self.intercepted:
+            for k in INTERCEPT_KEYS:
+                if getattr(self, k) is None:
+                    raise ValueError(f"'{k}' is missing for an intercept")
+        return self
+
+
+INTERCEPT_KEYS = (
+    "intercept_time_s",
+    "intercept_lat_deg",
+    "intercept_lon_deg",
+    "intercept_alt_m",
+    "intercept_ground_range_m",
+    "miss_distance_m",
+)
+
+
+def _increasing(t: list[float], what: str, at_least: int) -> None:
+    if len(t) < at_least:
+        raise ValueError(f"{what} needs {at_least} or more times (has {len(t)})")
+    if any(b < a for a, b in itertools.pairwise(t)):
+        raise ValueError(f"{what} is not in increasing order")
+
+
+def _same_length(what: str, **series: list) -> None:
+    lengths = {k: len(v) for k, v in series.items()}
+    if len(set(lengths.values())) > 1:
+        text = ", ".join(f"{k} {n}" for k, n in lengths.items())
+        raise ValueError(f"{what}'s series differ in length ({text})")
+
+
+class ThreatSeries(_Model):
+    t_s: list[Num]
+    ecef_m: list[Vec3]
+    ecef_mps: list[Vec3]
+
+    @model_validator(mode="after")
+    def _shape(self) -> ThreatSeries:
+        _same_length("threat", t_s=self.t_s, ecef_m=self.ecef_m, ecef_mps=self.ecef_mps)
+        _increasing(self.t_s, "threat.t_s", 2)
+        return self
+
+
+class TrackSeries(_Model):
+    t_s: list[Num]
+    ecef_m: list[Vec3]
+    sigma_pos_m: list[Annotated[Num, Field(ge=0.0)]]
+    nis: list[Num | None]
+
+    @model_validator(mode="after")
+    def _shape(self) -> TrackSeries:
+        _same_length("track", t_s=self.t_s, ecef_m=self.ecef_m, sigma_pos_m=self.sigma_pos_m,
+                     nis=self.nis)  # fmt: skip
+        _increasing(self.t_s, "track.t_s", 0)
+        return self
+
+
+class InterceptorSeries(_Model):
+    t_s: list[Num]
+    ecef_m: list[Vec3]
+    speed_mps: list[Num]
+
+    @model_validator(mode="after")
+    def _shape(self) -> InterceptorSeries:
+        _same_length("interceptor", t_s=self.t_s, ecef_m=self.ecef_m, speed_mps=self.speed_mps)
+        _increasing(self.t_s, "interceptor t_s", 0)
+        return self
+
+
+class BatteryModel(_Model):
+    radar_ecef_m: Vec3
+    launchers_deg: list[Vec3]
+
+
+class HistoryModel(_Model):
+    """``history.json`` of ``thaad run``."""
+
+    threat: ThreatSeries
+    track: TrackSeries
+    interceptors: list[InterceptorSeries]
+    battery: BatteryModel
+
+
+def _loc(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("function-after", "nullable"):
+            continue
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def validate_file(path: Path, model: type[BaseModel], data: Any) -> Any:
+    """``data`` checked against ``model``; the first problem as one line naming the file and
+    the field."""
+    try:
+        model.model_validate(data)
+    except ValidationError as err:
+        e = err.errors(include_url=False)[0]
+        where = _loc(e["loc"])
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "missing":
+            msg = "is missing"
+        elif e["type"] == "model_type":
+            msg = "is not an object" if where else "the top level is not an object"
+        elif e["type"] in ("float_type", "int_type", "bool_type"):
+            msg = f"{msg} (got {_short(e.get('input'))})"
+        elif e["type"] == "finite_number":
+            msg = "is not a finite number"
+        raise ThaadInputError(f"{path}: {where + ': ' if where else ''}{msg}") from None
+    return data
+
+
+def _short(v: Any) -> str:
+    text = json.dumps(v) if not isinstance(v, float) else repr(v)
+    return text if len(text) <= 30 else text[:27] + "..."
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ThaadInputError(f"{path}: not a UTF-8 text file") from None
-    except OSError as exc:
-        raise ThaadInputError(f"{path}: cannot be read ({exc.strerror})") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ThaadInputError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
-
-
-def _array(path: Path, key: str, value: Any, cols: int | None) -> np.ndarray:
-    try:
-        a = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ThaadInputError(f"{path}: {key} is not a list of numbers") from None
-    if (cols is None and a.ndim != 1) or (cols is not None and (a.ndim != 2 or a.shape[1] != cols)):
-        shape = "a list of numbers" if cols is None else f"a list of [{cols} numbers]"
-        raise ThaadInputError(f"{path}: {key} is not {shape}")
-    return a
+    return read_json(path, "run file")
 
 
 def _check_result(path: Path, d: Any) -> dict[str, Any]:
-    if not isinstance(d, dict):
-        raise ThaadInputError(f"{path}: the top level is not an object")
-    for k in RESULT_KEYS:
-        if k not in d:
-            raise ThaadInputError(f"{path}: key '{k}' is missing")
-    if not isinstance(d["events"], list) or not all(
-        isinstance(e, dict) and isinstance(e.get("t_s"), int | float) and "kind" in e
-        for e in d["events"]
-    ):
-        raise ThaadInputError(f"{path}: events is not a list of {{t_s, kind, ...}} objects")
-    if not isinstance(d["threat"], dict):
-        raise ThaadInputError(f"{path}: threat is not an object")
-    for k in THREAT_KEYS:
-        if k not in d["threat"]:
-            raise ThaadInputError(f"{path}: key 'threat.{k}' is missing")
-    if d["intercepted"]:
-        for k in ("intercept_time_s", "intercept_lat_deg", "intercept_lon_deg", "intercept_alt_m"):
-            if not isinstance(d.get(k), int | float):
-                raise ThaadInputError(f"{path}: '{k}' is missing for an intercept")
-    return d
+    return validate_file(path, ResultModel, d)
 
 
 def _check_history(path: Path, d: Any) -> dict[str, Any]:
-    if not isinstance(d, dict):
-        raise ThaadInputError(f"{path}: the top level is not an object")
-    for sec, keys in HISTORY_SERIES.items():
-        if not isinstance(d.get(sec), dict):
-            raise ThaadInputError(f"{path}: section '{sec}' is missing")
-        for k in keys:
-            if k not in d[sec]:
-                raise ThaadInputError(f"{path}: key '{sec}.{k}' is missing")
-    if not isinstance(d.get("interceptors"), list):
-        raise ThaadInputError(f"{path}: section 'interceptors' is missing")
-    th = d["threat"]
-    t = _array(path, "threat.t_s", th["t_s"], None)
-    for k in ("ecef_m", "ecef_mps"):
-        if len(_array(path, f"threat.{k}", th[k], 3)) != len(t):
-            raise ThaadInputError(f"{path}: threat.{k} and threat.t_s differ in length")
-    if len(t) < 2 or np.any(np.diff(t) < 0.0):
-        raise ThaadInputError(f"{path}: threat.t_s needs 2 or more increasing times")
-    tr = d["track"]
-    n = len(_array(path, "track.t_s", tr["t_s"], None))
-    if len(_array(path, "track.ecef_m", tr["ecef_m"], 3)) != n or len(tr["sigma_pos_m"]) != n:
-        raise ThaadInputError(f"{path}: the track's series differ in length")
-    for j, itc in enumerate(d["interceptors"]):
-        if not isinstance(itc, dict) or not {"t_s", "ecef_m", "speed_mps"} <= itc.keys():
-            raise ThaadInputError(f"{path}: interceptors[{j}] lacks t_s, ecef_m or speed_mps")
-        m = len(_array(path, f"interceptors[{j}].t_s", itc["t_s"], None))
-        if len(_array(path, f"interceptors[{j}].ecef_m", itc["ecef_m"], 3)) != m:
-            raise ThaadInputError(f"{path}: interceptors[{j}]'s series differ in length")
-    _array(path, "battery.radar_ecef_m", [d["battery"]["radar_ecef_m"]], 3)
-    _array(path, "battery.launchers_deg", d["battery"]["launchers_deg"], 3)
-    return d
+    return validate_file(path, HistoryModel, d)
+
+
+class SummaryModel(_Model):
+    """``montecarlo.json`` or ``footprint.json`` (and an older ``summary.json``): an object
+    whose headline numbers, where present, are finite."""
+
+    scenario: str | None = None
+    scenario_sha256: str | None = None
+    version: str | None = None
+    seed: Int | None = None
+    draws: Annotated[int, Field(strict=True, ge=0)] | None = None
+    p_kill: Annotated[Num, Field(ge=0.0, le=1.0)] | None = None
+    p_kill_ci95: Annotated[list[Annotated[Num, Field(ge=0.0, le=1.0)]],
+                           Field(min_length=2, max_length=2)] | None = None  # fmt: skip
+    defended_area_km2: Annotated[Num, Field(ge=0.0)] | None = None
+    threshold: Annotated[Num, Field(gt=0.0, le=1.0)] | None = None
+    launch_deg: Annotated[list[Num], Field(min_length=2, max_length=2)] | None = None
+    assets: dict[str, dict[str, Any]] | None = None
 
 
 @dataclass
@@ -198,8 +337,11 @@ class Run:
     history: dict[str, Any] | None = None
     scenario: Any = None  # thaad.model.scenario.Scenario
     scenario_text: str = ""
-    summary: dict[str, Any] | None = None
+    montecarlo: dict[str, Any] | None = None
+    footprint: dict[str, Any] | None = None
+    summary_files: dict[str, str] = field(default_factory=dict)
     coverage: dict[str, Any] | None = None
+    provenance: dict[str, Any] | None = None
     footprint_file: Path | None = None
     parquet_files: list[Path] = field(default_factory=list)
     geojson_files: list[Path] = field(default_factory=list)
@@ -207,6 +349,11 @@ class Run:
     @property
     def has_engagement(self) -> bool:
         return self.result is not None
+
+    @property
+    def summary(self) -> dict[str, Any] | None:
+        """The Monte Carlo summary, else the footprint's (what one ``summary.json`` held)."""
+        return self.montecarlo if self.montecarlo is not None else self.footprint
 
     # -- the engagement, in geodetic coordinates on the run's Earth model ------------------
 
@@ -358,41 +505,97 @@ def load_run(path: str | Path, need_engagement: bool = True) -> Run:
             f"run directory '{p}' has no {RESULT_FILE} (make one with: thaad run --out {p})"
         )
     if (p / SCENARIO_FILE).exists():
+        from thaad.io import MAX_SCENARIO_BYTES
+
         run.scenario = load_scenario(p / SCENARIO_FILE)
-        run.scenario_text = (p / SCENARIO_FILE).read_text(encoding="utf-8")
+        run.scenario_text = read_text(p / SCENARIO_FILE, "scenario file", MAX_SCENARIO_BYTES)
         want = run.result["scenario_sha256"] if run.result else None
         if want is not None and run.scenario.digest() != want:
             raise ThaadInputError(
                 f"{p / SCENARIO_FILE}: does not match {RESULT_FILE} (scenario_sha256 differs; "
                 "was it edited after the run?)"
             )
-    if (p / SUMMARY_FILE).exists():
-        s = _read_json(p / SUMMARY_FILE)
-        if not isinstance(s, dict):
-            raise ThaadInputError(f"{p / SUMMARY_FILE}: the top level is not an object")
-        run.summary = s
+    for name, attr in ((MONTECARLO_FILE, "montecarlo"), (FOOTPRINT_SUMMARY_FILE, "footprint")):
+        if (p / name).exists():
+            setattr(run, attr, validate_file(p / name, SummaryModel, _read_json(p / name)))
+            run.summary_files[attr] = name
+    if (p / SUMMARY_FILE).exists():  # written by both commands before they had their own names
+        s = validate_file(p / SUMMARY_FILE, SummaryModel, _read_json(p / SUMMARY_FILE))
+        attr = "footprint" if "defended_area_km2" in s else "montecarlo"
+        if getattr(run, attr) is None:
+            setattr(run, attr, s)
+            run.summary_files[attr] = SUMMARY_FILE
     if (p / COVERAGE_FILE).exists():
         c = _read_json(p / COVERAGE_FILE)
         if not isinstance(c, dict):
             raise ThaadInputError(f"{p / COVERAGE_FILE}: the top level is not an object")
         run.coverage = c
+    if (p / PROVENANCE_FILE).exists():
+        prov = _read_json(p / PROVENANCE_FILE)
+        if isinstance(prov, dict):
+            run.provenance = prov
     if (p / FOOTPRINT_FILE).exists():
         run.footprint_file = p / FOOTPRINT_FILE
-    run.parquet_files = sorted(p.glob("*.parquet")) + sorted(p.glob("*/*.parquet"))
+    from thaad.analysis.montecarlo import run_chunk_files
+
+    mc = run_chunk_files(p)
+    run.parquet_files = (
+        mc if mc is not None else sorted(p.glob("*.parquet")) + sorted(p.glob("*/*.parquet"))
+    )
     run.geojson_files = sorted(p.glob("*.geojson"))
     if not (
         run.result
-        or run.summary
+        or run.montecarlo
+        or run.footprint
         or run.coverage
         or run.footprint_file
         or run.parquet_files
         or run.geojson_files
     ):
         raise ThaadInputError(
-            f"'{p}' holds no thaad outputs (result.json, summary.json, footprint.nc, "
-            "*.parquet or *.geojson)"
+            f"'{p}' holds no thaad outputs (result.json, montecarlo.json, footprint.json, "
+            "footprint.nc, *.parquet or *.geojson)"
         )
     return run
+
+
+def read_footprint_grid(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Latitudes, longitudes (deg) and ``p_kill`` (lat x lon) of a ``footprint.nc``; a file
+    that is not one is one line naming it."""
+    try:
+        import xarray as xr
+    except ImportError:
+        raise ThaadInputError(f"{path}: reading it needs xarray (pip install xarray)") from None
+    try:
+        with xr.open_dataset(path) as ds:
+            if "p_kill" not in ds:
+                raise ThaadInputError(f"{path}: has no variable 'p_kill'")
+            da = ds["p_kill"].load()
+    except ThaadInputError:
+        raise
+    except Exception as exc:  # netCDF back ends raise many kinds: all are one line
+        text = " ".join(str(exc).split())
+        text = text if len(text) <= 100 else text[:97] + "..."
+        raise ThaadInputError(
+            f"{path}: cannot be read as netCDF ({type(exc).__name__}: {text})"
+        ) from None
+    names = {d.lower(): d for d in da.dims}
+    lat_name = names.get("latitude") or names.get("lat")
+    lon_name = names.get("longitude") or names.get("lon")
+    if lat_name is None or lon_name is None or da.ndim != 2:
+        raise ThaadInputError(f"{path}: p_kill is not a grid over latitude and longitude")
+    da = da.transpose(lat_name, lon_name)
+    try:
+        lat = np.asarray(da[lat_name], dtype=float)
+        lon = np.asarray(da[lon_name], dtype=float)
+        pk = np.asarray(da.values, dtype=float)
+    except (TypeError, ValueError):
+        raise ThaadInputError(f"{path}: p_kill or its coordinates are not numbers") from None
+    if lat.size < 2 or lon.size < 2:
+        raise ThaadInputError(f"{path}: p_kill needs at least 2 x 2 cells")
+    if not (np.all(np.isfinite(lat)) and np.all(np.isfinite(lon))):
+        raise ThaadInputError(f"{path}: latitude or longitude is not finite")
+    return lat, lon, pk
 
 
 def finite(x: Any) -> bool:
