@@ -85,8 +85,8 @@ def test_results_identical_for_any_worker_count_and_dask(tmp_path):
     for other in ("w2", "dask"):
         b = read_draws(tmp_path / other).to_pandas()
         assert a.equals(b), other
-    s1 = json.loads((tmp_path / "w1" / "summary.json").read_text())
-    s2 = json.loads((tmp_path / "dask" / "summary.json").read_text())
+    s1 = json.loads((tmp_path / "w1" / "montecarlo.json").read_text())
+    s2 = json.loads((tmp_path / "dask" / "montecarlo.json").read_text())
     assert s1["p_kill"] == s2["p_kill"] and s1["intercept_alt_m"] == s2["intercept_alt_m"]
 
 

@@ -216,15 +216,19 @@ def _montecarlo_files(d: Path) -> dict:
         cols["miss_distance_m"] = rng.exponential(0.2, n)
         name = f"chunk-{start:010d}-{start + n:010d}.parquet"
         pq.write_table(pa.table(cols), d / "draws" / name)
+    chunks = [(0, 100), (100, 200)]
+    write_json(d / "manifest.json", {"kind": "thaad-montecarlo", "scenario_sha256": "ab" * 32,
+                                     "seed": 7, "draws": 200, "chunk": 100,
+                                     "chunks": chunks})  # fmt: skip
     summary = summarize(d, 7)
     summary.update({"scenario": "Seongju default", "scenario_sha256": "ab" * 32})
-    write_json(d / "summary.json", summary)
+    write_json(d / "montecarlo.json", summary)
     return summary
 
 
 def _footprint_files(d: Path) -> None:
     """A small footprint in thaad footprint's format: footprint.nc (h5netcdf) with p_kill
-    (NaN where no threat lands), footprint.geojson from its contour_geojson, summary.json."""
+    (NaN where no threat lands), footprint.geojson from its contour_geojson, footprint.json."""
     import xarray as xr
 
     from thaad.analysis.footprint import contour_geojson
@@ -245,7 +249,7 @@ def _footprint_files(d: Path) -> None:
              "shots": 0, "first_intercept_alt_m": None, "defended": False}  # fmt: skip
     daegu = {"lat_deg": 35.8714, "lon_deg": 128.6014, "p_kill": 0.96, "threatened": True,
              "shots": 2, "first_intercept_alt_m": 98000.0, "defended": True}  # fmt: skip
-    write_json(d / "summary.json", {
+    write_json(d / "footprint.json", {
         "scenario": "Seongju default", "scenario_sha256": "cd" * 32, "version": "0.1.0",
         "seed": 2017, "mode": "kinematic", "launch_deg": [39.2, 125.67], "threat": "srbm-600",
         "grid": 21, "extent_km": 400.0, "threshold": 0.5, "defended_area_km2": 51234.0,
@@ -294,6 +298,7 @@ def test_footprint_directory_report(tmp_path):
     d = tmp_path / "fp"
     d.mkdir()
     _footprint_files(d)
+    (tmp_path / "elsewhere").mkdir()
     out = tmp_path / "elsewhere" / "fp.html"
     assert main(["report", str(d), "--out", str(out)]) == 0
     s = scan(out)
@@ -345,9 +350,9 @@ def _break(d: Path, how: str) -> None:
     ("how", "needle"),
     [
         ("corrupt-result", "result.json: not valid JSON (line 1"),
-        ("missing-key", "result.json: key 'events' is missing"),
+        ("missing-key", "result.json: events: is missing"),
         ("no-history", "incomplete: history.json is missing"),
-        ("short-history", "threat.ecef_m and threat.t_s differ in length"),
+        ("short-history", "history.json: threat: threat's series differ in length"),
         ("edited-scenario", "scenario.yaml: does not match result.json"),
         ("binary-result", "result.json: not a UTF-8 text file"),
         ("corrupt-footprint", "footprint.nc: cannot be read as netCDF"),

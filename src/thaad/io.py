@@ -145,9 +145,7 @@ def read_text(path: str | Path, what: str = "file", max_bytes: int = MAX_DATA_BY
     try:
         return read_input(path, what, max_bytes).decode(encoding)
     except UnicodeDecodeError as exc:
-        raise ThaadInputError(
-            f"{what} '{path}' is not a UTF-8 text file (byte {exc.start})"
-        ) from None
+        raise ThaadInputError(f"{path}: not a UTF-8 text file (byte {exc.start})") from None
 
 
 def _depth(text: str) -> int:

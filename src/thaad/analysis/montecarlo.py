@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from thaad.errors import ThaadInputError
-from thaad.io import atomic_write_via, dir_lock, read_json, write_json
+from thaad.io import atomic_write_via, dir_lock, output_dir, read_json, write_json
 from thaad.model.scenario import Scenario
 from thaad.version import __version__
 
@@ -206,8 +206,8 @@ def _plan(out: Path, sc: Scenario, seed: int, draws: int, chunk: int | None,
     if old is None:
         raise ThaadInputError(f"--resume: '{out}' holds no Monte Carlo run to resume")
     chunk = old["chunk"] if chunk is None else chunk
-    for key, what, now in (("scenario_sha256", "scenario", sc.digest()), ("seed", "seed", seed),
-                           ("chunk", "chunk size", chunk)):  # fmt: skip
+    for key, what, now in (("seed", "seed", seed), ("chunk", "chunk size", chunk),
+                           ("scenario_sha256", "scenario", sc.digest())):  # fmt: skip
         if old[key] != now:
             raise ThaadInputError(
                 f"--resume: '{out}' was run with another {what} ({old[key]!r}, now {now!r}); "
@@ -358,7 +358,7 @@ def run_montecarlo(
     progress: bool = True,
 ) -> dict[str, Any]:  # fmt: skip
     """Run (or resume, or extend) a Monte Carlo; returns the summary also written to
-    ``DIR/montecarlo.json``. ``DIR`` must exist (the command creates it).
+    ``DIR/montecarlo.json``. ``DIR`` is created if its parent exists.
 
     ``workers=0`` means one process per core; ``scheduler`` sends chunks to a Dask cluster.
     ``chunk=None`` is the manifest's chunk size on ``resume``, else :data:`DEFAULT_CHUNK`.
@@ -371,9 +371,7 @@ def run_montecarlo(
         raise ThaadInputError("--scheduler: an empty address (give e.g. tcp://host:8786)")
     seed = sc.seed if seed is None else int(seed)
     sc = sc.model_copy(update={"seed": seed})
-    outp = Path(out)
-    if not outp.is_dir():
-        raise ThaadInputError(f"--out: '{outp}' is not a directory")
+    outp = output_dir(out)
     with dir_lock(outp):
         manifest = _plan(outp, sc, seed, draws, chunk, resume)
         from thaad.analysis.engagement import prepare
