@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from thaad.errors import ThaadInputError
-from thaad.io import atomic_write_via, write_json
+from thaad.io import atomic_write_via, output_dir, write_json
 from thaad.model.scenario import Scenario
 from thaad.version import __version__
 
@@ -190,8 +190,8 @@ def run_footprint(
 ) -> dict[str, Any]:  # fmt: skip
     """Compute, write and return a defended footprint (see the module docstring).
 
-    Writes ``footprint.nc``, ``footprint.geojson`` and ``footprint.json`` into the existing
-    directory ``out`` (the command creates it and holds its lock); the map is drawn by
+    Writes ``footprint.nc``, ``footprint.geojson`` and ``footprint.json`` into ``out``
+    (created if its parent exists); the map is drawn by
     :func:`thaad.output.maps.plot_footprint`.
     """
     import os
@@ -243,7 +243,7 @@ def run_footprint(
             }  # fmt: skip
     area = cell_areas_km2(lats, lons)
     defended = np.nan_to_num(pk, nan=0.0) >= threshold
-    outp = Path(out)
+    outp = output_dir(out)
     _write_netcdf(outp / "footprint.nc", sc, launch, lats, lons, pk, shots, alt, mode, threshold)
     write_json(outp / "footprint.geojson", contour_geojson(lats, lons, pk, threshold))
     summary = {
