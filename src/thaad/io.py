@@ -171,19 +171,18 @@ def _depth(text: str) -> int:
 
 
 def read_json(path: str | Path, what: str | None = None, max_bytes: int = MAX_DATA_BYTES) -> Any:
-    """A JSON file read through :func:`read_input`: bad JSON, NaN or infinity, or nesting
-    deeper than :data:`MAX_JSON_DEPTH` are one line naming the file."""
+    """A JSON file read through :func:`read_input`: bad JSON or nesting deeper than
+    :data:`MAX_JSON_DEPTH` are one line naming the file."""
     p = Path(path)
     what = what or "file"
     text = read_text(p, what, max_bytes)
     if _quick_deep(text):
         raise ThaadInputError(f"{p}: nested deeper than {MAX_JSON_DEPTH} levels")
 
-    def no_constant(name: str) -> Any:
-        raise ValueError(f"{name} is not a JSON number")
-
     try:
-        return json.loads(text, parse_constant=no_constant)
+        # NaN and Infinity (Python's JSON extension) are read as floats, so that the models
+        # that check a file can name the field that holds one
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ThaadInputError(f"{p}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
     except ValueError as exc:
@@ -211,6 +210,7 @@ def output_file(path: str | Path, label: str | None = None) -> Path:
     p = Path(path)
     if not str(path):
         raise ThaadInputError(f"{pre}an empty file name")
+    _check_name(p, pre)
     try:
         st = os.stat(p)
     except FileNotFoundError:
@@ -334,6 +334,7 @@ def output_dir(path: str | Path, label: str = "--out", parents: bool = False) ->
     p = Path(path)
     if not str(path):
         raise ThaadInputError(f"{pre}an empty directory name")
+    _check_name(p, pre)
     try:
         st = os.stat(p)
     except (FileNotFoundError, NotADirectoryError):
@@ -347,7 +348,6 @@ def output_dir(path: str | Path, label: str = "--out", parents: bool = False) ->
         return p
     if os.path.islink(p):
         raise ThaadInputError(f"{pre}'{p}' is a symbolic link to nothing")
-    _check_name(p, pre)
     if not parents:
         parent = p.parent
         try:

@@ -80,11 +80,15 @@ def find_cesium() -> Path:
 
 
 def _inside(root: Path, rel: str) -> Path | HTTPStatus:
-    """``root/rel`` if it is a file inside ``root`` (symlinks resolved), else the status."""
-    target = (root / rel).resolve()
-    if not target.is_relative_to(root):
-        return HTTPStatus.FORBIDDEN
-    if not target.is_file():
+    """``root/rel`` if it is a file inside ``root`` (symlinks resolved), else the status. A
+    name the file system cannot hold (a segment over 255 bytes, too many links) is 404."""
+    try:
+        target = (root / rel).resolve()
+        if not target.is_relative_to(root):
+            return HTTPStatus.FORBIDDEN
+        if not target.is_file():
+            return HTTPStatus.NOT_FOUND
+    except (OSError, ValueError):
         return HTTPStatus.NOT_FOUND
     return target
 
@@ -105,6 +109,14 @@ class ViewerServer(ThreadingHTTPServer):
         self.czml = czml
         self.quiet = False
         super().__init__((HOST, port), Handler)
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up mid-answer is not an error worth a traceback; anything
+        else is one line on stderr, never a traceback."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, ConnectionError) or self.quiet:
+            return
+        sys.stderr.write(f"thaad view: {client_address[0]}: {type(exc).__name__}: {exc}\n")
 
     @property
     def url(self) -> str:
@@ -138,15 +150,23 @@ class Handler(BaseHTTPRequestHandler):
         ctype = TYPES.get(path.suffix.lower()) or (
             mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         )
-        size = path.stat().st_size
+        try:
+            f = path.open("rb")
+            size = os.fstat(f.fileno()).st_size
+        except OSError:
+            self._refuse(HTTPStatus.NOT_FOUND, head)
+            return
+        with f:
+            self._send_file(f, size, ctype, head)
+
+    def _send_file(self, f, size: int, ctype: str, head: bool) -> None:
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(size))
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         if not head:
-            with path.open("rb") as f:
-                shutil.copyfileobj(f, self.wfile)
+            shutil.copyfileobj(f, self.wfile)
 
     def route(self) -> Path | bytes | HTTPStatus:
         """What a request's path names: a file, the CZML, or a refusal."""
@@ -186,7 +206,7 @@ class Handler(BaseHTTPRequestHandler):
     def _answer(self, head: bool) -> None:
         try:
             what = self.route()
-        except UnicodeDecodeError:
+        except (UnicodeDecodeError, OSError, ValueError):
             what = HTTPStatus.NOT_FOUND
         if isinstance(what, HTTPStatus):
             self._refuse(what, head)
