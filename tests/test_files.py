@@ -349,6 +349,7 @@ def test_commands_sharing_a_directory_keep_their_files(tmp_path, capsys):
     html = (d / "report.html").read_text()
     assert f"Kill probability {mc['p_kill']:.3f}" in html
     assert f"Defended area {fp['defended_area_km2']:,.0f} km²" in html
+    assert "thaad montecarlo --workers 1 --no-progress --draws 10 --out" in html
 
 
 def test_old_summary_json_is_still_read(tmp_path):

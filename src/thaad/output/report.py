@@ -1006,6 +1006,11 @@ def build_report(run: Run) -> str:
             if k in run.summary:
                 info.append((k, run.summary[k]))
     info.append(("report made by", f"thaad {__version__}"))
+    commands = (run.provenance or {}).get("commands")
+    if isinstance(commands, dict):
+        for name, entry in commands.items():
+            if isinstance(entry, dict) and isinstance(entry.get("command_line"), str):
+                info.append((f"thaad {name} was run as", entry["command_line"]))
     repro += [f"<tr><th>{_e(k)}</th><td><code>{_e(v)}</code></td></tr>" for k, v in info]
     repro.append("</table>")
     if res is not None:
