@@ -12,6 +12,7 @@ moment loses at most the chunks in flight and never counts a draw twice.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -157,30 +158,43 @@ def _backend_chunks(
     todo: list[tuple[int, int]], scenario_json: str, seed: int, workers: int,
     client: Any,
 ) -> Iterator[dict[str, np.ndarray]]:  # fmt: skip
-    """Yield finished chunks as they complete, at most 2 per worker in flight."""
+    """Yield the finished chunks of one scenario as they complete."""
+    for _, data in run_tasks([(scenario_json, seed, a, b) for a, b in todo], workers, client):
+        yield data
+
+
+def run_tasks(
+    tasks: list[tuple[str, int, int, int]], workers: int, client: Any = None,
+) -> Iterator[tuple[int, dict[str, np.ndarray]]]:  # fmt: skip
+    """Run :func:`run_chunk` on each ``(scenario_json, seed, start, stop)`` task; yield
+    ``(task index, chunk)`` as tasks complete, at most two per worker in flight.
+
+    ``client`` (a Dask client) sends the tasks to a cluster; else ``workers`` local processes
+    (one: in this process). The Monte Carlo and the sweep both run through here.
+    """
     if client is not None:
-        yield from _dask_chunks(todo, scenario_json, seed, client)
+        yield from _dask_tasks(tasks, client)
         return
     if workers <= 1:
-        for a, b in todo:
-            yield run_chunk(scenario_json, seed, a, b)
+        for k, task in enumerate(tasks):
+            yield k, run_chunk(*task)
         return
     import multiprocessing as mp
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as ex:
-        pending = set()
-        it = iter(todo)
-        for a, b in it:
-            pending.add(ex.submit(run_chunk, scenario_json, seed, a, b))
+        pending: dict[Any, int] = {}
+        it = iter(enumerate(tasks))
+        for k, task in it:
+            pending[ex.submit(run_chunk, *task)] = k
             if len(pending) >= 2 * workers:
                 break
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for f in done:
-                yield f.result()
+                yield pending.pop(f), f.result()
                 nxt = next(it, None)
                 if nxt is not None:
-                    pending.add(ex.submit(run_chunk, scenario_json, seed, *nxt))
+                    pending[ex.submit(run_chunk, *nxt[1])] = nxt[0]
 
 
 def connect(scheduler: str):
@@ -196,19 +210,22 @@ def connect(scheduler: str):
         raise ThaadInputError(f"--scheduler: cannot reach '{scheduler}' ({msg})") from None
 
 
-def _dask_chunks(todo, scenario_json, seed, client):
+def _dask_tasks(tasks, client):
     from distributed import as_completed
 
     n_workers = max(1, len(client.scheduler_info().get("workers", {})))
-    it = iter(todo)
-    first = [next(it) for _ in range(min(2 * n_workers, len(todo)))]
-    ac = as_completed([client.submit(run_chunk, scenario_json, seed, a, b, pure=False)
-                       for a, b in first])  # fmt: skip
+    it = iter(enumerate(tasks))
+    futures = {}
+    for k, task in itertools.islice(it, 2 * n_workers):
+        futures[client.submit(run_chunk, *task, pure=False)] = k
+    ac = as_completed(list(futures))
     for f in ac:
-        yield f.result()
+        yield futures.pop(f), f.result()
         nxt = next(it, None)
         if nxt is not None:
-            ac.add(client.submit(run_chunk, scenario_json, seed, *nxt, pure=False))
+            g = client.submit(run_chunk, *nxt[1], pure=False)
+            futures[g] = nxt[0]
+            ac.add(g)
 
 
 def wilson_interval(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
