@@ -131,3 +131,48 @@ def test_cli_table_and_files(tmp_path):
         assert (tmp_path / "c" / f).stat().st_size > 0
     s = json.loads((tmp_path / "c" / "summary.json").read_text())
     assert [row["lethality.sspk"] for row in s["table"]] == [0.5, 0.9]
+
+
+def _kill_when(proc, pattern_dir, glob, n, timeout_s=300):
+    import os
+    import signal
+    import time
+
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        if len(list(pattern_dir.glob(glob))) >= n or proc.poll() is not None:
+            break
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    return len(list(pattern_dir.glob(glob)))
+
+
+@pytest.mark.parametrize("command", ["sweep", "footprint"])
+def test_killed_run_resumes_to_the_uninterrupted_result(tmp_path, command):
+    """SIGKILL part-way, then --resume: the same table as a run that was never killed."""
+    if command == "sweep":
+        args = ["sweep", "--vary", "lethality.sspk=0.5,0.7,0.9", "--set", "lethality.model=fixed",
+                "--draws", "40", "--chunk", "10", "--workers", "1", "--no-progress"]  # fmt: skip
+        glob, result = "points/*/draws/chunk-*.parquet", "points.parquet"
+    else:
+        args = ["footprint", "--launch", "39.2,125.67", "--mode", "full", "--grid", "5",
+                "--extent-km", "150", "--draws", "4", "--workers", "1", "--no-progress",
+                "--set", "lethality.model=fixed"]  # fmt: skip
+        glob, result = "cells/cells-*.parquet", "footprint.nc"
+    base = [sys.executable, "-m", "thaad.cli", *args]
+    ref, cut = tmp_path / "ref", tmp_path / "cut"
+    assert subprocess.run([*base, "--out", str(ref)], capture_output=True).returncode == 0
+    proc = subprocess.Popen([*base, "--out", str(cut)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)  # fmt: skip
+    n = _kill_when(proc, cut, glob, 3)
+    assert 1 <= n < len(list(ref.glob(glob))), "the run was not killed part-way"
+    r = subprocess.run([*base, "--out", str(cut), "--resume"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert len(list(cut.glob(glob))) == len(list(ref.glob(glob)))
+    if command == "sweep":
+        pd.testing.assert_frame_equal(pd.read_parquet(ref / result), pd.read_parquet(cut / result))
+    else:
+        with xr.open_dataset(ref / result, engine="h5netcdf") as a, \
+                xr.open_dataset(cut / result, engine="h5netcdf") as b:  # fmt: skip
+            np.testing.assert_array_equal(a["p_kill"].values, b["p_kill"].values)

@@ -164,20 +164,23 @@ def _backend_chunks(
 
 
 def run_tasks(
-    tasks: list[tuple[str, int, int, int]], workers: int, client: Any = None,
-) -> Iterator[tuple[int, dict[str, np.ndarray]]]:  # fmt: skip
-    """Run :func:`run_chunk` on each ``(scenario_json, seed, start, stop)`` task; yield
-    ``(task index, chunk)`` as tasks complete, at most two per worker in flight.
+    tasks: list[tuple], workers: int, client: Any = None, fn: Any = None,
+) -> Iterator[tuple[int, Any]]:  # fmt: skip
+    """Run ``fn(*task)`` for each task (default :func:`run_chunk` on ``(scenario_json, seed,
+    start, stop)``); yield ``(task index, result)`` as tasks complete, at most two per worker
+    in flight.
 
     ``client`` (a Dask client) sends the tasks to a cluster; else ``workers`` local processes
-    (one: in this process). The Monte Carlo and the sweep both run through here.
+    (one: in this process). ``fn`` must be a module-level function (it is pickled). The Monte
+    Carlo, the sweep and the full footprint all run through here.
     """
+    fn = run_chunk if fn is None else fn
     if client is not None:
-        yield from _dask_tasks(tasks, client)
+        yield from _dask_tasks(tasks, client, fn)
         return
     if workers <= 1:
         for k, task in enumerate(tasks):
-            yield k, run_chunk(*task)
+            yield k, fn(*task)
         return
     import multiprocessing as mp
 
@@ -185,7 +188,7 @@ def run_tasks(
         pending: dict[Any, int] = {}
         it = iter(enumerate(tasks))
         for k, task in it:
-            pending[ex.submit(run_chunk, *task)] = k
+            pending[ex.submit(fn, *task)] = k
             if len(pending) >= 2 * workers:
                 break
         while pending:
@@ -194,7 +197,7 @@ def run_tasks(
                 yield pending.pop(f), f.result()
                 nxt = next(it, None)
                 if nxt is not None:
-                    pending[ex.submit(run_chunk, *nxt[1])] = nxt[0]
+                    pending[ex.submit(fn, *nxt[1])] = nxt[0]
 
 
 def connect(scheduler: str):
@@ -210,20 +213,20 @@ def connect(scheduler: str):
         raise ThaadInputError(f"--scheduler: cannot reach '{scheduler}' ({msg})") from None
 
 
-def _dask_tasks(tasks, client):
+def _dask_tasks(tasks, client, fn):
     from distributed import as_completed
 
     n_workers = max(1, len(client.scheduler_info().get("workers", {})))
     it = iter(enumerate(tasks))
     futures = {}
     for k, task in itertools.islice(it, 2 * n_workers):
-        futures[client.submit(run_chunk, *task, pure=False)] = k
+        futures[client.submit(fn, *task, pure=False)] = k
     ac = as_completed(list(futures))
     for f in ac:
         yield futures.pop(f), f.result()
         nxt = next(it, None)
         if nxt is not None:
-            g = client.submit(run_chunk, *nxt[1], pure=False)
+            g = client.submit(fn, *nxt[1], pure=False)
             futures[g] = nxt[0]
             ac.add(g)
 
