@@ -40,7 +40,7 @@ MATH = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.DOTALL)
 # --- markers ----------------------------------------------------------------------------
 
 
-def on_page_markdown(markdown: str, page, config, files) -> str:  # noqa: ARG001
+def on_page_markdown(markdown: str, page, config, files) -> str:
     def fill(m: re.Match) -> str:
         kind, arg = m.group(1), m.group(2)
         if kind == "options":
@@ -58,7 +58,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:  # noqa: ARG001
     return MARKER.sub(fill, markdown)
 
 
-def on_page_content(content: str, page, config, files) -> str:  # noqa: ARG001
+def on_page_content(content: str, page, config, files) -> str:
     from latex2mathml.converter import convert
 
     def to_mathml(m: re.Match) -> str:
@@ -156,7 +156,9 @@ def command_section(name: str) -> str:
     out.append("\n".join(rows) + "\n")
     if p.epilog:
         out.append("Examples (from `thaad " + name + " --help`):\n")
-        out.append("```sh\n" + "\n".join(ln.strip() for ln in p.epilog.splitlines()[1:]) + "\n```\n")
+        out.append(
+            "```sh\n" + "\n".join(ln.strip() for ln in p.epilog.splitlines()[1:]) + "\n```\n"
+        )
     return "\n".join(out)
 
 
