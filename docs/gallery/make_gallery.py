@@ -50,7 +50,8 @@ JOBS = [
         "mode, a 60 x 60 grid; `make gallery` keeps it small, the README's figures use "
         "`--grid 200`). Interceptor envelope 40-150 km altitude and 200 km range, "
         "shoot-look-shoot with two shots, single-shot kill probability 0.8. A threat aimed "
-        "at Seoul stays below the 40 km floor whenever it is within 200 km of Seongju.",
+        "at Seoul peaks at about 63 km and is still 245 km from Seongju when it falls below "
+        "40 km: no point of its path lies inside the interceptor's envelope.",
     ),
     (
         "coverage-terminal",
