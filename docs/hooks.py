@@ -188,14 +188,16 @@ def _bounds(field) -> str:
         for attr, sym in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
             v = getattr(m, attr, None)
             if v is not None:
-                parts.append(f"{sym} {v:g}" if isinstance(v, float | int) else f"{sym} {v}")
+                parts.append(f"{sym} {v:.10g}" if isinstance(v, float | int) else f"{sym} {v}")
     return ", ".join(parts)
 
 
-def _default_text(field) -> str:
+def _default_text(d: object) -> str:
     from pydantic import BaseModel
+    from pydantic_core import PydanticUndefined
 
-    d = field.default
+    if d is PydanticUndefined:
+        return "required"
     if isinstance(d, BaseModel):
         return ""
     if d is None:
@@ -207,7 +209,7 @@ def _default_text(field) -> str:
     if isinstance(d, list):
         return "`[]`" if not d else f"`{d}`"
     if isinstance(d, float):
-        return f"`{d:g}`"
+        return f"`{d:.10g}`"
     return f"`{d}`"
 
 
@@ -244,16 +246,19 @@ def scenario_reference() -> str:
                 return a
         return None
 
-    def walk(model: type, prefix: str) -> None:
+    def walk(model: type, prefix: str, instance: BaseModel | None) -> None:
+        """One table per section; defaults from the default instance of the enclosing
+        section (``battery.site`` defaults to Seongju, ``threat.aim`` to Daegu)."""
         rows: list[str] = []
-        nested: list[tuple[str, type]] = []
+        nested: list[tuple[str, type, BaseModel | None]] = []
         sections.append((prefix, model, rows))
         for name, field in model.model_fields.items():
+            default = getattr(instance, name) if instance is not None else field.default
             key_name = field.alias or name
             key = f"{prefix}.{key_name}" if prefix else key_name
             sub = model_of(field.annotation)
             if sub is not None and typing.get_origin(field.annotation) is not list:
-                nested.append((key, sub))
+                nested.append((key, sub, default))
                 rows.append(f"| `{key_name}` | section: [{key}](#{slugify(key, '-')}) | | | |")
                 continue
             src = _source_for(key, sources)
@@ -269,15 +274,15 @@ def scenario_reference() -> str:
             type_text = _type_name(field.annotation)
             if sub is not None:  # a list of sections (assets)
                 type_text = f"list of [{sub.__name__}](#{slugify(key, '-')})"
-                nested.append((key, sub))
+                nested.append((key, sub, None))
             rows.append(
-                f"| `{key_name}` | {type_text} | {_default_text(field)} | {_bounds(field)} "
+                f"| `{key_name}` | {type_text} | {_default_text(default)} | {_bounds(field)} "
                 f"| {_cell(text)} |"
             )
-        for key, sub in nested:
-            walk(sub, key)
+        for key, sub, inst in nested:
+            walk(sub, key, inst)
 
-    walk(Scenario, "")
+    walk(Scenario, "", Scenario())
     out = []
     for prefix, model, rows in sections:
         title = prefix or "top level"
