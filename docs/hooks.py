@@ -110,15 +110,17 @@ def commands_table(page_dir: str) -> str:
     return "\n".join(rows) + "\n"
 
 
+_TYPES = {"int": "integer", "float": "number", "nonneg_int": "integer >= 0"}
+
+
 def _value(action: argparse.Action) -> str:
     if action.nargs == 0:
         return ""
     if action.choices is not None:
         return " \\| ".join(f"`{c}`" for c in action.choices)
-    if action.metavar is not None:
-        return f"`{action.metavar}`"
-    t = getattr(action.type, "__name__", None) if action.type is not None else "str"
-    return f"`{(action.dest or '').upper()}` ({t})" if t else f"`{action.dest.upper()}`"
+    text = f"`{action.metavar or (action.dest or '').upper()}`"
+    kind = _TYPES.get(getattr(action.type, "__name__", ""), "")
+    return f"{text} ({kind})" if kind else text
 
 
 def _default(action: argparse.Action) -> str:
@@ -135,9 +137,9 @@ def command_section(name: str) -> str:
     if name not in subs:
         raise ValueError(f"thaad has no command '{name}' (known: {', '.join(subs)})")
     p = subs[name]
-    usage = " ".join(p.format_usage().split())
-    usage = usage.removeprefix("usage: ")
-    out = [f"```text\n{usage}\n```\n"]
+    fmt = p.formatter_class(prog=p.prog, width=72)
+    fmt.add_usage(p.usage, p._actions, p._mutually_exclusive_groups, prefix="")
+    out = [f"```text\n{fmt.format_help().strip()}\n```\n"]
     if p.description:
         out.append(_cell(p.description) + "\n")
     rows = ["| option | value | default | meaning |", "|---|---|---|---|"]
@@ -157,7 +159,7 @@ def command_section(name: str) -> str:
     if p.epilog:
         out.append("Examples (from `thaad " + name + " --help`):\n")
         out.append(
-            "```sh\n" + "\n".join(ln.strip() for ln in p.epilog.splitlines()[1:]) + "\n```\n"
+            "```text\n" + "\n".join(ln.strip() for ln in p.epilog.splitlines()[1:]) + "\n```\n"
         )
     return "\n".join(out)
 
