@@ -329,11 +329,11 @@ def python_files_section(paths: list[Path], tests: bool) -> str:
                 and n.name.startswith("test_")
             ]
             if funcs:
-                out.append("| test | what it checks |\n|---|---|")
+                out.append(f"{len(funcs)} test{'' if len(funcs) == 1 else 's'}:\n")
                 for f in funcs:
                     d = ast.get_docstring(f)
-                    what = _first_paragraph(_rst_to_md(d)) if d else f.name[5:].replace("_", " ")
-                    out.append(f"| `{f.name}` | {_cell(what)} |")
+                    what = f": {_first_paragraph(_rst_to_md(d))}" if d else ""
+                    out.append(f"- `{f.name}`{what}")
                 out.append("")
     return "\n".join(out)
 
