@@ -8,6 +8,8 @@ A page asks for generated content with a marker comment on a line of its own:
 - ``<!-- thaad:scenario -->``: every scenario key with its type, default, bounds and source,
   read from the pydantic schema (:class:`thaad.model.scenario.Scenario`) and
   ``src/thaad/data/parameter_sources.yaml``;
+- ``<!-- thaad:modules PACKAGE -->``: a mkdocstrings ``:::`` block for every public module of
+  ``PACKAGE`` (``thaad.core``, ...), so a module added or removed shows at the next build;
 - ``<!-- thaad:tests -->`` and ``<!-- thaad:benchmarks -->``: the reference tests and the
   benchmarks, from the docstrings of ``tests/test_*.py`` and ``bench/*.py``.
 
@@ -33,7 +35,7 @@ SRC = ROOT / "src"
 if str(SRC) not in sys.path:  # document this tree's code, not an installed copy
     sys.path.insert(0, str(SRC))
 
-MARKER = re.compile(r"^<!-- thaad:(\w+)(?: ([\w-]+))? -->$", re.MULTILINE)
+MARKER = re.compile(r"^<!-- thaad:(\w+)(?: ([\w.-]+))? -->$", re.MULTILINE)
 MATH = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.DOTALL)
 
 
@@ -49,6 +51,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             return commands_table(posixpath.dirname(page.file.src_uri))
         if kind == "scenario":
             return scenario_reference()
+        if kind == "modules":
+            return module_pages(arg)
         if kind == "tests":
             return python_files_section(sorted((ROOT / "tests").glob("test_*.py")), tests=True)
         if kind == "benchmarks":
@@ -77,6 +81,32 @@ def on_page_content(content: str, page, config, files) -> str:
 def _cell(text: object) -> str:
     s = " ".join(str(text).split())
     return s.replace("|", "\\|")
+
+
+# --- the API pages ----------------------------------------------------------------------
+
+# the order a reader meets the modules in (physics bottom-up); modules not listed follow
+# alphabetically, listed ones that no longer exist are skipped
+MODULE_ORDER = {
+    "thaad.core": [
+        "constants", "earth", "atmosphere", "flight", "kepler", "threat", "radar", "tracking",
+        "association", "tracks", "scene", "interceptor", "guidance", "seeker", "firecontrol",
+        "doctrine", "engagement", "footprint", "linalg",
+    ],
+    "thaad.model": ["scenario", "catalog", "shapes", "geo"],
+    "thaad.analysis": ["engagement", "montecarlo", "footprint", "coverage", "track"],
+    "thaad.output": ["rundir", "text", "maps", "report", "export", "viewer"],
+}  # fmt: skip
+
+
+def module_pages(package: str) -> str:
+    folder = SRC.joinpath(*package.split("."))
+    if not (folder / "__init__.py").exists():
+        raise ValueError(f"{package} is not a package under src/")
+    names = [p.stem for p in folder.glob("*.py") if not p.stem.startswith("_")]
+    rank = {n: i for i, n in enumerate(MODULE_ORDER.get(package, []))}
+    names.sort(key=lambda n: (rank.get(n, len(rank)), n))
+    return "\n".join(f"::: {package}.{n}\n" for n in names)
 
 
 # --- the command line -------------------------------------------------------------------

@@ -104,3 +104,13 @@ def test_reference_tests_page_lists_every_test_module(site: Path) -> None:
     page = (site / "validation" / "tests.html").read_text(encoding="utf-8")
     for path in sorted((ROOT / "tests").glob("test_*.py")):
         assert f"tests/{path.name}" in page
+
+
+def test_api_pages_document_every_public_module(site: Path) -> None:
+    for layer in ("core", "model", "analysis", "output"):
+        page = (site / "api" / f"{layer}.html").read_text(encoding="utf-8")
+        for path in sorted((ROOT / "src" / "thaad" / layer).glob("[!_]*.py")):
+            assert f'id="thaad.{layer}.{path.stem}"' in page, f"thaad.{layer}.{path.stem}"
+    index = (site / "api" / "index.html").read_text(encoding="utf-8")
+    for name in ("load_scenario", "run", "fly_trajectory", "EngagementResult"):
+        assert f'id="thaad.{name}"' in index, name
