@@ -2,6 +2,10 @@
 seeing the reentry vehicle alone), overhead of sensing/tracking/fire control,
 kinematic footprint cells per second, and the speedup from 1 to 2 worker processes.
 
+Also the studies that outgrow one machine: a 30 x 30 full-fidelity footprint and a sweep on
+1 and 2 workers, the kinematic footprint's agreement with the full one, and the projected time
+of a 100 x 100 cells x 100 draws full footprint on 2 workers.
+
 Run: ``.venv/bin/python bench/scale.py``. Ends with one JSON line of the figures.
 Goals (issue 5): >= 500 full engagements/s/core; overhead ratio <= 3; a 200 x 200
 kinematic footprint in < 10 s on 2 cores; speedup >= 1.8.
@@ -28,6 +32,9 @@ from thaad.core.interceptor import boost_phases
 from thaad.core.threat import fly_threat
 
 N_ENG = 400
+FULL_GRID = 30
+FULL_DRAWS = 20
+SWEEP_DRAWS = 200
 N_SPEEDUP = 2400
 CHUNK = 100
 
@@ -109,6 +116,51 @@ def speedup(sc) -> tuple[float, float, float]:
     return times[1] / times[2], N_SPEEDUP / times[1], N_SPEEDUP / times[2]
 
 
+def _timed(fn, *args, **kw) -> float:
+    t0 = time.perf_counter()
+    fn(*args, **kw)
+    return time.perf_counter() - t0
+
+
+def studies(sc, grid: int = FULL_GRID, draws: int = FULL_DRAWS) -> dict[str, float]:
+    """The full-fidelity footprint (grid x grid cells, ``draws`` each) and a sweep on 1 and 2
+    workers; the kinematic footprint's agreement with the full one on the defended cells;
+    the projected time of a 100 x 100 x 100-draw full footprint on 2 workers."""
+    import tempfile
+    from pathlib import Path
+
+    import xarray as xr
+
+    from thaad.analysis.footprint import run_footprint
+    from thaad.analysis.sweep import run_sweep
+
+    launch = (39.2, 125.67)
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as d:
+        kw = dict(grid=grid, extent_km=400, mode="full", draws=draws, progress=False)
+        for k in (1, 2):
+            out[f"full_{k}w_s"] = _timed(run_footprint, sc, launch, Path(d, f"f{k}"), workers=k,
+                                         **kw)  # fmt: skip
+        run_footprint(sc, launch, Path(d, "kin"), grid=grid, extent_km=400, progress=False)
+
+        def pk(name):
+            with xr.open_dataset(Path(d, name, "footprint.nc"), engine="h5netcdf") as ds:
+                return np.nan_to_num(ds["p_kill"].values, nan=0.0) >= 0.5
+
+        out["kinematic_full_agreement"] = float(np.mean(pk("f2") == pk("kin")))
+        vary = ["lethality.sspk=0.5:0.9:3", "doctrine.mode=shoot-look-shoot,salvo"]
+        for k in (1, 2):
+            out[f"sweep_{k}w_s"] = _timed(run_sweep, vary, SWEEP_DRAWS, Path(d, f"s{k}"),
+                                          sets=["lethality.model=fixed"], workers=k,
+                                          progress=False)  # fmt: skip
+    cells = grid * grid * draws
+    out["full_speedup_1_to_2"] = out["full_1w_s"] / out["full_2w_s"]
+    out["sweep_speedup_1_to_2"] = out["sweep_1w_s"] / out["sweep_2w_s"]
+    out["full_cell_draws_per_s_2w"] = cells / out["full_2w_s"]
+    out["projected_100x100x100_s"] = 100 * 100 * 100 / out["full_cell_draws_per_s_2w"]
+    return out
+
+
 def main() -> None:
     sc = thaad.load_scenario()
     prep = prepare(sc)
@@ -121,6 +173,7 @@ def main() -> None:
     t_fl1 = flights_alone_s(prep1)
     cps, fp_total = footprint_cells_per_s(sc)
     sp, r1, r2 = speedup(sc)
+    st = studies(sc)
     print(f"full engagements per second per core   {eps:8.1f}  (P(kill) {pk:.3f} over {N_ENG})")
     print(f"one engagement                         {t_eng * 1e3:8.3f} ms CPU")
     print(f"its threat and interceptor flights     {t_fl * 1e3:8.3f} ms CPU")
@@ -131,6 +184,14 @@ def main() -> None:
           f"{fp_total:.2f} s (family included)")  # fmt: skip
     print(f"Monte Carlo, 1 worker                  {r1:8.1f} draws/s")
     print(f"Monte Carlo, 2 workers                 {r2:8.1f} draws/s  (speedup {sp:.2f})")
+    print(f"full footprint {FULL_GRID}x{FULL_GRID}x{FULL_DRAWS}          "
+          f"{st['full_1w_s']:8.1f} s on 1 worker, {st['full_2w_s']:.1f} s on 2 "
+          f"(speedup {st['full_speedup_1_to_2']:.2f})")  # fmt: skip
+    print(f"kinematic vs full, defended cells      {st['kinematic_full_agreement']:8.1%} agree")
+    print(f"sweep 6 points x {SWEEP_DRAWS} draws            {st['sweep_1w_s']:8.1f} s on 1 worker, "
+          f"{st['sweep_2w_s']:.1f} s on 2 (speedup {st['sweep_speedup_1_to_2']:.2f})")  # fmt: skip
+    print(f"projected 100x100 cells x 100 draws    {st['projected_100x100x100_s'] / 60:8.1f} min "
+          "on 2 workers")  # fmt: skip
     print(json.dumps({
         "bench": "scale", "cores": os.cpu_count(), "engagements_per_s_per_core": round(eps, 1),
         "engagement_ms": round(t_eng * 1e3, 3), "flights_ms": round(t_fl * 1e3, 3),
@@ -140,6 +201,7 @@ def main() -> None:
         "footprint_cells_per_s": round(cps),
         "footprint_200x200_s": round(fp_total, 2), "mc_draws_per_s_1": round(r1, 1),
         "mc_draws_per_s_2": round(r2, 1), "speedup_1_to_2": round(sp, 2),
+        **{k: round(v, 3) for k, v in st.items()},
     }))  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from shapely.geometry import Point, shape
 
 import thaad
 from thaad.analysis.footprint import cell_areas_km2, run_footprint
+from thaad.errors import ThaadInputError
 from thaad.output.maps import plot_footprint_dir
 
 LAUNCH = (39.2, 125.67)
@@ -111,3 +112,42 @@ def test_bad_footprint_input(tmp_path, args, needle):
                         "--out", str(tmp_path), *args], capture_output=True, text=True)  # fmt: skip
     assert r.returncode == 2 and needle in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_full_footprint_identical_for_workers_and_dask_and_resumes(tmp_path):
+    """The full footprint at scale: batches of cells on 1 or 2 local processes or a Dask
+    cluster of worker processes give the same kill probabilities cell for cell, and a run
+    that lost batches (killed) resumes to the same result without flying the rest again."""
+    from distributed import LocalCluster
+
+    from thaad.analysis.footprint import cells_per_task
+
+    sc = thaad.load_scenario(overrides=["lethality.model=fixed"])
+    kw = dict(grid=5, extent_km=150, mode="full", draws=4, progress=False)
+    assert cells_per_task(25, 4) == 1
+    s1 = run_footprint(sc, LAUNCH, tmp_path / "w1", workers=1, **kw)
+    run_footprint(sc, LAUNCH, tmp_path / "w2", workers=2, **kw)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:  # fmt: skip
+        run_footprint(sc, LAUNCH, tmp_path / "dk", scheduler=cluster.scheduler_address, **kw)
+
+    def pk(d):
+        with xr.open_dataset(d / "footprint.nc", engine="h5netcdf") as ds:
+            return ds["p_kill"].values.copy()
+
+    ref = pk(tmp_path / "w1")
+    assert np.isfinite(ref).sum() >= 5  # some cells are defended or at least threatened
+    for other in ("w2", "dk"):
+        np.testing.assert_array_equal(ref, pk(tmp_path / other))
+    batches = sorted((tmp_path / "w1" / "cells").glob("cells-*.parquet"))
+    assert len(batches) == 25
+    for f in batches[::3]:
+        f.unlink()
+    with pytest.raises(ThaadInputError, match="--resume"):
+        run_footprint(sc, LAUNCH, tmp_path / "w1", workers=1, **kw)
+    s2 = run_footprint(sc, LAUNCH, tmp_path / "w1", workers=1, resume=True, **kw)
+    np.testing.assert_array_equal(ref, pk(tmp_path / "w1"))
+    assert s2["defended_area_km2"] == s1["defended_area_km2"]
+    with pytest.raises(ThaadInputError, match="another full footprint"):
+        run_footprint(sc, LAUNCH, tmp_path / "w1", workers=1, resume=True,
+                      **{**kw, "draws": 5})  # fmt: skip

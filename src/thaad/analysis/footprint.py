@@ -107,57 +107,147 @@ def _kinematic(sc: Scenario, launch: tuple[float, float], lats: np.ndarray, lons
     )  # fmt: skip
 
 
-def _full_cell(args: tuple[str, float, float, int, int]) -> tuple[float, float, float]:
-    """Monte Carlo kill probability of one aim point (NaN when out of reach)."""
+def _cell_scenario(sj: str, lat: float, lon: float) -> str:
+    d = Scenario.model_validate_json(sj).model_dump(by_alias=True)
+    d["threat"]["aim"].update({"lat_deg": float(lat), "lon_deg": float(lon), "name": "cell"})
+    return Scenario.model_validate(d).model_dump_json(by_alias=True)
+
+
+def _full_cell(sj: str, lat: float, lon: float, draws: int, seed: int) -> tuple[float, ...]:
+    """Monte Carlo kill probability, mean shots and mean intercept altitude of one aim point
+    (NaN when the aim point is out of reach). Draw ``i`` uses the Monte Carlo's stream ``i``."""
     from thaad.analysis.montecarlo import run_chunk
 
-    sj, lat, lon, draws, seed = args
-    sc = Scenario.model_validate_json(sj)
-    d = sc.model_dump(by_alias=True)
-    d["threat"]["aim"].update({"lat_deg": float(lat), "lon_deg": float(lon), "name": "cell"})
-    cell = Scenario.model_validate(d)
     try:
-        res = run_chunk(cell.model_dump_json(by_alias=True), seed, 0, draws)
+        res = run_chunk(_cell_scenario(sj, lat, lon), seed, 0, draws)
     except ThaadInputError:
         return math.nan, 0.0, math.nan
-    pk = float(np.mean(res["intercepted"]))
     alt = res["intercept_alt_m"]
     return (
-        pk,
+        float(np.mean(res["intercepted"])),
         float(np.mean(res["interceptors_fired"])),
         (float(np.nanmean(alt)) if np.any(~np.isnan(alt)) else math.nan),
     )
 
 
-def _full(sc: Scenario, launch, lats, lons, draws: int, workers: int, progress: bool):
-    from thaad.analysis.workers import process_pool
+def full_cells(sj: str, seed: int, draws: int, first: int, lats: tuple, lons: tuple):
+    """One task of the full footprint: cells ``first .. first+len(lats)-1`` (row-major)."""
+    rows = [_full_cell(sj, la, lo, draws, seed) for la, lo in zip(lats, lons, strict=True)]
+    arr = np.array(rows, dtype=np.float64).reshape(len(rows), 3)
+    return {
+        "cell": np.arange(first, first + len(rows), dtype=np.int64),
+        "p_kill": arr[:, 0],
+        "shots": arr[:, 1],
+        "first_intercept_alt_m": arr[:, 2],
+    }
 
-    d = sc.model_dump(by_alias=True)
-    d["threat"]["launch"].update({"lat_deg": launch[0], "lon_deg": launch[1]})
-    sj = Scenario.model_validate(d).model_dump_json(by_alias=True)
-    cells = [(sj, la, lo, draws, sc.seed) for la in lats for lo in lons]
+
+MANIFEST_FILE = "footprint-manifest.json"
+
+TASK_DRAWS = 400
+"""Draws per full-footprint task (cells are batched to about this many)."""
+
+
+def cells_per_task(n_cells: int, draws: int) -> int:
+    """Cells per task: about :data:`TASK_DRAWS` draws, and at least 16 tasks when the grid
+    allows. It depends only on the grid and the draws, so a resumed run batches alike."""
+    return int(max(1, min(math.ceil(TASK_DRAWS / draws), n_cells // 16)))
+
+
+def _batch_path(out: Path, a: int, b: int) -> Path:
+    return out / "cells" / f"cells-{a:08d}-{b:08d}.parquet"
+
+
+def _write_batch(path: Path, data: dict[str, np.ndarray]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path.parent.mkdir(exist_ok=True)
+    table = pa.table(data)
+    atomic_write_via(path, lambda tmp: pq.write_table(table, tmp))
+
+
+def _batch_ok(path: Path, a: int, b: int) -> bool:
+    """Whether a batch file is there, readable and holds exactly cells ``a..b-1`` (an empty
+    or damaged one, say from a full disk, is flown again on resume)."""
+    import pyarrow.parquet as pq
+
+    if not path.is_file():
+        return False
+    try:
+        cells = pq.read_table(path, columns=["cell"]).column("cell").to_numpy()
+    except Exception:  # pyarrow raises several types for a damaged or empty file
+        return False
+    return len(cells) == b - a and bool(np.array_equal(cells, np.arange(a, b)))
+
+
+def _check_full_dir(out: Path, manifest: dict[str, Any], resume: bool) -> None:
+    from thaad.io import read_json
+
+    mpath = out / MANIFEST_FILE
+    if mpath.exists():
+        old = read_json(mpath, "footprint manifest")
+        if not isinstance(old, dict):
+            raise ThaadInputError(f"{mpath}: not a thaad footprint manifest")
+        if old != manifest:
+            changed = sorted(k for k in manifest if old.get(k) != manifest[k])
+            raise ThaadInputError(
+                f"--out: '{out}' holds another full footprint (its {', '.join(changed)} "
+                "differs); use another directory"
+            )
+        if not resume:
+            raise ThaadInputError(f"--out: '{out}' already holds this footprint; use --resume")
+    elif resume:
+        raise ThaadInputError(f"--resume: '{out}' holds no full footprint to resume")
+
+
+def _full(sc: Scenario, launch, lats, lons, draws: int, workers: int, progress: bool,
+          out: Path, client: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """Monte Carlo per cell, in batches of cells written atomically to ``out/cells``; batches
+    already there (a killed run) are not flown again."""
+    import sys
+
+    import pyarrow.parquet as pq
+
+    from thaad.analysis.montecarlo import run_tasks
+
+    sj = _launch_json(sc, launch)
+    lat_c = np.repeat(lats, len(lons))
+    lon_c = np.tile(lons, len(lats))
+    n = len(lat_c)
+    per = cells_per_task(n, draws)
+    spans = [(a, min(a + per, n)) for a in range(0, n, per)]
+    todo = [(a, b) for a, b in spans if not _batch_ok(_batch_path(out, a, b), a, b)]
+    tasks = [(sj, sc.seed, draws, a, tuple(lat_c[a:b]), tuple(lon_c[a:b])) for a, b in todo]
     bar = None
     if progress:
-        import sys
-
         from tqdm import tqdm
 
-        bar = tqdm(total=len(cells), unit="cell", file=sys.stderr, desc="footprint")
-    out = []
-    if workers <= 1:
-        for c in cells:
-            out.append(_full_cell(c))
+        bar = tqdm(
+            total=n,
+            initial=n - sum(b - a for a, b in todo),
+            unit="cell",
+            file=sys.stderr,
+            desc="footprint",
+            dynamic_ncols=True,
+            smoothing=0.1,
+        )
+    try:
+        for k, data in run_tasks(tasks, workers, client, fn=full_cells):
+            a, b = todo[k]
+            _write_batch(_batch_path(out, a, b), data)
             if bar is not None:
-                bar.update(1)
-    else:
-        with process_pool(workers) as ex:
-            for r in ex.map(_full_cell, cells, chunksize=max(1, len(cells) // (8 * workers))):
-                out.append(r)
-                if bar is not None:
-                    bar.update(1)
-    if bar is not None:
-        bar.close()
-    arr = np.array(out).reshape(len(lats), len(lons), 3)
+                bar.update(b - a)
+    finally:
+        if bar is not None:
+            bar.close()
+    arr = np.full((n, 3), np.nan)
+    for a, b in spans:
+        t = pq.read_table(_batch_path(out, a, b))
+        arr[a:b, 0] = t.column("p_kill").to_numpy()
+        arr[a:b, 1] = t.column("shots").to_numpy()
+        arr[a:b, 2] = t.column("first_intercept_alt_m").to_numpy()
+    arr = arr.reshape(len(lats), len(lons), 3)
     return arr[..., 0], arr[..., 1], arr[..., 2]
 
 
@@ -186,13 +276,18 @@ def contour_geojson(lats, lons, pk, threshold: float) -> dict[str, Any]:
 def run_footprint(
     sc: Scenario, launch: tuple[float, float], out: str | Path, grid: int = 100,
     extent_km: float = 400.0, mode: str = "kinematic", draws: int = 20, threshold: float = 0.5,
-    workers: int = 0, progress: bool = True,
+    workers: int = 0, progress: bool = True, scheduler: str | None = None,
+    resume: bool = False,
 ) -> dict[str, Any]:  # fmt: skip
     """Compute, write and return a defended footprint (see the module docstring).
 
     Writes ``footprint.nc``, ``footprint.geojson`` and ``footprint.json`` into ``out``
     (created if its parent exists); the map is drawn by
-    :func:`thaad.output.maps.plot_footprint`.
+    :func:`thaad.output.maps.plot_footprint`. In ``full`` mode the cells are flown in batches
+    on ``workers`` local processes or on the Dask cluster at ``scheduler``; each finished
+    batch is written atomically to ``DIR/cells``, ``DIR/footprint-manifest.json`` pins the
+    definition, and ``resume`` continues a killed run. Results are identical for any worker
+    count and backend (every cell's draw ``i`` uses the Monte Carlo's stream ``i``).
     """
     import os
 
@@ -206,6 +301,19 @@ def run_footprint(
         raise ThaadInputError(f"--threshold: must be in (0, 1] (got {threshold})")
     if mode not in ("kinematic", "full"):
         raise ThaadInputError(f"--mode: '{mode}' is not one of kinematic, full")
+    if mode != "full" and (scheduler is not None or resume):
+        raise ThaadInputError("--scheduler and --resume apply to --mode full only")
+    if scheduler is not None and not scheduler.strip():
+        raise ThaadInputError("--scheduler: the address is empty")
+    outp = output_dir(out)
+    if mode == "full":
+        manifest = {
+            "kind": "thaad-footprint-full", "scenario_sha256": sc.digest(),
+            "launch_deg": [float(launch[0]), float(launch[1])], "grid": int(grid),
+            "extent_km": float(extent_km), "draws": int(draws),
+            "cells_per_task": cells_per_task(grid * grid, draws), "version": __version__,
+        }  # fmt: skip
+        _check_full_dir(outp, manifest, resume)
     from thaad.core.earth import great_circle
 
     lats, lons = _grid(sc, grid, extent_km)
@@ -219,7 +327,16 @@ def run_footprint(
     if mode == "kinematic":
         pk, shots, alt = _kinematic(sc, launch, lats, lons, fam)
     else:
-        pk, shots, alt = _full(sc, launch, lats, lons, draws, workers, progress)
+        from thaad.analysis.montecarlo import connect
+
+        write_json(outp / MANIFEST_FILE, manifest)
+        client = connect(scheduler) if scheduler else None
+        try:
+            pk, shots, alt = _full(sc, launch, lats, lons, draws, workers, progress, outp,
+                                   client)  # fmt: skip
+        finally:
+            if client is not None:
+                client.close()
     t2 = time.perf_counter()
     # named assets, evaluated at their exact positions
     assets = {}
@@ -231,7 +348,7 @@ def run_footprint(
                             for i in range(len(a_lat))], dtype=object)  # fmt: skip
             vals = [(float(r[0][0, 0]), float(r[1][0, 0]), float(r[2][0, 0])) for r in apk]
         else:
-            vals = [_full_cell((_launch_json(sc, launch), la, lo, draws, sc.seed))
+            vals = [_full_cell(_launch_json(sc, launch), la, lo, draws, sc.seed)
                     for la, lo in zip(a_lat, a_lon, strict=True)]  # fmt: skip
         for a, (p, s, h) in zip(sc.assets, vals, strict=True):
             assets[a.name] = {
@@ -243,7 +360,6 @@ def run_footprint(
             }  # fmt: skip
     area = cell_areas_km2(lats, lons)
     defended = np.nan_to_num(pk, nan=0.0) >= threshold
-    outp = output_dir(out)
     _write_netcdf(outp / "footprint.nc", sc, launch, lats, lons, pk, shots, alt, mode, threshold)
     write_json(outp / "footprint.geojson", contour_geojson(lats, lons, pk, threshold))
     summary = {

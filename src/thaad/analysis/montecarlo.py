@@ -17,6 +17,7 @@ draws extends a finished run by new chunks after its last draw. A run holds ``DI
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import sys
@@ -111,6 +112,7 @@ def _write_chunk(out: Path, data: dict[str, np.ndarray]) -> None:
 
     start, stop = int(data["draw"][0]), int(data["draw"][-1]) + 1
     path = _chunk_path(out, start, stop)
+    path.parent.mkdir(parents=True, exist_ok=True)  # DIR/draws (DIR itself exists)
     table = pa.table({c: data[c] for c in COLUMNS})
     atomic_write_via(path, lambda tmp: pq.write_table(table, tmp))
 
@@ -226,30 +228,46 @@ def _backend_chunks(
     todo: list[tuple[int, int]], scenario_json: str, seed: int, workers: int,
     client: Any,
 ) -> Iterator[dict[str, np.ndarray]]:  # fmt: skip
-    """Yield finished chunks as they complete, at most 2 per worker in flight."""
+    """Yield the finished chunks of one scenario as they complete."""
+    for _, data in run_tasks([(scenario_json, seed, a, b) for a, b in todo], workers, client):
+        yield data
+
+
+def run_tasks(
+    tasks: list[tuple], workers: int, client: Any = None, fn: Any = None,
+) -> Iterator[tuple[int, Any]]:  # fmt: skip
+    """Run ``fn(*task)`` for each task (default :func:`run_chunk` on ``(scenario_json, seed,
+    start, stop)``); yield ``(task index, result)`` as tasks complete, at most two per worker
+    in flight.
+
+    ``client`` (a Dask client) sends the tasks to a cluster; else ``workers`` local processes
+    (one: in this process). ``fn`` must be a module-level function (it is pickled). The Monte
+    Carlo, the sweep and the full footprint all run through here.
+    """
+    fn = run_chunk if fn is None else fn
     if client is not None:
-        yield from _dask_chunks(todo, scenario_json, seed, client)
+        yield from _dask_tasks(tasks, client, fn)
         return
     if workers <= 1:
-        for a, b in todo:
-            yield run_chunk(scenario_json, seed, a, b)
+        for k, task in enumerate(tasks):
+            yield k, fn(*task)
         return
     from thaad.analysis.workers import process_pool
 
     with process_pool(workers) as ex:
-        pending = set()
-        it = iter(todo)
-        for a, b in it:
-            pending.add(ex.submit(run_chunk, scenario_json, seed, a, b))
+        pending: dict[Any, int] = {}
+        it = iter(enumerate(tasks))
+        for k, task in it:
+            pending[ex.submit(fn, *task)] = k
             if len(pending) >= 2 * workers:
                 break
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for f in done:
-                yield f.result()
+                yield pending.pop(f), f.result()
                 nxt = next(it, None)
                 if nxt is not None:
-                    pending.add(ex.submit(run_chunk, scenario_json, seed, *nxt))
+                    pending[ex.submit(fn, *nxt[1])] = nxt[0]
 
 
 def connect(scheduler: str):
@@ -265,19 +283,22 @@ def connect(scheduler: str):
         raise ThaadInputError(f"--scheduler: cannot reach '{scheduler}' ({msg})") from None
 
 
-def _dask_chunks(todo, scenario_json, seed, client):
+def _dask_tasks(tasks, client, fn):
     from distributed import as_completed
 
     n_workers = max(1, len(client.scheduler_info().get("workers", {})))
-    it = iter(todo)
-    first = [next(it) for _ in range(min(2 * n_workers, len(todo)))]
-    ac = as_completed([client.submit(run_chunk, scenario_json, seed, a, b, pure=False)
-                       for a, b in first])  # fmt: skip
+    it = iter(enumerate(tasks))
+    futures = {}
+    for k, task in itertools.islice(it, 2 * n_workers):
+        futures[client.submit(fn, *task, pure=False)] = k
+    ac = as_completed(list(futures))
     for f in ac:
-        yield f.result()
+        yield futures.pop(f), f.result()
         nxt = next(it, None)
         if nxt is not None:
-            ac.add(client.submit(run_chunk, scenario_json, seed, *nxt, pure=False))
+            g = client.submit(fn, *nxt[1], pure=False)
+            futures[g] = nxt[0]
+            ac.add(g)
 
 
 def wilson_interval(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
@@ -425,11 +446,14 @@ def _run(sc, outp, seed, workers, client, progress, manifest) -> dict[str, Any]:
 
 
 def read_draws(out: str | Path):
-    """All per-draw results of a run directory as one pyarrow Table, ordered by draw."""
+    """All per-draw results of a run directory as one pyarrow Table, ordered by draw: the
+    chunks its manifest lists (every chunk file where there is no manifest)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     files = run_chunk_files(out)
+    if files is None:  # no manifest: a sweep's point directory, or a run of an older thaad
+        files = sorted(Path(out, "draws").glob("chunk-*.parquet"))
     if not files:
         raise ThaadInputError(f"'{out}' holds no Monte Carlo draws")
     tables = []

@@ -22,7 +22,11 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "DIR/footprint.png, DIR/scenario.yaml and DIR/provenance.json.",
         epilog="Examples:\n  thaad footprint --launch 39.2,125.67 --out runs/fp\n"
         "  thaad footprint --launch 39.2,125.67 --grid 200 --extent-km 500 --out runs/fp200\n"
-        "  thaad footprint --launch 39.2,125.67 --mode full --grid 8 --draws 10 --out runs/full\n",
+        "  thaad footprint --launch 39.2,125.67 --mode full --grid 8 --draws 10 --out runs/full\n"
+        "  thaad footprint --launch 39.2,125.67 --mode full --grid 30 --draws 50 --out runs/f30 "
+        "--resume\n"
+        "  thaad footprint --launch 39.2,125.67 --mode full --grid 100 --draws 100 "
+        "--scheduler tcp://scheduler-host:8786 --out runs/f100\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("scenario", nargs="?", help="scenario YAML (default: scenarios/seongju.yaml)")
@@ -33,7 +37,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=["kinematic", "full"], default="kinematic")
     p.add_argument("--draws", type=int, default=20, metavar="M", help="draws per cell (full)")
     p.add_argument("--threshold", type=float, default=0.5, help="P(kill) that counts as defended")
-    p.add_argument("--workers", type=int, default=0, metavar="K", help="processes (full mode)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--workers", type=int, default=0, metavar="K",
+                   help="local worker processes, full mode (default: one per core)")  # fmt: skip
+    g.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler for full mode, e.g. tcp://host:8786")  # fmt: skip
+    p.add_argument("--resume", action="store_true", help="continue a killed full footprint")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     p.add_argument("--out", default=DEFAULT_OUT, metavar="DIR",
                    help=f"output directory (default: {DEFAULT_OUT}; a given DIR's parent must "
@@ -55,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         s = run_footprint(
             sc, args.launch, out, grid=args.grid, extent_km=args.extent_km, mode=args.mode,
             draws=args.draws, threshold=args.threshold, workers=args.workers,
-            progress=not args.no_progress,
+            progress=not args.no_progress, scheduler=args.scheduler, resume=args.resume,
         )  # fmt: skip
         plot_footprint_dir(out, sc, args.launch, s)
         files = ["footprint.nc", "footprint.geojson", "footprint.json", "footprint.png"]

@@ -18,6 +18,7 @@ COMMANDS = [
     "trajectory",
     "threats",
     "montecarlo",
+    "sweep",
     "footprint",
     "coverage",
     "track",

@@ -1,0 +1,60 @@
+"""Plots of analysis results that are not maps: the sweep's kill probability curves."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from thaad.io import atomic_write_bytes
+
+__all__ = ["plot_sweep"]
+
+
+def plot_sweep(ds: Any, path: str | Path, lethality: str = "") -> Path:
+    """P(kill) against the first varied key, one line per value of the second (with the 95 %
+    Wilson interval as a band); a zipped sweep is drawn against its first key."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    keys = json.loads(ds.attrs["varied_keys"])
+    x_key = keys[0]
+    fig = Figure(figsize=(7.5, 4.8), dpi=110)
+    ax = fig.add_subplot(1, 1, 1)
+    x = ds[x_key].values
+    numeric = np.issubdtype(x.dtype, np.number)
+    xs = x if numeric else np.arange(len(x))
+    if "point" in ds.dims or len(keys) == 1:
+        series = [("", ds)]
+    else:
+        second = keys[1]
+        series = [(f"{second} = {v}", ds.sel({second: v})) for v in ds[second].values]
+        for other in keys[2:]:  # further keys: their first value
+            series = [(f"{lab}, {other} = {ds[other].values[0]}", s.isel({other: 0}))
+                      for lab, s in series]  # fmt: skip
+    for label, s in series:
+        order = np.argsort(xs) if numeric else np.arange(len(xs))
+        p = s["p_kill"].values[order]
+        ax.plot(xs[order], p, marker="o", label=label or None)
+        ax.fill_between(xs[order], s["p_kill_lo"].values[order], s["p_kill_hi"].values[order],
+                        alpha=0.15)  # fmt: skip
+    if not numeric:
+        ax.set_xticks(xs, [str(v) for v in x])
+    ax.set_xlabel(x_key)
+    ax.set_ylabel("P(kill)")
+    ax.set_ylim(-0.02, 1.02)
+    ax.grid(True, alpha=0.4)
+    n = ds.attrs.get("draws_per_point")
+    ax.set_title(f"thaad sweep: P(kill) with 95% interval, {n} draws per point"
+                 + (f"\nlethality: {lethality}" if lethality else ""), fontsize=10)  # fmt: skip
+    if len(series) > 1:
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return atomic_write_bytes(path, buf.getvalue())

@@ -1,0 +1,116 @@
+"""The documentation site builds offline with ``mkdocs build --strict`` and says what the code
+does: every command's options (from its argparse parser), every scenario key (from the
+pydantic schema), equations as MathML, and no file fetched from the network to show a page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import typing
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from thaad.cli.main import COMMANDS, build_parser
+from thaad.model.scenario import Scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+         "--config-file", str(ROOT / "mkdocs.yml"), "--site-dir", str(out)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return out
+
+
+def _subparsers() -> dict[str, argparse.ArgumentParser]:
+    for a in build_parser()._actions:
+        if isinstance(a, argparse._SubParsersAction):
+            return dict(a.choices)
+    raise AssertionError("no subcommands")
+
+
+def test_every_command_page_lists_every_option(site: Path) -> None:
+    subs = _subparsers()
+    assert list(subs) == COMMANDS
+    for name, p in subs.items():
+        page = (site / "guide" / f"{name}.html").read_text(encoding="utf-8")
+        for a in p._actions:
+            for opt in a.option_strings:
+                if opt not in ("-h", "--help"):
+                    assert f"<code>{opt}</code>" in page, f"guide/{name}: {opt} missing"
+
+
+def _leaf_keys(model: type[BaseModel], prefix: str = "") -> list[str]:
+    keys = []
+    for name, f in model.model_fields.items():
+        key = f"{prefix}{f.alias or name}"
+        ann = f.annotation
+        sub = ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
+        if sub is None:
+            for arg in typing.get_args(ann):
+                if isinstance(arg, type) and issubclass(arg, BaseModel):
+                    sub = arg
+        if sub is not None:
+            keys += _leaf_keys(sub, key + ".")
+        else:
+            keys.append(key)
+    return keys
+
+
+def test_scenario_reference_has_every_key_with_its_default(site: Path) -> None:
+    page = (site / "scenario.html").read_text(encoding="utf-8")
+    keys = _leaf_keys(Scenario)
+    assert len(keys) > 80  # the schema has about a hundred keys
+    for key in keys:
+        section, _, leaf = key.rpartition(".")
+        if section:
+            assert f'id="{section.replace(".", "")}"' in page, section
+        assert f"<code>{leaf}</code>" in page, key
+    # a default and its bounds, as the schema has them
+    row = re.search(r"<code>half_fov_deg</code></td>\s*<td>(.*?)</tr>", page, re.DOTALL)
+    assert row is not None
+    assert "<code>60</code>" in row.group(1) and "&gt; 0" in row.group(1)
+    assert "&lt;= 180" in row.group(1)
+
+
+def test_equations_are_mathml_and_nothing_is_fetched(site: Path) -> None:
+    radar = (site / "physics" / "radar.html").read_text(encoding="utf-8")
+    assert radar.count("<math") >= 10
+    assert 'class="arithmatex"' not in radar
+    pages = list(site.rglob("*.html"))
+    assert len(pages) >= 30
+    for html in pages:
+        text = html.read_text(encoding="utf-8")
+        assert not re.search(r"<script[^>]+src=\"(https?:)?//", text), html.name
+        assert not re.search(r"<link[^>]+rel=\"stylesheet\"[^>]+href=\"(https?:)?//", text)
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, html.name
+
+
+def test_reference_tests_page_lists_every_test_module(site: Path) -> None:
+    page = (site / "validation" / "tests.html").read_text(encoding="utf-8")
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        assert f"tests/{path.name}" in page
+
+
+def test_api_pages_document_every_public_module(site: Path) -> None:
+    for layer in ("core", "model", "analysis", "output"):
+        page = (site / "api" / f"{layer}.html").read_text(encoding="utf-8")
+        for path in sorted((ROOT / "src" / "thaad" / layer).glob("[!_]*.py")):
+            assert f'id="thaad.{layer}.{path.stem}"' in page, f"thaad.{layer}.{path.stem}"
+    index = (site / "api" / "index.html").read_text(encoding="utf-8")
+    for name in ("load_scenario", "run", "fly_trajectory", "EngagementResult"):
+        assert f'id="thaad.{name}"' in index, name
