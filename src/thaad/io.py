@@ -148,26 +148,20 @@ def read_text(path: str | Path, what: str = "file", max_bytes: int = MAX_DATA_BY
         raise ThaadInputError(f"{path}: not a UTF-8 text file (byte {exc.start})") from None
 
 
+_JSON_STRING = None
+
+
 def _depth(text: str) -> int:
-    """The deepest bracket nesting of JSON text (brackets inside strings skipped)."""
-    depth = best = 0
-    in_str = esc = False
-    for ch in text:
-        if in_str:
-            if esc:
-                esc = False
-            elif ch == "\\":
-                esc = True
-            elif ch == '"':
-                in_str = False
-        elif ch == '"':
-            in_str = True
-        elif ch in "[{":
-            depth += 1
-            best = max(best, depth)
-        elif ch in "]}":
-            depth -= 1
-    return best
+    """The deepest bracket nesting of JSON text (brackets inside strings skipped), by a
+    vectorised running sum: fast on the megabytes of a long run's history."""
+    import re
+
+    global _JSON_STRING
+    if _JSON_STRING is None:
+        _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+    b = np.frombuffer(_JSON_STRING.sub("", text).encode("utf-8"), dtype=np.uint8)
+    step = np.isin(b, (91, 123)).astype(np.int64) - np.isin(b, (93, 125)).astype(np.int64)
+    return int(np.cumsum(step).max(initial=0))
 
 
 def read_json(path: str | Path, what: str | None = None, max_bytes: int = MAX_DATA_BYTES) -> Any:
