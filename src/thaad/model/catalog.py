@@ -12,6 +12,7 @@ north from 40 N at sea level; a test recomputes them.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, replace
 
@@ -23,7 +24,8 @@ from thaad.model.threatfile import (
     load_threat_file,
 )
 
-__all__ = ["RADAR_MODES", "THREATS", "Stage", "ThreatClass", "radar_mode", "reach",
+__all__ = ["RADAR_MODES", "THREATS", "Stage", "ThreatClass", "burnout_speed_mps", "radar_mode",
+           "reach",
            "resolve_threat", "threat_class"]  # fmt: skip
 
 
@@ -56,6 +58,7 @@ def resolve_threat(name: str | ThreatClass | None = None, file: str | None = Non
     return threat_class(name or "srbm-600")
 
 
+@functools.lru_cache(maxsize=32)
 def reach(tc: ThreatClass) -> tuple[float, float]:
     """Burnout speed (m/s) and maximum range (km) in the full model: full burn at the
     range-maximising pitch, launched due north from 40 N at sea level (the catalogue's
@@ -71,6 +74,11 @@ def reach(tc: ThreatClass) -> tuple[float, float]:
     rng, pitch = max_range_m(mis, lat0, 0.0, 0.0, 0.0, env)
     yb = fly_to_impact(mis, Aim(lat0, 0.0, 0.0, 0.0, mis.burn_s, pitch), env, 1e-10)[0]
     return float(np.linalg.norm(yb[3:6])), rng / 1e3
+
+
+def burnout_speed_mps(tc: ThreatClass) -> float:
+    """The documented burnout speed, or (a user's file) the one :func:`reach` computes."""
+    return tc.burnout_speed_mps if tc.burnout_speed_mps is not None else reach(tc)[0]
 
 
 @dataclass(frozen=True)

@@ -30,10 +30,14 @@ Derived values (docs/parameters.md, *Threat files*):
 - a separating payload's ballistic coefficient, when not given: ``m / (Cd A)`` with the
   payload's diameter (default the last stage's) and ``Cd`` the last node of the last
   stage's ``cd_mach`` table (its highest Mach);
-- a tumbling body's drag area (the spent stage; a non-separating body): ``CD_TUMBLE`` times
-  the mean projected area of a convex body, a quarter of its surface (Cauchy), for a
-  cylinder of the body's diameter and length; a length not given is ``FINENESS_DEFAULT``
-  diameters. A non-separating body is the last stage and the payload, their lengths added.
+- the spent stage's drag area, tumbling: ``CD_TUMBLE`` times the mean projected area of a
+  convex body, a quarter of its surface (Cauchy), for a cylinder of the stage's diameter
+  and length (a length not given is ``FINENESS_DEFAULT`` diameters);
+- a non-separating body's drag area (the last stage's dry mass and the payload, reentering
+  together): ``body_cd`` (default ``BODY_CD_DEFAULT``) on the body's cross-section, the
+  drag of a long body at large and changing angles of attack (an assumption: a randomly
+  tumbling Scud-B body, Cauchy's area with ``CD_TUMBLE``, would fall 36 % short of the
+  Scud-B's published 300 km; docs/parameters.md gives the sensitivity).
 
 Bad input gives one line naming the field (``threat file F: stages[0].propellant_kg: ...``).
 """
@@ -58,6 +62,7 @@ from thaad.errors import ThaadInputError
 MAX_FILE_BYTES = 1 << 20  # 1 MiB
 CD_TUMBLE = 1.0  # Newtonian drag of a randomly tumbling convex body on its mean projected area
 FINENESS_DEFAULT = 12.0  # body length over diameter when a length is not given (Scud-B 12.8)
+BODY_CD_DEFAULT = 1.0  # a whole body reentering at large angles of attack, on its cross-section
 RCS_BOOST_DEFAULT_M2 = 5.0  # a Scud-size booster body (the catalogue's value)
 CD_DEFAULT = ((0.0, 0.3),)  # the catalogue's constant boost drag coefficient
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "threats"
@@ -85,7 +90,7 @@ class PayloadSpec(_Model):
     separates: bool = True
     beta_kgpm2: float | None = Field(None, gt=0.0, le=1.0e6)
     diameter_m: float | None = Field(None, gt=0.0, le=10.0)
-    length_m: float | None = Field(None, ge=0.0, le=100.0)
+    body_cd: float | None = Field(None, gt=0.0, le=50.0)
     rcs_m2: float = Field(gt=0.0, le=1.0e4)
     rcs_broadside_m2: float | None = Field(None, gt=0.0, le=1.0e4)
 
@@ -329,6 +334,10 @@ def _checks(spec: ThreatFileSpec) -> None:
     pl = spec.payload
     if pl.separates and pl.rcs_broadside_m2 is not None:
         raise ValueError("payload.rcs_broadside_m2: only for a payload that does not separate")
+    if pl.separates and pl.body_cd is not None:
+        raise ValueError("payload.body_cd: only for a payload that does not separate")
+    if not pl.separates and pl.body_cd is not None and pl.beta_kgpm2 is not None:
+        raise ValueError("payload.body_cd: give body_cd or beta_kgpm2, not both")
 
 
 def threat_from_spec(spec: ThreatFileSpec, path: str | None = None) -> ThreatClass:
@@ -358,8 +367,7 @@ def threat_from_spec(spec: ThreatFileSpec, path: str | None = None) -> ThreatCla
         if pl.beta_kgpm2 is not None:
             cda_body = m_body / pl.beta_kgpm2
         else:
-            len_pl = pl.length_m if pl.length_m is not None else 0.0
-            cda_body = tumbling_cda_m2(last.diameter_m, len_last + len_pl)
+            cda_body = (pl.body_cd or BODY_CD_DEFAULT) * last.area_m2
         broad = pl.rcs_broadside_m2 or spec.rcs_boost_m2
     reach = spec.reach
     return ThreatClass(
