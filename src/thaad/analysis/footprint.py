@@ -245,7 +245,8 @@ def run_footprint(
     write_json(outp / "footprint.geojson", contour_geojson(lats, lons, pk, threshold))
     summary = {
         "scenario": sc.name, "scenario_sha256": sc.digest(), "version": __version__,
-        "seed": sc.seed, "mode": mode, "launch_deg": list(launch), "threat": sc.threat.definition().name,
+        "seed": sc.seed, "mode": mode, "launch_deg": list(launch),
+        "threat": sc.threat.definition().name,
         "grid": grid, "extent_km": extent_km, "threshold": threshold,
         "defended_area_km2": float(area[defended].sum()),
         "threatened_area_km2": float(area[~np.isnan(pk)].sum()),
