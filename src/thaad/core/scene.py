@@ -72,7 +72,6 @@ class Scene(NamedTuple):
     rcs_stage_m2: float
     n_debris: int
     rcs_debris_m2: float
-    rcs_broadside_m2: float  # > 0: object 0 after cutoff is a whole body (aspect model)
     beta_debris_kgpm2: float
     debris_dv_mps: float  # standard deviation per axis of the debris' separation velocity
     rcs_lethal_min_m2: float  # discrimination window of a lethal object
