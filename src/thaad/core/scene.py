@@ -6,7 +6,9 @@ spent last stage separates (object 1, tumbling, with a large cross-section and a
 ballistic coefficient: it slows down hard once it meets the air) and ``n_debris`` pieces of
 simple debris (separation hardware) leave the RV with small random velocities (objects 2,
 3, ...; small, light, draggy). Each object's true path is stored and interpolated (cubic
-Hermite), like the RV's.
+Hermite), like the RV's. A payload that does not separate (``mis.separates == 0``) leaves
+no stage and no debris: object 0 is the whole body, whose cross-section after cutoff
+follows its aspect to the radar (:func:`thaad.core.threat.body_rcs_m2`).
 
 Every scan the radar looks at each object in view: the signal-to-noise ratio of the track
 dwell (shortened when many tracks share the radar's time, :func:`radar.time_budget`) gives
