@@ -93,7 +93,7 @@ class Objects(NamedTuple):
     rcs_rv_m2: float
     rcs_stage_m2: float
     rcs_debris_m2: float
-    rcs_broadside_m2: float  # > 0: object 0 after cutoff is a whole body (aspect model)
+    rcs_broadside_m2: float = 0.0  # > 0: object 0 after cutoff is a whole body (aspect)
 
 
 @_jit
