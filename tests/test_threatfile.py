@@ -185,8 +185,9 @@ def test_body_rcs_between_nose_on_and_broadside():
 
 def test_engagement_with_a_non_separating_threat_file_sees_one_object(tmp_path, capsys):
     """thaad run with threat.file: the radar's detections all come from the one body (no
-    spent stage, no debris), and the report names the file and its source."""
-    rc = main(["run", "--json", "--out", str(tmp_path / "r"), "--set", f"threat.file={SCUD}",
+    spent stage, no debris), it is engaged, and the report names the file and its source."""
+    rc = main(["run", "--json", "--report", "--out", str(tmp_path / "r"),
+               "--set", f"threat.file={SCUD}",
                "--set", "threat.launch.lat_deg=38.0",
                "--set", "threat.launch.lon_deg=127.0"])  # fmt: skip
     assert rc == 0
@@ -196,7 +197,11 @@ def test_engagement_with_a_non_separating_threat_file_sees_one_object(tmp_path, 
     hist = json.loads((tmp_path / "r" / "history.json").read_text())
     objs = set(hist["measurements"]["object"])
     assert objs == {"rv"}  # object 0 only: the whole body
+    # one object: the lethal window takes in its cross-section, so the body is engaged
+    assert d["interceptors_fired"] >= 1
     assert len(hist["measurements"]["object"]) > 20
+    html = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    assert "threat file" in html and "Zaloga" in html and "does not separate" in html
 
 
 # --- thaad threats --file, --json, and bad files ----------------------------------------------

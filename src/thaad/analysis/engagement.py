@@ -156,6 +156,13 @@ def prepare(sc: Scenario) -> Prepared:
                                    1e-9)  # fmt: skip
     r1 = great_circle(lat0, lon0, la1, lo1)[0] * R_MEAN_M
     r2 = great_circle(lat0, lon0, la2, lo2)[0] * R_MEAN_M
+    scene = sc.sensing.core(sc)
+    if not tc.separates:
+        # one body and nothing else: discrimination has nothing to reject, so the lethal
+        # window takes in the body's cross-section from nose-on to broadside (x2 margins)
+        lo_rcs = min(scene.rcs_lethal_min_m2, 0.5 * min(rcs_rv, mis.rcs_broadside_m2))
+        hi_rcs = max(scene.rcs_lethal_max_m2, 2.0 * max(rcs_rv, mis.rcs_broadside_m2))
+        scene = scene._replace(rcs_lethal_min_m2=lo_rcs, rcs_lethal_max_m2=hi_rcs)
     return Prepared(
         scenario=sc, env=env, threat_name=tc.name, mis=mis, aim=aim, rcs_boost_m2=rcs_b,
         rcs_rv_m2=rcs_rv, radar=sc.battery.radar_core(), interceptor=itc,
@@ -165,7 +172,7 @@ def prepare(sc: Scenario) -> Prepared:
         lethality_model=ceng.LETHALITY_FIXED if sc.lethality.model == "fixed"
         else ceng.LETHALITY_MISS,
         sspk=sc.lethality.sspk, drange_dcutoff_mps=(r1 - r2) / d, range_m=r1,
-        scene=sc.sensing.core(sc), threat=tc,
+        scene=scene, threat=tc,
     )  # fmt: skip
 
 
