@@ -131,7 +131,8 @@ def plot_profile(res, launch_deg: tuple[float, float], earth: int, path: str) ->
 
     fig, ax = plt.subplots(figsize=(8, 4.5), dpi=110)
     x, h = profile(res.ecef)
-    ax.plot(x, h, color="tab:red", label="booster, then reentry vehicle")
+    body = "reentry vehicle" if res.stage_ecef is not None or earth == 0 else "the whole body"
+    ax.plot(x, h, color="tab:red", label=f"booster, then {body}")
     if res.stage_ecef is not None:
         xs, hs = profile(res.stage_ecef)
         ax.plot(xs, hs, color="tab:gray", ls="--", label="spent last stage")
