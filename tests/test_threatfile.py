@@ -204,6 +204,21 @@ def test_engagement_with_a_non_separating_threat_file_sees_one_object(tmp_path, 
     assert "threat file" in html and "Zaloga" in html and "does not separate" in html
 
 
+def test_scenario_threat_file_and_its_hash(tmp_path):
+    """threat.file in a scenario replaces the class; the scenario's hash covers the file's
+    content (an edited file is a different scenario)."""
+    f = tmp_path / "my.yaml"
+    f.write_text(GOOD)
+    sc = thaad.load_scenario(overrides=[f"threat.file={f}"])
+    tc = sc.threat.definition()
+    assert tc.name == "my-srbm" and tc.path == str(f) and not tc.separates
+    assert sc.threat_rcs() == (5.0, 0.5)  # default booster RCS; the body's nose-on RCS
+    h1 = sc.digest()
+    f.write_text(GOOD.replace("isp_s: 240", "isp_s: 250"))
+    assert thaad.load_scenario(overrides=[f"threat.file={f}"]).digest() != h1
+    assert thaad.load_scenario().threat.definition() is THREATS["srbm-600"]
+
+
 # --- thaad threats --file, --json, and bad files ----------------------------------------------
 
 
