@@ -113,6 +113,32 @@ def test_packaged_files_are_in_the_package_data():
     assert {f.stem for f in published_files()} == {"scud-b", "nodong"}
 
 
+def test_boost_drag_follows_the_mach_table():
+    """The drag deceleration of a MachPhase is 0.5 rho v^2 Cd(M) A / m with Cd linear in Mach
+    between the nodes (US76 density and speed of sound), held beyond the ends."""
+    from thaad.core.atmosphere import density_kgpm3, speed_of_sound_mps
+    from thaad.core.earth import approx_altitude_m, geodetic_to_ecef
+    from thaad.core.flight import MachPhase, cd_at_mach, deriv
+
+    nodes = np.array([0.0, 0.8, 1.2, 2.0, 4.0])
+    vals = np.array([0.20, 0.25, 0.40, 0.32, 0.25])
+    assert cd_at_mach(1.0, 5, nodes, vals) == pytest.approx(0.325)
+    assert cd_at_mach(9.0, 5, nodes, vals) == 0.25 and cd_at_mach(0.0, 5, nodes, vals) == 0.20
+    area = math.pi * 0.44**2
+    ph = MachPhase(0.0, 0.0, 0.4 * area, 0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+                   area, 5, nodes, vals)  # fmt: skip
+    env = Env(1, 0, 0, 1)  # no rotation: the drag alone besides gravity
+    r = geodetic_to_ecef(0.0, 0.0, 10_000.0, 1)
+    h = approx_altitude_m(r[0], r[1], r[2], 1)
+    a = speed_of_sound_mps(h)
+    for mach in (0.5, 1.0, 1.6, 3.0, 6.0):
+        y = np.array([r[0], r[1], r[2], 0.0, mach * a, 0.0, 2000.0])
+        out = np.empty(7)
+        deriv(0.0, y, ph, env, 0.0, 0.0, 0.0, out)
+        expect = 0.5 * density_kgpm3(h, 1) * (mach * a) ** 2 * np.interp(mach, nodes, vals)
+        assert -out[4] == pytest.approx(expect * area / 2000.0, rel=1e-12)
+
+
 # --- published missiles against their published ranges --------------------------------------
 
 
