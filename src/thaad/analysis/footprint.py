@@ -42,10 +42,9 @@ def trajectory_family(sc: Scenario, lat0_deg: float, lon0_deg: float, az_deg: fl
     from thaad.core.earth import destination
     from thaad.core.footprint import resample_path
     from thaad.core.threat import SHAPE_MIN_ENERGY, TARGET_OK, fly_threat, max_range_m, solve_aim
-    from thaad.model.catalog import threat_class
 
     env = sc.models.env()
-    mis = threat_class(sc.threat.threat_class).missile()
+    mis = sc.threat.definition().missile()
     lat0, lon0, az = math.radians(lat0_deg), math.radians(lon0_deg), math.radians(az_deg)
     r_max, _ = max_range_m(mis, lat0, lon0, 0.0, az, env)
     ranges = np.linspace(0.2 * r_max, 0.99 * r_max, FAMILY_SIZE)
@@ -358,7 +357,8 @@ def run_footprint(
     write_json(outp / "footprint.geojson", contour_geojson(lats, lons, pk, threshold))
     summary = {
         "scenario": sc.name, "scenario_sha256": sc.digest(), "version": __version__,
-        "seed": sc.seed, "mode": mode, "launch_deg": list(launch), "threat": sc.threat.threat_class,
+        "seed": sc.seed, "mode": mode, "launch_deg": list(launch),
+        "threat": sc.threat.definition().name,
         "grid": grid, "extent_km": extent_km, "threshold": threshold,
         "defended_area_km2": float(area[defended].sum()),
         "threatened_area_km2": float(area[~np.isnan(pk)].sum()),

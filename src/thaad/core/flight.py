@@ -16,8 +16,10 @@ from typing import NamedTuple
 
 import numba as nb
 import numpy as np
+from numba.core import types as nbtypes
+from numba.extending import overload
 
-from thaad.core.atmosphere import density_kgpm3
+from thaad.core.atmosphere import density_kgpm3, speed_of_sound_mps
 from thaad.core.constants import OMEGA_EARTH_RADPS
 from thaad.core.earth import approx_altitude_m, ecef_to_geodetic, gravity_xyz
 
@@ -63,6 +65,71 @@ class Phase(NamedTuple):
     pitch_final_rad: float  # pitch of thrust above the launch horizontal after pitch-over
 
 
+class MachPhase(NamedTuple):
+    """A :class:`Phase` whose drag coefficient follows a table against Mach number.
+
+    The first fields are :class:`Phase`'s, in order (``cda_m2`` is only the switch: drag is
+    on when it is positive); the drag area is ``Cd(M) ref_area_m2`` with ``Cd`` linear in
+    Mach between the first ``n_cd`` nodes of ``cd_mach`` and held beyond the ends. Mach is
+    the speed relative to the rotating atmosphere over the US76 speed of sound.
+    """
+
+    thrust_n: float
+    mdot_kgps: float
+    cda_m2: float
+    steer: int
+    t0_s: float
+    up_x: float
+    up_y: float
+    up_z: float
+    dr_x: float
+    dr_y: float
+    dr_z: float
+    t_vert_s: float
+    t_turn_s: float
+    pitch_final_rad: float
+    ref_area_m2: float
+    n_cd: int
+    cd_mach: np.ndarray  # (k,) Mach nodes, strictly increasing
+    cd_value: np.ndarray  # (k,) drag coefficient at the nodes
+
+
+@_jit
+def cd_at_mach(mach: float, n: int, nodes: np.ndarray, values: np.ndarray) -> float:
+    """Drag coefficient linear in Mach between table nodes, held beyond the ends."""
+    if n <= 1 or mach <= nodes[0]:
+        return values[0]
+    if mach >= nodes[n - 1]:
+        return values[n - 1]
+    k = 1
+    while nodes[k] < mach:
+        k += 1
+    f = (mach - nodes[k - 1]) / (nodes[k] - nodes[k - 1])
+    return values[k - 1] + f * (values[k] - values[k - 1])
+
+
+def drag_area_m2(ph, vn_mps, h_m):  # pragma: no cover - compiled through the overload
+    """Drag area of a phase at a speed and height (``Phase``: constant; ``MachPhase``:
+    from its table)."""
+    raise NotImplementedError
+
+
+@overload(drag_area_m2, jit_options={"cache": True})
+def _drag_area_m2(ph, vn_mps, h_m):
+    if isinstance(ph, nbtypes.BaseNamedTuple) and ph.instance_class is MachPhase:
+
+        def impl(ph, vn_mps, h_m):
+            mach = vn_mps / speed_of_sound_mps(h_m)
+            return cd_at_mach(mach, ph.n_cd, ph.cd_mach, ph.cd_value) * ph.ref_area_m2
+
+        return impl
+
+    def impl_const(ph, vn_mps, h_m):
+        return ph.cda_m2
+
+    return impl_const
+
+
 @_jit
 def coast_phase(cda_m2: float) -> Phase:
     """A phase with no thrust."""
@@ -95,7 +162,7 @@ def deriv(
         if h < 1.0e6:
             rho = density_kgpm3(h, env.atmosphere)
             vn = math.sqrt(vx * vx + vy * vy + vz * vz)
-            k = -0.5 * rho * vn * ph.cda_m2 / m
+            k = -0.5 * rho * vn * drag_area_m2(ph, vn, h) / m
             ax += k * vx
             ay += k * vy
             az += k * vz

@@ -30,7 +30,8 @@ from thaad.core.flight import Env
 from thaad.core.interceptor import Interceptor
 from thaad.core.radar import Radar
 from thaad.errors import ThaadInputError
-from thaad.model.catalog import THREATS, radar_mode, threat_class
+from thaad.model.catalog import THREATS, ThreatClass, radar_mode, resolve_threat
+from thaad.model.threatfile import load_threat_file
 
 DEFAULT_SCENARIO = Path(__file__).parents[1] / "scenarios" / "seongju.yaml"
 
@@ -280,6 +281,7 @@ class ThreatSpec(_Model):
     burnout_angle_deg: float | None = Field(None, gt=0.0, lt=90.0)
     rcs_boost_m2: float | None = Field(None, gt=0.0)
     rcs_rv_m2: float | None = Field(None, gt=0.0)
+    file: str | None = None  # a threat file (thaad.model.threatfile); wins over `class`
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -289,6 +291,20 @@ class ThreatSpec(_Model):
         if v not in THREATS:
             raise ValueError(f"unknown threat class '{v}' (known: {', '.join(sorted(THREATS))})")
         return v
+
+    @field_validator("file")
+    @classmethod
+    def _loads(cls, v: str | None) -> str | None:
+        if v:
+            try:
+                load_threat_file(v)
+            except ThaadInputError as exc:
+                raise ValueError(str(exc)) from None
+        return v or None
+
+    def definition(self) -> ThreatClass:
+        """The threat: the file's if ``file`` is set, else the catalogue class."""
+        return resolve_threat(self.threat_class, self.file)
 
 
 class SensingSpec(_Model):
@@ -349,13 +365,16 @@ class Scenario(_Model):
     def digest(self, include_seed: bool = True) -> str:
         """SHA-256 of the canonical JSON of the validated scenario (for reproducibility)."""
         d = self.model_dump(mode="json", by_alias=True)
+        if self.threat.file:  # the file's content, not only its name
+            raw = Path(self.threat.file).read_bytes()
+            d["threat"]["file_sha256"] = hashlib.sha256(raw).hexdigest()
         if not include_seed:
             d.pop("seed")
         text = json.dumps(d, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()
 
     def threat_rcs(self) -> tuple[float, float]:
-        tc = threat_class(self.threat.threat_class)
+        tc = self.threat.definition()
         boost = self.threat.rcs_boost_m2 or tc.rcs_boost_m2
         rv = self.threat.rcs_rv_m2 or tc.rcs_rv_m2
         return boost, rv
