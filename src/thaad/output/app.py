@@ -457,8 +457,9 @@ class AppServer(ThreadingHTTPServer):
                 "doctrine": ["shoot-look-shoot", "salvo"],
             },
             "grid_max": GRID_MAX,
-            "assets": [{"name": a.name, "lat_deg": a.lat_deg, "lon_deg": a.lon_deg}
-                       for a in sc.assets],  # fmt: skip
+            "assets": [
+                {"name": a.name, "lat_deg": a.lat_deg, "lon_deg": a.lon_deg} for a in sc.assets
+            ],
         }
 
     def geo(self) -> bytes:
@@ -561,9 +562,9 @@ class AppHandler(BaseHTTPRequestHandler):
             if kind == "export":
                 name = f"thaad-{hashlib.sha256(sc.digest().encode()).hexdigest()[:8]}.yaml"
                 head = f"# thaad app view: ?{query}\n" if query.isprintable() else ""
-                return self._send(HTTPStatus.OK, (head + _dump_yaml(sc)).encode(),
-                                  "application/x-yaml; charset=utf-8",
-                                  {"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+                disp = {"Content-Disposition": f'attachment; filename="{name}"'}
+                body = (head + _dump_yaml(sc)).encode()
+                return self._send(HTTPStatus.OK, body, "application/x-yaml; charset=utf-8", disp)
             if kind == "engage" and "aim" not in parse_qs(query):
                 raise ThaadInputError("aim: the aim point LAT,LON is required")
             if kind == "footprint":
@@ -594,7 +595,8 @@ class AppHandler(BaseHTTPRequestHandler):
         root, _, rel = rest.partition("/")
         if root == "run" and rel == "engagement.czml":
             return self._send(HTTPStatus.OK, srv.czml(run_id), TYPES[".czml"])
-        base = srv.runs_dir / run_id if root == "run" else srv.cesium() if root == "cesium" else None
+        roots = {"run": lambda: srv.runs_dir / run_id, "cesium": srv.cesium}
+        base = roots[root]() if root in roots else None
         if base is None or not rel:
             return self._text(HTTPStatus.NOT_FOUND, "404 Not Found")
         what = _inside(base.resolve(), rel)
