@@ -31,7 +31,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--port", type=_port, default=8766, metavar="P",
                    help="port on 127.0.0.1 (default 8766; 0 picks a free one)")  # fmt: skip
     p.add_argument("--runs", metavar="DIR",
-                   help="where the engagements' run directories go (default: a temporary one)")  # fmt: skip
+                   help="engagement run directories (default: a temporary one)")  # fmt: skip
     p.add_argument("--open", action="store_true", help="open the page in the default browser")
     return p
 
