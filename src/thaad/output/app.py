@@ -154,7 +154,7 @@ def parse_query(
             overrides.append(f"{key}={v!r}")
         else:
             if not text or any(c in text for c in "\n\r'\"[]{}:#,&*!|>%@`"):
-                raise ThaadInputError(f"{name}: '{text}' is not a valid choice")
+                raise ThaadInputError(f"{name}: {text!r} is not a valid choice")
             overrides.append(f"{key}='{text}'")
         keymap[key] = name
     try:
