@@ -20,7 +20,8 @@ from thaad.output.app import HOST, LatestOnly, Superseded, make_app_server
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+        "--disable-background-networking", "--disable-component-update",
+        "--disable-sync"]  # fmt: skip
 # the default scenario's kinematic footprint (tests/test_footprint.py): shoot-look-shoot with
 # two shots of SSPK 0.8 gives 1 - 0.2**2 = 0.96 where both fit, Seoul lies outside
 P_TWO_SHOTS = 1.0 - (1.0 - 0.8) ** 2
@@ -66,7 +67,9 @@ def test_footprint_api_matches_run_footprint(app, tmp_path):
     assert kinds.count("contour") == 1 and "battery" in kinds and "launch" in kinds
     contour = fc["features"][kinds.index("contour")]["geometry"]
     assert contour["type"] == "MultiPolygon" and len(contour["coordinates"]) >= 1
-    assets = {f["properties"]["name"]: f for f in fc["features"] if f["properties"]["kind"] == "asset"}
+    assets = {
+        f["properties"]["name"]: f for f in fc["features"] if f["properties"]["kind"] == "asset"
+    }
     assert set(assets) == {"Seoul", "Pyeongtaek", "Daegu", "Busan"}
     assert abs(assets["Daegu"]["properties"]["p_kill"] - P_TWO_SHOTS) < 1e-9
     assert assets["Daegu"]["geometry"]["coordinates"] == [128.6014, 35.8714]
@@ -282,7 +285,8 @@ def test_drag_the_battery_and_the_footprint_follows(browser, app):
     print(f"\nrecompute after a drag (fetch footprint + coverage, draw): {ms:.0f} ms")
     assert _area(page) != area0
     assert page.get_attribute("#contour", "d") != contour0
-    lat, lon = (float(v) for v in page.evaluate("new URLSearchParams(location.search).get('battery')").split(","))  # fmt: skip
+    where = page.evaluate("new URLSearchParams(location.search).get('battery')")
+    lat, lon = (float(v) for v in where.split(","))
     assert lat > 36.2 and lon < 128.0  # dragged north-west, and the URL says so
     _shot(page, "app-after-drag.png")
     assert seen["errors"] == [] and seen["outside"] == []

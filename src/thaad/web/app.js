@@ -291,14 +291,12 @@ async function recompute() {
     history.replaceState(null, "", "?" + q);
     if (!$("msg").dataset.sticky) showMessage("");
     $("msg").dataset.sticky = "";
-    window.thaadReady = true;
   } catch (e) {
     if (e.name === "AbortError" || my !== gen || e.status === 409) return;
     showMessage(e.message);
     state = { ...good };
     syncControls();
     drawMarkers();
-    window.thaadReady = true;
   } finally {
     if (my === gen) setBusy(false);
   }
@@ -465,5 +463,6 @@ async function start() {
   } catch (e) {
     showMessage(`the app could not start: ${e.message}`);
   }
+  window.thaadReady = true;
 }
 start();
