@@ -208,6 +208,23 @@ def test_cli_registers_app():
     assert args.port == 0 and args.scenario is None
 
 
+def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, capsys):
+    import socket
+
+    from thaad.cli import main
+
+    assert main(["app", str(tmp_path / "nope.yaml"), "--port", "0"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"thaad: error: scenario file '{tmp_path / 'nope.yaml'}' does not exist"
+    )
+    with socket.socket() as s:  # a port in use
+        s.bind((HOST, 0))
+        s.listen(1)
+        assert main(["app", "--port", str(s.getsockname()[1])]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("thaad: error: --port ") and err.count("\n") == 1
+
+
 # ----------------------------------------------------------------------------- browser
 
 

@@ -326,7 +326,7 @@ function drawEngagement(d, lat, lon) {
   // altitude profile: threat red, interceptors blue
   const P = $("profile");
   P.replaceChildren();
-  const W = 340, H = 170, l = 34, b = 20, t = 8, rr = 8;
+  const W = 340, H = 170, l = 46, b = 20, t = 8, rr = 8;
   const tmax = Math.max(...d.profiles.map((p) => p.t_s[p.t_s.length - 1]));
   const amax = Math.max(...d.profiles.map((p) => Math.max(...p.alt_km))) * 1.05;
   const X = (v) => l + (W - l - rr) * v / tmax;
