@@ -329,7 +329,39 @@ def test_change_the_threat_and_the_assets_change_colour(browser, app):
     assert after["Daegu"] == ["#9e9e9e", ""] and before["Daegu"][0] != "#9e9e9e"
     assert "threat=srbm-300" in page.url
     _shot(page, "app-srbm-300.png")
+    with page.expect_download() as dl:  # Export: the scenario YAML of this view
+        page.click("#export")
+    assert yaml.safe_load(Path(dl.value.path()).read_text())["threat"]["class"] == "srbm-300"
     assert seen["errors"] == [] and seen["outside"] == []
+    page.close()
+
+
+def test_a_burst_of_changes_draws_only_the_last(browser, app):
+    page, seen = _page(browser, app)
+    page.goto(app.url + "?grid=30")
+    page.wait_for_function("window.thaadReady === true", timeout=300_000)
+    _recomputed(page, 1)
+    before = app.workers["footprint"].generation
+    cov0 = page.get_attribute("#coverage", "d")
+    page.evaluate(
+        """() => { const f = document.getElementById("face");
+        for (const v of ["300", "290", "280"]) {
+          f.value = v; f.dispatchEvent(new Event("change")); } }"""
+    )
+    page.wait_for_function("!window.thaadBusy", timeout=300_000)
+    page.wait_for_function("window.thaadTimings.length >= 2", timeout=300_000)
+    time.sleep(0.5)
+    # the page aborted the first two fetches: one result drawn, the last one
+    assert page.evaluate("window.thaadTimings.length") == 2
+    assert "face=280" in page.url
+    assert page.input_value("#face") == "280"
+    assert page.get_attribute("#coverage", "d") != cov0  # the sector turned with the face
+    # the server got at most the three requests; none piled up behind the running one
+    w = app.workers["footprint"]
+    assert w.generation - before <= 3
+    assert not w._pending
+    assert seen["outside"] == []
+    assert all("net::ERR_ABORTED" in e or "abort" in e.lower() for e in seen["errors"])
     page.close()
 
 
