@@ -282,11 +282,13 @@ def compute_footprint(
     sc: Scenario, launch: tuple[float, float], grid: int = 100, extent_km: float = 400.0,
     mode: str = "kinematic", draws: int = 20, threshold: float = 0.5, workers: int = 0,
     progress: bool = True, out: str | Path | None = None, scheduler: str | None = None,
+    manifest: dict[str, Any] | None = None,
 ) -> FootprintResult:  # fmt: skip
     """The computing part of :func:`run_footprint`: the arrays and the summary, nothing
     written (except, in ``full`` mode, the cell batches under ``out/cells``).
 
-    The arguments are :func:`run_footprint`'s, which checks them; the interactive explorer
+    The arguments are :func:`run_footprint`'s, which checks them (``manifest``, full mode:
+    written to ``out`` before the cells are flown); the interactive explorer
     (:mod:`thaad.output.app`) calls this directly for kinematic footprints.
     """
     import os
@@ -308,6 +310,9 @@ def compute_footprint(
 
         if out is None:
             raise ThaadInputError("--out: the full footprint needs a directory for its cells")
+        Path(out).mkdir(parents=True, exist_ok=True)
+        if manifest is not None:
+            write_json(Path(out) / MANIFEST_FILE, manifest)
         client = connect(scheduler) if scheduler else None
         try:
             pk, shots, alt = _full(sc, launch, lats, lons, draws, workers, progress, Path(out),
@@ -392,11 +397,10 @@ def run_footprint(
             "cells_per_task": cells_per_task(grid * grid, draws), "version": __version__,
         }  # fmt: skip
         _check_full_dir(outp, manifest, resume)
-        outp.mkdir(parents=True, exist_ok=True)
-        write_json(outp / MANIFEST_FILE, manifest)
     res = compute_footprint(sc, launch, grid=grid, extent_km=extent_km, mode=mode, draws=draws,
                             threshold=threshold, workers=workers, progress=progress,
-                            out=outp, scheduler=scheduler)  # fmt: skip
+                            out=outp, scheduler=scheduler,
+                            manifest=manifest if mode == "full" else None)  # fmt: skip
     outp.mkdir(parents=True, exist_ok=True)
     _write_netcdf(outp / "footprint.nc", sc, launch, res.lats, res.lons, res.p_kill, res.shots,
                   res.first_intercept_alt_m, mode, threshold)  # fmt: skip
