@@ -306,6 +306,18 @@ def test_drag_the_battery_and_the_footprint_follows(browser, app):
     lat, lon = (float(v) for v in where.split(","))
     assert lat > 36.2 and lon < 128.0  # dragged north-west, and the URL says so
     _shot(page, "app-after-drag.png")
+    # the launch point too: moved 60 px east, the footprint changes again
+    area1 = _area(page)
+    box = page.locator("#marker-launch").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 60, y, steps=6)
+    page.mouse.up()
+    _recomputed(page, 3)
+    assert _area(page) != area1
+    lon = float(page.evaluate("new URLSearchParams(location.search).get('launch')").split(",")[1])
+    assert lon > 125.9
     assert seen["errors"] == [] and seen["outside"] == []
     # the URL is the view: a reload shows the same battery and the same area
     area1 = _area(page)

@@ -22,7 +22,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "is in its URL; Export writes the scenario YAML that reproduces it. Ctrl-C stops.",
         epilog="Examples:\n  thaad app --open\n  thaad app scenarios/seongju.yaml --port 8800\n"
         "URL parameters: battery=LAT,LON launch=LAT,LON threat=CLASS shape= radar= face=DEG "
-        "rcs=M2 doctrine= shots= sspk= grid=N extent=KM\n"
+        "rcs=M2 doctrine= shots= sspk= threshold= alt=KM grid=N extent=KM\n"
         "API: /api/footprint?..., /api/coverage?..., /api/engage?...&aim=LAT,LON, "
         "/api/export?...\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,

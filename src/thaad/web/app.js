@@ -5,8 +5,9 @@
 // queued job too.
 "use strict";
 
-const KEYS = ["battery", "launch", "threat", "shape", "radar", "face", "rcs", "doctrine",
-  "shots", "sspk", "grid", "extent"];
+const CONTROLS = ["threat", "shape", "radar", "face", "rcs", "doctrine", "shots", "sspk",
+  "threshold", "alt", "grid", "extent"];
+const KEYS = ["battery", "launch", ...CONTROLS];
 const NS = "http://www.w3.org/2000/svg";
 const $ = (id) => document.getElementById(id);
 const svg = $("map");
@@ -81,10 +82,11 @@ function check(key, v) {
   if (key === "rcs" && v === "") return null;
   if (x === null) return `${key}: '${v}' is not a number`;
   const ranges = { face: [0, 360, false], rcs: [0, 1e3, false], sspk: [0, 1, true],
-    shots: [1, 16, true], grid: [2, D.grid_max, true], extent: [1, 3000, true] };
+    shots: [1, 16, true], grid: [2, D.grid_max, true], extent: [1, 3000, true],
+    threshold: [0, 1, true], alt: [0, 5000, true] };
   const [lo, hi, hiIn] = ranges[key];
-  if (x < lo || x > hi || (!hiIn && x === hi) || (key === "rcs" && x === 0))
-    return `${key}: ${v} is outside ${key === "rcs" ? "(" : "["}${lo}, ${hi}${hiIn ? "]" : ")"}`;
+  if (x < lo || x > hi || (!hiIn && x === hi) || ((key === "rcs" || key === "threshold") && x === 0))
+    return `${key}: ${v} is outside ${["rcs", "threshold"].includes(key) ? "(" : "["}${lo}, ${hi}${hiIn ? "]" : ")"}`;
   if ((key === "shots" || key === "grid") && !Number.isInteger(x))
     return `${key}: ${v} is not an integer`;
   return null;
@@ -93,7 +95,7 @@ function defaultsState() {
   return { battery: D.battery.join(","), launch: D.launch.join(","), threat: D.threat,
     shape: D.shape, radar: D.radar, face: String(D.face), rcs: "", doctrine: D.doctrine,
     shots: String(D.shots), sspk: String(D.sspk), grid: String(D.grid),
-    extent: String(D.extent) };
+    extent: String(D.extent), threshold: String(D.threshold), alt: String(D.alt) };
 }
 function readURL() {
   const s = defaultsState();
@@ -120,8 +122,7 @@ function query(s) {
   return q.toString();
 }
 function syncControls() {
-  for (const k of ["threat", "shape", "radar", "face", "rcs", "doctrine", "shots", "sspk",
-    "grid", "extent"]) $(k).value = state[k];
+  for (const k of CONTROLS) $(k).value = state[k];
   $("rcs").placeholder = `${D.choices.threat[state.threat]} (class)`;
   const q = query(state);
   $("export").href = "/api/export?" + q;
@@ -423,8 +424,7 @@ svg.addEventListener("wheel", (evt) => {
   setViewBox();
 }, { passive: false });
 window.addEventListener("resize", () => vb && setViewBox());
-for (const k of ["threat", "shape", "radar", "face", "rcs", "doctrine", "shots", "sspk", "grid",
-  "extent"]) {
+for (const k of CONTROLS) {
   $(k).addEventListener("change", () => {
     const v = $(k).value.trim();
     const err = check(k, v);
