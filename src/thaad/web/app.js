@@ -264,18 +264,21 @@ async function getJSON(url, signal) {
   }
   return r.json();
 }
-function setBusy(on, what) {
-  window.thaadBusy = on;
-  $("busy").hidden = !on;
-  $("busy").textContent = what || "computing…";
-  document.body.classList.toggle("busy", on);
+const busy = new Set();  // what is being computed: "footprint", "engagement"
+function setBusy(what, on) {
+  if (on) busy.add(what);
+  else busy.delete(what);
+  window.thaadBusy = busy.size > 0;
+  $("busy").hidden = busy.size === 0;
+  $("busy").textContent = busy.has("engagement") ? "flying the engagement…" : "computing…";
+  document.body.classList.toggle("busy", busy.size > 0);
 }
 async function recompute() {
   const my = ++gen;
   if (fpCtrl) fpCtrl.abort();
   fpCtrl = new AbortController();
   const signal = fpCtrl.signal;
-  setBusy(true);
+  setBusy("footprint", true);
   syncControls();
   const q = query(state);
   const t0 = performance.now();
@@ -299,7 +302,7 @@ async function recompute() {
     syncControls();
     drawMarkers();
   } finally {
-    if (my === gen) setBusy(false);
+    if (my === gen) setBusy("footprint", false);
   }
 }
 function drawEngagement(d, lat, lon) {
@@ -361,7 +364,7 @@ async function engageAt(lat, lon) {
   if (engCtrl) engCtrl.abort();
   engCtrl = new AbortController();
   const signal = engCtrl.signal;
-  setBusy(true, "flying the engagement…");
+  setBusy("engagement", true);
   const aim = `${lat.toFixed(4)},${lon.toFixed(4)}`;
   try {
     const d = await getJSON(`/api/engage?${query(state)}&aim=${aim}`, signal);
@@ -371,7 +374,7 @@ async function engageAt(lat, lon) {
     if (e.name === "AbortError" || e.status === 409) return;
     showMessage(e.message);
   } finally {
-    if (!signal.aborted) setBusy(false);
+    if (!signal.aborted) setBusy("engagement", false);
   }
 }
 
