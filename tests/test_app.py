@@ -386,6 +386,7 @@ def test_a_bad_query_string_shows_a_message(browser, app):
     for needle in ("battery: 'abc' is not LAT,LON", "grid: -5", "threat:", "zzz: unknown"):
         assert needle in msg, msg
     assert _area(page) > 1e5  # the defaults are shown instead
+    assert page.inner_text("#area-threshold") == "(P(kill) ≥ 0.5)"
     assert "battery=36.0513" in page.url  # and the URL is cleaned
     assert seen["errors"] == [] and seen["outside"] == []
     page.close()

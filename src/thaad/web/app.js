@@ -242,7 +242,7 @@ function drawFootprint(fc) {
   $("contour").setAttribute("d", pathOf(contour.geometry));
   const s = fc.summary;
   $("area").textContent = `${fmt(s.defended_area_km2, 0)} km²`;
-  $("threshold").textContent = `(P(kill) ≥ ${s.threshold})`;
+  $("area-threshold").textContent = `(P(kill) ≥ ${s.threshold})`;
   drawAssets();
 }
 function drawCoverage(fc) {
