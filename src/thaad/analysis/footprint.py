@@ -265,46 +265,33 @@ def contour_geojson(lats, lons, pk, threshold: float) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def run_footprint(
-    sc: Scenario, launch: tuple[float, float], out: str | Path, grid: int = 100,
-    extent_km: float = 400.0, mode: str = "kinematic", draws: int = 20, threshold: float = 0.5,
-    workers: int = 0, progress: bool = True, scheduler: str | None = None,
-    resume: bool = False,
-) -> dict[str, Any]:  # fmt: skip
-    """Compute, write and return a defended footprint (see the module docstring).
+@dataclass
+class FootprintResult:
+    """A computed footprint: the grid, its arrays (shape (n_lat, n_lon)) and the summary."""
 
-    Writes ``footprint.nc``, ``footprint.geojson`` and ``summary.json``; the map is drawn by
-    :func:`thaad.output.maps.plot_footprint`. In ``full`` mode the cells are flown in batches
-    on ``workers`` local processes or on the Dask cluster at ``scheduler``; each finished
-    batch is written atomically to ``DIR/cells``, ``DIR/footprint-manifest.json`` pins the
-    definition, and ``resume`` continues a killed run. Results are identical for any worker
-    count and backend (every cell's draw ``i`` uses the Monte Carlo's stream ``i``).
+    lats: np.ndarray
+    lons: np.ndarray
+    p_kill: np.ndarray
+    shots: np.ndarray
+    first_intercept_alt_m: np.ndarray
+    summary: dict[str, Any]
+
+
+def compute_footprint(
+    sc: Scenario, launch: tuple[float, float], grid: int = 100, extent_km: float = 400.0,
+    mode: str = "kinematic", draws: int = 20, threshold: float = 0.5, workers: int = 0,
+    progress: bool = True, out: str | Path | None = None, scheduler: str | None = None,
+    manifest: dict[str, Any] | None = None,
+) -> FootprintResult:  # fmt: skip
+    """The computing part of :func:`run_footprint`: the arrays and the summary, nothing
+    written (except, in ``full`` mode, the cell batches under ``out/cells``).
+
+    The arguments are :func:`run_footprint`'s, which checks them (``manifest``, full mode:
+    written to ``out`` before the cells are flown); the interactive explorer
+    (:mod:`thaad.output.app`) calls this directly for kinematic footprints.
     """
     import os
 
-    if grid < 2:
-        raise ThaadInputError(f"--grid: must be at least 2 (got {grid})")
-    if extent_km <= 0:
-        raise ThaadInputError(f"--extent-km: must be positive (got {extent_km})")
-    if draws <= 0:
-        raise ThaadInputError(f"--draws: must be positive (got {draws})")
-    if not 0.0 < threshold <= 1.0:
-        raise ThaadInputError(f"--threshold: must be in (0, 1] (got {threshold})")
-    if mode not in ("kinematic", "full"):
-        raise ThaadInputError(f"--mode: '{mode}' is not one of kinematic, full")
-    if mode != "full" and (scheduler is not None or resume):
-        raise ThaadInputError("--scheduler and --resume apply to --mode full only")
-    if scheduler is not None and not scheduler.strip():
-        raise ThaadInputError("--scheduler: the address is empty")
-    outp = Path(out)
-    if mode == "full":
-        manifest = {
-            "kind": "thaad-footprint-full", "scenario_sha256": sc.digest(),
-            "launch_deg": [float(launch[0]), float(launch[1])], "grid": int(grid),
-            "extent_km": float(extent_km), "draws": int(draws),
-            "cells_per_task": cells_per_task(grid * grid, draws), "version": __version__,
-        }  # fmt: skip
-        _check_full_dir(outp, manifest, resume)
     from thaad.core.earth import great_circle
 
     lats, lons = _grid(sc, grid, extent_km)
@@ -320,11 +307,14 @@ def run_footprint(
     else:
         from thaad.analysis.montecarlo import connect
 
-        outp.mkdir(parents=True, exist_ok=True)
-        write_json(outp / MANIFEST_FILE, manifest)
+        if out is None:
+            raise ThaadInputError("--out: the full footprint needs a directory for its cells")
+        Path(out).mkdir(parents=True, exist_ok=True)
+        if manifest is not None:
+            write_json(Path(out) / MANIFEST_FILE, manifest)
         client = connect(scheduler) if scheduler else None
         try:
-            pk, shots, alt = _full(sc, launch, lats, lons, draws, workers, progress, outp,
+            pk, shots, alt = _full(sc, launch, lats, lons, draws, workers, progress, Path(out),
                                    client)  # fmt: skip
         finally:
             if client is not None:
@@ -352,9 +342,6 @@ def run_footprint(
             }  # fmt: skip
     area = cell_areas_km2(lats, lons)
     defended = np.nan_to_num(pk, nan=0.0) >= threshold
-    outp.mkdir(parents=True, exist_ok=True)
-    _write_netcdf(outp / "footprint.nc", sc, launch, lats, lons, pk, shots, alt, mode, threshold)
-    write_json(outp / "footprint.geojson", contour_geojson(lats, lons, pk, threshold))
     summary = {
         "scenario": sc.name, "scenario_sha256": sc.digest(), "version": __version__,
         "seed": sc.seed, "mode": mode, "launch_deg": list(launch),
@@ -369,6 +356,57 @@ def run_footprint(
         "sspk": sc.lethality.sspk if mode == "kinematic" else None,
         "doctrine": sc.doctrine.mode, "shots": sc.doctrine.shots,
     }  # fmt: skip
+    return FootprintResult(lats, lons, pk, np.asarray(shots, dtype=np.float64), alt, summary)
+
+
+def run_footprint(
+    sc: Scenario, launch: tuple[float, float], out: str | Path, grid: int = 100,
+    extent_km: float = 400.0, mode: str = "kinematic", draws: int = 20, threshold: float = 0.5,
+    workers: int = 0, progress: bool = True, scheduler: str | None = None,
+    resume: bool = False,
+) -> dict[str, Any]:  # fmt: skip
+    """Compute, write and return a defended footprint (see the module docstring).
+
+    Writes ``footprint.nc``, ``footprint.geojson`` and ``summary.json``; the map is drawn by
+    :func:`thaad.output.maps.plot_footprint`. In ``full`` mode the cells are flown in batches
+    on ``workers`` local processes or on the Dask cluster at ``scheduler``; each finished
+    batch is written atomically to ``DIR/cells``, ``DIR/footprint-manifest.json`` pins the
+    definition, and ``resume`` continues a killed run. Results are identical for any worker
+    count and backend (every cell's draw ``i`` uses the Monte Carlo's stream ``i``).
+    """
+    if grid < 2:
+        raise ThaadInputError(f"--grid: must be at least 2 (got {grid})")
+    if extent_km <= 0:
+        raise ThaadInputError(f"--extent-km: must be positive (got {extent_km})")
+    if draws <= 0:
+        raise ThaadInputError(f"--draws: must be positive (got {draws})")
+    if not 0.0 < threshold <= 1.0:
+        raise ThaadInputError(f"--threshold: must be in (0, 1] (got {threshold})")
+    if mode not in ("kinematic", "full"):
+        raise ThaadInputError(f"--mode: '{mode}' is not one of kinematic, full")
+    if mode != "full" and (scheduler is not None or resume):
+        raise ThaadInputError("--scheduler and --resume apply to --mode full only")
+    if scheduler is not None and not scheduler.strip():
+        raise ThaadInputError("--scheduler: the address is empty")
+    outp = Path(out)
+    if mode == "full":
+        manifest = {
+            "kind": "thaad-footprint-full", "scenario_sha256": sc.digest(),
+            "launch_deg": [float(launch[0]), float(launch[1])], "grid": int(grid),
+            "extent_km": float(extent_km), "draws": int(draws),
+            "cells_per_task": cells_per_task(grid * grid, draws), "version": __version__,
+        }  # fmt: skip
+        _check_full_dir(outp, manifest, resume)
+    res = compute_footprint(sc, launch, grid=grid, extent_km=extent_km, mode=mode, draws=draws,
+                            threshold=threshold, workers=workers, progress=progress,
+                            out=outp, scheduler=scheduler,
+                            manifest=manifest if mode == "full" else None)  # fmt: skip
+    outp.mkdir(parents=True, exist_ok=True)
+    _write_netcdf(outp / "footprint.nc", sc, launch, res.lats, res.lons, res.p_kill, res.shots,
+                  res.first_intercept_alt_m, mode, threshold)  # fmt: skip
+    write_json(outp / "footprint.geojson", contour_geojson(res.lats, res.lons, res.p_kill,
+                                                           threshold))  # fmt: skip
+    summary = res.summary
     write_json(outp / "summary.json", summary)
     return summary
 
