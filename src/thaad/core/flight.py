@@ -90,7 +90,7 @@ def deriv(
         w = OMEGA_EARTH_RADPS
         ax += 2.0 * w * vy + w * w * x
         ay += -2.0 * w * vx + w * w * yy
-    if env.atmosphere != 0 and ph.cda_m2 > 0.0:
+    if env.atmosphere != 0 and ph.cda_m2 != 0.0:  # < 0 only in a filter's sigma point
         h = approx_altitude_m(x, yy, z, env.earth)
         if h < 1.0e6:
             rho = density_kgpm3(h, env.atmosphere)
