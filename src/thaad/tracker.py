@@ -355,9 +355,18 @@ def simulate_measurements(
     seed: int = 0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Noisy (range, az, el) measurements of a flown path every ``dt_s`` from ``t_start_s``
-    while it is above ``min_elevation_deg``. Returns ``(t, z, truth)``: times, measurements
-    (range m, azimuth rad, elevation rad) and the true ECEF states there."""
-    from thaad.core.earth import ecef_to_aer, enu_basis, geodetic_to_ecef
+    while its apparent elevation (4/3 Earth, :func:`thaad.core.radar.apparent_elevation_rad`)
+    is above ``min_elevation_deg``. Returns ``(t, z, truth)``: times, measurements (range m,
+    azimuth rad, elevation rad) and the true ECEF states there."""
+    from thaad.core.constants import R_MEAN_M
+    from thaad.core.earth import (
+        ecef_to_aer,
+        ecef_to_geodetic,
+        enu_basis,
+        geodetic_to_ecef,
+        great_circle,
+    )
+    from thaad.core.radar import apparent_elevation_rad
 
     lat, lon, alt = (math.radians(sensor_lla[0]), math.radians(sensor_lla[1]), sensor_lla[2])
     site = geodetic_to_ecef(lat, lon, alt, 1)
@@ -370,7 +379,9 @@ def simulate_measurements(
     ok = np.zeros(len(t), bool)
     for i in range(len(t)):
         az, el, r = ecef_to_aer(site, enu, truth[i, :3])
-        ok[i] = el >= math.radians(min_elevation_deg)
+        lat_t, lon_t, h_t = ecef_to_geodetic(truth[i, 0], truth[i, 1], truth[i, 2], 1)
+        ground = great_circle(lat, lon, lat_t, lon_t)[0] * R_MEAN_M
+        ok[i] = apparent_elevation_rad(alt, h_t, ground) >= math.radians(min_elevation_deg)
         z[i] = (r + sigma_range_m * rng.standard_normal(), az + sa * rng.standard_normal(),
                 el + sa * rng.standard_normal())  # fmt: skip
     z[:, 1] %= 2.0 * math.pi
