@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from thaad.catalog import radar_mode
+from thaad.core.constants import R_MEAN_M
 from thaad.errors import ThaadInputError
 
 __all__ = ["CoverageResult", "coverage", "plot_coverage", "to_geojson"]
@@ -232,7 +233,7 @@ def plot_coverage(res: CoverageResult) -> bytes:
 
     from thaad.geo import plot_base_map
 
-    reach_deg = max(res.coverage_range_m, 200e3) / 111e3
+    reach_deg = math.degrees(max(res.coverage_range_m, 200e3) / R_MEAN_M)
     clat = math.cos(math.radians(res.radar_lat_deg))
     if res.polygon.is_empty:
         minx, miny, maxx, maxy = (res.radar_lon_deg, res.radar_lat_deg, res.radar_lon_deg,

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from thaad import __version__
+from thaad.core.constants import R_MEAN_M
 from thaad.errors import ThaadInputError
 from thaad.io import write_json
 from thaad.scenario import Scenario
@@ -51,7 +52,7 @@ def trajectory_family(sc: Scenario, lat0_deg: float, lon0_deg: float, az_deg: fl
     ranges = np.linspace(0.2 * r_max, 0.99 * r_max, FAMILY_SIZE)
     rows = []
     for r in ranges:
-        lat1, lon1 = destination(lat0, lon0, az, r / 6371e3)
+        lat1, lon1 = destination(lat0, lon0, az, r / R_MEAN_M)
         aim, status, _ = solve_aim(mis, lat0, lon0, 0.0, lat1, lon1, 0.0, env,
                                    SHAPE_MIN_ENERGY, 0.0, 50.0)  # fmt: skip
         if status != TARGET_OK:
@@ -83,7 +84,7 @@ def cell_areas_km2(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
     """Spherical area of each grid cell centred on (lat, lon), shape (n_lat, n_lon)."""
     dlat = math.radians(abs(lats[1] - lats[0])) if len(lats) > 1 else 0.0
     dlon = math.radians(abs(lons[1] - lons[0])) if len(lons) > 1 else 0.0
-    r_km = 6371.0
+    r_km = R_MEAN_M / 1e3
     a = r_km**2 * dlon * np.cos(np.radians(lats)) * dlat
     return np.repeat(a[:, None], len(lons), axis=1)
 

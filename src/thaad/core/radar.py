@@ -43,14 +43,11 @@ from typing import NamedTuple
 import numba as nb
 import numpy as np
 
-from thaad.core.constants import R_MEAN_M
+from thaad.core.constants import BOLTZMANN_JPK, C_MPS, K_REFRACTION, R_MEAN_M
 from thaad.core.earth import ecef_to_aer, ecef_to_geodetic, great_circle
 
 _jit = nb.njit(cache=True)
 
-BOLTZMANN_JPK = 1.380649e-23
-C_MPS = 299792458.0
-K_REFRACTION = 4.0 / 3.0
 AE_M = K_REFRACTION * R_MEAN_M  # effective Earth radius
 
 
