@@ -93,7 +93,7 @@ def propagate_into(x: np.ndarray, dt: float, env: Env, inv_beta: float, n_sub: i
     ph = coast_phase(inv_beta)
     h = dt / n_sub
     for _ in range(n_sub):
-        rk4_step(0.0, y, h, ph, env, _NO_COMMAND, buf[:5, :7])
+        rk4_step(0.0, y, h, ph, env, _NO_COMMAND, buf[:5])
     x[:6] = y[:6]
 
 
@@ -222,10 +222,10 @@ def add_process_noise(P: np.ndarray, dt: float, q: float, q_b: float) -> None:
 @_jit
 def measurement_into(x: np.ndarray, site_ecef: np.ndarray, site_enu: np.ndarray,
                      hx: np.ndarray, H: np.ndarray) -> None:  # fmt: skip
-    """``h(x) = (range, az, el)`` into ``hx`` (3,) and ``H = dh/dr`` into ``H`` (3x3).
+    """``h(x) = (range, az, el)`` into ``hx[:3]`` and ``H = dh/dr`` into ``H[:3, :3]``.
 
     ``H`` is the Jacobian with respect to the position ``x[:3]``; the full measurement
-    Jacobian is zero past it.
+    Jacobian is zero past it (those columns of ``H`` are not written).
     """
     az, el, rng = ecef_to_aer(site_ecef, site_enu, x[:3])
     dx = x[0] - site_ecef[0]
@@ -339,8 +339,8 @@ def ekf_update_into(
     if work.shape[0] < 5 or work.shape[1] < 7 or work.shape[2] < 7:
         raise ValueError("ekf_update_into: work must be at least (5, 7, 7)")
     nx = x.shape[0]
-    H = work[0, :3, :3]
-    hx = work[0, 3, :3]
+    H = work[0][:3]  # (3, >= 7): columns 0-2 used
+    hx = work[0][3]
     pht = work[1]
     S = work[2]
     K = work[3]
