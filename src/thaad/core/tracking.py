@@ -308,7 +308,16 @@ def ekf_predict_into(
     b = x[6] if n > 6 else inv_beta
     F = work[0]
     transition_into(x, dt, env, b, F, work[1:])
-    T = work[1]
+    if n == N_STATE:  # the same products with a constant size (unrolled by the compiler)
+        _sandwich_into(F, P, work[1], N_STATE)
+    else:
+        _sandwich_into(F, P, work[1], n)
+    add_process_noise(P, dt, q, q_b)
+
+
+@nb.njit(cache=True, inline="always")
+def _sandwich_into(F: np.ndarray, P: np.ndarray, T: np.ndarray, n: int) -> None:
+    """``P <- F P F^T`` over the leading ``n x n`` blocks (``T`` scratch), symmetric."""
     for i in range(n):
         for j in range(n):
             acc = 0.0
@@ -322,7 +331,6 @@ def ekf_predict_into(
                 acc += T[i, m] * F[j, m]
             P[i, j] = acc
             P[j, i] = acc
-    add_process_noise(P, dt, q, q_b)
 
 
 @_jit
