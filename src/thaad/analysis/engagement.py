@@ -23,7 +23,7 @@ from thaad.core.earth import (
     geodetic_to_ecef,
     great_circle,
 )
-from thaad.core.flight import EV_APOGEE, EV_IMPACT, Env, coast_phase, fly
+from thaad.core.flight import EV_APOGEE, EV_IMPACT, Env, coast_phase, fly, path_at
 from thaad.core.interceptor import Interceptor, build_flyout_grid, build_flyout_table
 from thaad.core.kepler import ballistic_solution
 from thaad.core.threat import Aim, flight_path_angle, fly_threat, fly_to_impact
@@ -223,10 +223,7 @@ def run(scenario: Scenario | None = None, seed: int | None = None) -> Engagement
         return great_circle(lat_s, lon_s, lat, lon)[0] * R_MEAN_M
 
     def truth_at(t: float) -> np.ndarray:
-        k = int(np.searchsorted(ts, t, side="right"))
-        k = min(max(k, 1), len(ts) - 1)
-        f = (t - ts[k - 1]) / max(ts[k] - ts[k - 1], 1e-12)
-        return ys[k - 1] + f * (ys[k] - ys[k - 1])
+        return path_at(ts, ys[:, :3], ys[:, 3:6], np.array([t]))[0]
 
     ev_list = []
     for t, kind, idx, value in events:

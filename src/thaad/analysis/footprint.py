@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from thaad.core.constants import R_MEAN_M
 from thaad.errors import ThaadInputError
 from thaad.io import write_json
 from thaad.model.scenario import Scenario
@@ -50,7 +51,7 @@ def trajectory_family(sc: Scenario, lat0_deg: float, lon0_deg: float, az_deg: fl
     ranges = np.linspace(0.2 * r_max, 0.99 * r_max, FAMILY_SIZE)
     rows = []
     for r in ranges:
-        lat1, lon1 = destination(lat0, lon0, az, r / 6371e3)
+        lat1, lon1 = destination(lat0, lon0, az, r / R_MEAN_M)
         aim, status, _ = solve_aim(mis, lat0, lon0, 0.0, lat1, lon1, 0.0, env,
                                    SHAPE_MIN_ENERGY, 0.0, 50.0)  # fmt: skip
         if status != TARGET_OK:
@@ -72,8 +73,8 @@ def trajectory_family(sc: Scenario, lat0_deg: float, lon0_deg: float, az_deg: fl
 
 def _grid(sc: Scenario, n: int, extent_km: float) -> tuple[np.ndarray, np.ndarray]:
     lat_c, lon_c = sc.battery.site.lat_deg, sc.battery.site.lon_deg
-    dlat = extent_km / 111.195
-    dlon = extent_km / (111.195 * math.cos(math.radians(lat_c)))
+    dlat = math.degrees(extent_km * 1e3 / R_MEAN_M)
+    dlon = dlat / math.cos(math.radians(lat_c))
     return (np.linspace(lat_c - dlat, lat_c + dlat, n),
             np.linspace(lon_c - dlon, lon_c + dlon, n))  # fmt: skip
 
@@ -82,7 +83,7 @@ def cell_areas_km2(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
     """Spherical area of each grid cell centred on (lat, lon), shape (n_lat, n_lon)."""
     dlat = math.radians(abs(lats[1] - lats[0])) if len(lats) > 1 else 0.0
     dlon = math.radians(abs(lons[1] - lons[0])) if len(lons) > 1 else 0.0
-    r_km = 6371.0
+    r_km = R_MEAN_M / 1e3
     a = r_km**2 * dlon * np.cos(np.radians(lats)) * dlat
     return np.repeat(a[:, None], len(lons), axis=1)
 

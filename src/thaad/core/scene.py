@@ -231,7 +231,7 @@ def radar_scan(
             continue
         r = ss.y[o]
         az, el, rng_m = ecef_to_aer(site_ecef, site_enu, r[:3])
-        if el < rd.min_el_rad or rng_m > rd.max_range_m:  # cheap tests first
+        if rng_m > rd.max_range_m:  # cheap test first (elevation: apparent, in in_view)
             continue
         lat, lon, h = ecef_to_geodetic(r[0], r[1], r[2], env.earth)
         ground = great_circle(rd.lat_rad, rd.lon_rad, lat, lon)[0] * R_MEAN_M

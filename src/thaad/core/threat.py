@@ -36,6 +36,7 @@ from typing import NamedTuple
 import numba as nb
 import numpy as np
 
+from thaad.core.constants import R_MEAN_M
 from thaad.core.earth import (
     destination,
     ecef_to_geodetic,
@@ -70,7 +71,7 @@ TARGET_NO_CONVERGENCE = 2
 TARGET_TOO_CLOSE = 3
 
 ENTRY_ALT_M = 1.0e5  # "atmosphere entry" event height
-_R_ARC_M = 6371000.0  # radius for arc lengths on the ground (spherical measure)
+_R_ARC_M = R_MEAN_M  # radius for arc lengths on the ground (spherical measure)
 
 
 class Missile(NamedTuple):

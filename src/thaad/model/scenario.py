@@ -22,8 +22,10 @@ from thaad.core.constants import (
     ATMOSPHERE_US76,
     EARTH_SPHERICAL,
     EARTH_WGS84,
+    G0_MPS2,
     GRAVITY_J2,
     GRAVITY_POINT,
+    R_MEAN_M,
 )
 from thaad.core.firecontrol import DOCTRINE_SALVO, DOCTRINE_SLS, FireControl
 from thaad.core.flight import Env
@@ -129,7 +131,7 @@ class InterceptorSpec(_Model):
         area = math.pi * (0.5 * self.diameter_m) ** 2
         return Interceptor(
             self.mass_kg,
-            mdot * self.isp_s * 9.80665,
+            mdot * self.isp_s * G0_MPS2,
             mdot,
             self.burn_s,
             self.cd * area,
@@ -267,7 +269,7 @@ class Battery(_Model):
         for i in range(lc.count):
             f = 0.0 if lc.count == 1 else (i / (lc.count - 1)) * 2.0 - 1.0
             az = math.radians(self.radar.boresight_az_deg + f * lc.fan_half_angle_deg)
-            lat, lon = destination(lat0, lon0, az, lc.offset_m / 6371000.0)
+            lat, lon = destination(lat0, lon0, az, lc.offset_m / R_MEAN_M)
             out.append((lat, lon, self.site.alt_m))
         return out
 
