@@ -94,8 +94,8 @@ MODULE_ORDER = {
         "doctrine", "engagement", "footprint", "linalg",
     ],
     "thaad.model": ["scenario", "catalog", "shapes", "geo"],
-    "thaad.analysis": ["engagement", "montecarlo", "footprint", "coverage", "track"],
-    "thaad.output": ["rundir", "text", "maps", "report", "export", "viewer"],
+    "thaad.analysis": ["engagement", "montecarlo", "sweep", "footprint", "coverage", "track"],
+    "thaad.output": ["rundir", "text", "maps", "plots", "report", "export", "viewer"],
 }  # fmt: skip
 
 

@@ -13,14 +13,13 @@ import pytest
 
 from thaad.core import atmosphere as atm
 from thaad.core.atmosphere import (
-    ATMOSPHERE_NONE,
-    ATMOSPHERE_US76,
     density_kgpm3,
     speed_of_sound_mps,
     us76_density_kgpm3,
     us76_pressure_pa,
     us76_temperature_k,
 )
+from thaad.core.constants import ATMOSPHERE_NONE, ATMOSPHERE_US76
 
 R0_M = 6356766.0  # the standard's r0 for the geopotential conversion
 
@@ -96,15 +95,14 @@ TOL_LOWER = 1.0e-3  # 0.1 % below 86 km
 TOL_UPPER = 2.0e-2  # 2 % above 86 km
 
 
-def test_model_codes():
-    assert ATMOSPHERE_NONE == 0
-    assert ATMOSPHERE_US76 == 1
-
-
-def test_model_codes_match_core_constants():
-    constants = pytest.importorskip("thaad.core.constants")
-    assert getattr(constants, "ATMOSPHERE_NONE", ATMOSPHERE_NONE) == ATMOSPHERE_NONE
-    assert getattr(constants, "ATMOSPHERE_US76", ATMOSPHERE_US76) == ATMOSPHERE_US76
+@pytest.mark.parametrize(("z_m", "rho", "t_k", "p_pa"), TABLE_I_LOWER[:8])
+def test_model_codes_select_vacuum_and_the_standard(z_m, rho, t_k, p_pa):
+    """The scenario's ``models.atmosphere`` codes (thaad.core.constants) select different
+    atmospheres: ``ATMOSPHERE_NONE`` is vacuum at every height, ``ATMOSPHERE_US76`` has the
+    standard's published Table I density (1.2250 kg/m^3 at sea level ...)."""
+    assert ATMOSPHERE_NONE != ATMOSPHERE_US76
+    assert density_kgpm3(z_m, ATMOSPHERE_NONE) == 0.0
+    assert rel_err(density_kgpm3(z_m, ATMOSPHERE_US76), rho) < TOL_LOWER
 
 
 def test_layer_base_pressures_follow_the_standard():

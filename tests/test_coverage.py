@@ -47,6 +47,31 @@ def test_limits_are_the_radar_equations(terminal):
     assert r.radar_equation_ground_range_m == pytest.approx(295e3, rel=0.01)
 
 
+def test_elevation_mask_is_the_same_in_the_engagement(terminal):
+    """One elevation convention: the engagement's and the footprint's detection test
+    (``thaad.core.radar.visible``) stops seeing a 100 km object along the boresight at the
+    ground range where ``thaad coverage`` puts its minimum-elevation limit (747 km from
+    Seongju with 5 deg on the 4/3 Earth; a geometric-elevation mask would stop at 691 km)."""
+    import thaad
+    from thaad.core.constants import R_MEAN_M
+    from thaad.core.earth import destination, enu_basis, geodetic_to_ecef
+
+    rd = thaad.load_scenario().battery.radar_core()._replace(max_range_m=1e9)  # elevation only
+    site = geodetic_to_ecef(rd.lat_rad, rd.lon_rad, rd.alt_m, 1)
+    enu = enu_basis(rd.lat_rad, rd.lon_rad)
+
+    def seen(g):
+        lat, lon = destination(rd.lat_rad, rd.lon_rad, rd.boresight_az_rad, g / R_MEAN_M)
+        return crd.visible(rd, site, enu, geodetic_to_ecef(lat, lon, 100e3, 1), 1e6, 1)[0]
+
+    lo, hi = 100e3, 1500e3
+    for _ in range(40):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if seen(mid) else (lo, mid)
+    assert lo == pytest.approx(terminal.elevation_range_m, abs=1.0)
+    assert lo == pytest.approx(747.4e3, abs=0.5e3)
+
+
 def test_area_is_the_sector_and_splits_by_country(terminal):
     r = terminal
     # a spherical cap sector: 2 pi R^2 (1 - cos(d/R)) * (120/360), WGS-84 within 0.5 %

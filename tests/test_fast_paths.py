@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from reference_tracking import ekf_predict, ekf_update
 
 import thaad
 from thaad.analysis.engagement import (
@@ -16,7 +17,7 @@ from thaad.analysis.engagement import (
 from thaad.core.earth import enu_basis, geodetic_to_ecef
 from thaad.core.flight import Env
 from thaad.core.interceptor import flyout_grid_query, flyout_query
-from thaad.core.tracking import ekf_predict, ekf_predict_into, ekf_update, ekf_update_into
+from thaad.core.tracking import ekf_predict_into, ekf_update_into
 
 
 def _state():
@@ -28,15 +29,24 @@ def _state():
     return x, P
 
 
+def _embed(x, P, inv_beta):
+    """The 6-state with its ballistic coefficient fixed, as a 7-state (b's variance 0)."""
+    P7 = np.zeros((7, 7))
+    P7[:6, :6] = P
+    return np.append(x, inv_beta), P7
+
+
 @pytest.mark.parametrize("rotation", [0, 1])
 def test_in_place_predict_matches_the_reference(rotation):
+    """The engagement's 6-state prediction is the 7-state reference with b held fixed."""
     env = Env(1, rotation, 1, 1)
     x, P = _state()
-    xr, Pr = ekf_predict(x, P, 0.2, env, 1e-4, 1.0)
+    xr, Pr = ekf_predict(*_embed(x, P, 1e-4), 0.2, env, 1.0, 0.0)
     xi, Pi = x.copy(), P.copy()
-    ekf_predict_into(xi, Pi, 0.2, env, 1e-4, 1.0, np.empty((3, 7, 7)))
-    assert np.allclose(xi, xr, rtol=0, atol=1e-9)
-    assert np.allclose(Pi, Pr, rtol=1e-9, atol=1e-9)
+    ekf_predict_into(xi, Pi, 0.2, env, 1e-4, 1.0, np.empty((5, 7, 7)))
+    assert np.allclose(xi, xr[:6], rtol=0, atol=1e-9)
+    assert np.allclose(Pi, Pr[:6, :6], rtol=1e-9, atol=1e-9)
+    assert xr[6] == 1e-4 and np.all(Pr[6] == 0.0)
 
 
 def test_in_place_update_matches_the_joseph_form():
@@ -70,15 +80,16 @@ def test_gridded_flyout_matches_the_table_within_a_grid_cell():
 
 
 def test_in_place_predict_matches_with_strong_drag():
-    # 30 km and beta 500 kg/m^2: the drag term is large, so a scratch-buffer mix-up of the
-    # unit mass would show here (it does not at 90 km)
+    # 30 km and beta 500 kg/m^2: the drag terms of F are large, so a scratch-buffer mix-up
+    # of the unit mass or of the drag Jacobian would show here (it does not at 90 km)
     env = Env(1, 1, 1, 1)
     r = geodetic_to_ecef(math.radians(38.0), math.radians(126.5), 30e3, 1)
     x = np.concatenate([r, [1500.0, -800.0, -900.0]])
     P = np.eye(6) * 100.0
-    xr, _ = ekf_predict(x, P, 0.5, env, 1.0 / 500.0, 1.0)
+    xr, Pr = ekf_predict(*_embed(x, P, 1.0 / 500.0), 0.5, env, 1.0, 0.0)
     xi, Pi = x.copy(), P.copy()
-    ekf_predict_into(xi, Pi, 0.5, env, 1.0 / 500.0, 1.0, np.empty((3, 7, 7)))
-    assert np.allclose(xi, xr, rtol=0, atol=1e-9)
+    ekf_predict_into(xi, Pi, 0.5, env, 1.0 / 500.0, 1.0, np.empty((5, 7, 7)))
+    assert np.allclose(xi, xr[:6], rtol=0, atol=1e-9)
+    assert np.allclose(Pi, Pr[:6, :6], rtol=1e-9, atol=1e-9)
     with pytest.raises(ValueError, match="at least"):
         ekf_predict_into(xi, Pi, 0.5, env, 1e-4, 1.0, np.empty((3, 6, 6)))

@@ -224,7 +224,8 @@ def test_accuracy_scales_as_one_over_root_snr(radar):
 
 def test_elevation_geometry_on_the_four_thirds_earth():
     from thaad.core.radar import (
-        elevation_at_ground_range_rad,
+        AE_M,
+        apparent_elevation_rad,
         ground_range_at_elevation_m,
         ground_range_from_slant_m,
     )
@@ -233,8 +234,10 @@ def test_elevation_geometry_on_the_four_thirds_earth():
     for h in (10e3, 100e3, 300e3):
         for el_deg in (0.0, 5.0, 30.0, 80.0):
             g = ground_range_at_elevation_m(680.0, h, math.radians(el_deg))
-            el, slant = elevation_at_ground_range_rad(680.0, h, g)
+            el = apparent_elevation_rad(680.0, h, g)
             assert math.degrees(el) == pytest.approx(el_deg, abs=1e-7)
+            ar, at = AE_M + 680.0, AE_M + h
+            slant = math.sqrt(ar**2 + at**2 - 2 * ar * at * math.cos(g / AE_M))
             assert ground_range_from_slant_m(680.0, h, slant) == pytest.approx(g, rel=1e-9)
     # flat-Earth limit close in: h = d tan(el)
     g = ground_range_at_elevation_m(0.0, 1e3, math.radians(45))
@@ -246,3 +249,19 @@ def test_elevation_geometry_on_the_four_thirds_earth():
     )
     # an object at 100 km is above 5 deg out to about 750 km from Seongju (680 m)
     assert 740e3 < ground_range_at_elevation_m(680.0, 100e3, math.radians(5)) < 760e3
+
+
+def test_apparent_elevation_by_hand():
+    """An object at 100 km, 500 km away over the ground, seen from sea level (Skolnik,
+    *Introduction to Radar Systems*, 3rd ed., sec. 8.2): on the 4/3 Earth, ae = 8,494.67 km,
+    theta = 500 / 8,494.67 = 0.0588605 rad, slant^2 = ae^2 + (ae + 100)^2
+    - 2 ae (ae + 100) cos(theta) gives 512.708 km and sin(el) = ((ae + 100) cos(theta) - ae)
+    / slant gives 9.556 deg, above the 8.970 deg of the same geometry on the 6,371 km
+    Earth (the refraction); tan(el) ~ h/d - d/(2 ae) = 0.2 - 0.02943 gives 9.68 deg."""
+    from thaad.core.radar import apparent_elevation_rad
+
+    el = math.degrees(apparent_elevation_rad(0.0, 100e3, 500e3))
+    assert el == pytest.approx(9.556, abs=1e-3)
+    assert el == pytest.approx(math.degrees(math.atan(0.2 - 500e3 / (2 * 4 / 3 * 6371e3))),
+                               abs=0.15)  # fmt: skip
+    assert el - 8.970 == pytest.approx(0.586, abs=1e-3)

@@ -27,7 +27,7 @@ import yaml
 from thaad.cli import main
 from thaad.model.scenario import load_scenario
 from thaad.output.report import parameter_rows, parameter_sources
-from thaad.output.rundir import hermite_interpolate, load_run
+from thaad.output.rundir import load_run
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "parameters.md"
@@ -175,9 +175,19 @@ def test_hermite_interpolation_is_exact_for_a_cubic():
     def vel(tt):
         return np.stack([k[1] + 2 * k[2] * tt + 3 * k[3] * tt**2 for k in c], axis=-1)
 
+    from thaad.core.flight import path_at
+
     tn = np.linspace(0.0, 4.0, 41)
-    got = hermite_interpolate(t, pos(t), vel(t), tn)
-    assert np.max(np.abs(got - pos(tn))) < 1e-12
+    got = path_at(t, pos(t), vel(t), tn)
+    assert np.max(np.abs(got[:, :3] - pos(tn))) < 1e-12
+    assert np.max(np.abs(got[:, 3:] - vel(tn))) < 1e-12  # the velocity is the cubic's slope
+    # a repeated time (staging) keeps the state after it; outside the samples, the ends
+    tt = np.array([0.0, 1.0, 1.0, 2.0])
+    r = np.array([[0.0] * 3, [1.0] * 3, [5.0] * 3, [6.0] * 3])
+    v = np.ones((4, 3))
+    assert path_at(tt, r, v, np.array([1.0]))[0, 0] == 5.0
+    assert path_at(tt, r, v, np.array([0.999999]))[0, 0] == pytest.approx(1.0, abs=1e-5)
+    assert list(path_at(tt, r, v, np.array([-1.0, 3.0]))[:, 0]) == [0.0, 6.0]
 
 
 def test_tracking_error_is_consistent_with_the_filter(run_dir):

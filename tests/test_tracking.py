@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from reference_tracking import ekf_predict, ekf_update, fly, process_noise
 
 from thaad.core import tracking as T
 from thaad.core.earth import ecef_to_aer, enu_basis, geodetic_to_ecef
@@ -37,16 +38,15 @@ def test_jacobian_matches_the_flow_by_finite_differences():
     0.2 % term), which the flow itself keeps."""
     env = Env(1, 1, 0, 1)
     x = _start_state(37.0, 127.0, 40e3, 2500.0, 140.0, -30.0, 1 / 2000)
-    a = T.ballistic_jacobian(x, env)
+    a = np.empty((7, 7))
+    T.dynamics_jacobian_into(x, x[6], env, a)
     h = 1e-3
     scale = np.array([10.0, 10.0, 10.0, 1.0, 1.0, 1.0, 1e-5])
     num = np.empty((7, 7))
     for j in range(7):
         d = np.zeros(7)
         d[j] = scale[j]
-        num[:, j] = (T.propagate_bal(x + d, h, env) - T.propagate_bal(x - d, h, env)) / (
-            2 * scale[j] * h
-        )
+        num[:, j] = (fly(x + d, h, env) - fly(x - d, h, env)) / (2 * scale[j] * h)
     num -= np.eye(7) / h
     # velocity rows: gravity gradient, drag's density and velocity terms, d(drag)/db
     for i in range(3, 6):
@@ -66,7 +66,7 @@ def _nees_runs(n_runs, kind):
     dt, k_steps = 0.5, 130
     sr, sa = 10.0, 3e-4
     R = np.tile(np.diag([sr**2, sa**2, sa**2]), (k_steps, 1, 1))
-    lq = np.linalg.cholesky(T.process_noise_bal(dt, q, qb))
+    lq = np.linalg.cholesky(process_noise(dt, q, qb))
     t = np.arange(k_steps) * dt
     nees = np.empty((n_runs, k_steps))
     b_err, b_sig = np.empty(n_runs), np.empty(n_runs)
@@ -77,7 +77,7 @@ def _nees_runs(n_runs, kind):
         Z = np.empty((k_steps, 3))
         for k in range(k_steps):
             if k:
-                x = T.propagate_bal(x, dt, ENV) + lq @ rng.standard_normal(7)
+                x = fly(x, dt, ENV) + lq @ rng.standard_normal(7)
             X[k] = x
             Z[k] = _measure(x, rng, sr, sa)
         xs, Ps, _ = T.run_filter(kind, t, Z, R, SITE, ENU, ENV, q, qb, b0, sb0, 3000.0)
@@ -194,7 +194,7 @@ def test_m_of_n_initiation_and_deletion():
         got = []
         for k, hit in enumerate(pattern):
             if k:
-                xi = T.propagate_bal(xi, 0.2, ENV)
+                xi = fly(xi, 0.2, ENV)
             Z = _measure(xi, rng, 10.0, 3e-4)[None] if hit else none
             tracker_scan(tab, prm, 0.2 * k, Z, R1 if hit else np.empty((0, 3, 3)), SITE, ENU, ENV)
             got.append(int(tab.status[0]))
@@ -207,7 +207,7 @@ def test_m_of_n_initiation_and_deletion():
     xi = x.copy()
     for k in range(10):
         if k:
-            xi = T.propagate_bal(xi, 0.2, ENV)
+            xi = fly(xi, 0.2, ENV)
         tracker_scan(tab, prm, 0.2 * k, _measure(xi, rng, 10.0, 3e-4)[None], R1, SITE, ENU, ENV)
     assert tab.status[0] == CONFIRMED and tab.hits[0] == 10
     status = []
@@ -244,7 +244,7 @@ def test_gnn_keeps_close_objects_apart_and_clutter_out():
         Z, who = [], []
         for o in range(3):
             if k:
-                objs[o] = T.propagate_bal(objs[o], 0.2, ENV)
+                objs[o] = fly(objs[o], 0.2, ENV)
             if rng.random() < 0.9:
                 Z.append(_measure(objs[o], rng, 10.0, 3e-4))
                 who.append(o)
@@ -271,7 +271,7 @@ def test_gnn_keeps_close_objects_apart_and_clutter_out():
 
 def test_in_place_ekf_matches_the_reference_joseph_form():
     """The allocation-free 7-state predict and update agree with the plain ones (matrix
-    products and the Joseph-form update) to rounding."""
+    products and the Joseph-form update, tests/reference_tracking.py) to rounding."""
     x = _start_state(37.0, 127.0, 40e3, 2500.0, 140.0, -30.0, 1 / 2000)
     a = np.random.default_rng(1).standard_normal((7, 7))
     P = a @ a.T * 10.0
@@ -279,17 +279,33 @@ def test_in_place_ekf_matches_the_reference_joseph_form():
     P[:, 6] *= 1e-4
     work = np.empty((5, 7, 7))
     for dt in (0.5, 2.5):  # one and three substeps
-        xr, Pr = T.ekf_predict_bal(x, P, dt, ENV, 1.0, 1e-12)
+        xr, Pr = ekf_predict(x, P, dt, ENV, 1.0, 1e-12)
         xi, Pi = x.copy(), P.copy()
-        T.ekf_predict_bal_into(xi, Pi, dt, ENV, 1.0, 1e-12, work)
+        T.ekf_predict_into(xi, Pi, dt, ENV, 0.0, 1.0, work, 1e-12)
         np.testing.assert_allclose(xi, xr, rtol=0, atol=1e-9)
         np.testing.assert_allclose(Pi, Pr, rtol=1e-12, atol=1e-12 * abs(Pr).max())
     az, el, rng = ecef_to_aer(SITE, ENU, x[:3])
     z = np.array([rng + 12.0, az - 2e-4, el + 1e-4])
     R = np.diag([100.0, 9e-8, 9e-8])
-    xr, Pr, nis_r = T.ekf_update_bal(x, P, z, R, SITE, ENU)
+    xr, Pr, nis_r = ekf_update(x, P, z, R, SITE, ENU)
     xi, Pi = x.copy(), P.copy()
-    nis_i = T.ekf_update_bal_into(xi, Pi, z, R, SITE, ENU, work)
+    nis_i = T.ekf_update_into(xi, Pi, z, R, SITE, ENU, work)
     np.testing.assert_allclose(xi, xr, rtol=0, atol=1e-9)
     np.testing.assert_allclose(Pi, Pr, rtol=1e-9, atol=1e-9 * abs(Pr).max())
     assert nis_i == pytest.approx(nis_r, rel=1e-9)
+
+
+def test_measurement_jacobian_matches_finite_differences():
+    """H = d(range, az, el)/dr of the one measurement builder against central differences
+    of the radar geometry (thaad.core.earth.ecef_to_aer), 1 m steps at 150 km."""
+    x = _start_state(37.0, 127.0, 80e3, 2500.0, 140.0, -30.0, 1 / 2000)
+    hx, H = T.measure_aer(x, SITE, ENU)
+    az, el, rng = ecef_to_aer(SITE, ENU, x[:3])
+    assert hx == pytest.approx([rng, az, el], rel=1e-15)
+    for j in range(3):
+        d = np.zeros(3)
+        d[j] = 1.0
+        zp = np.array(ecef_to_aer(SITE, ENU, x[:3] + d))
+        zm = np.array(ecef_to_aer(SITE, ENU, x[:3] - d))
+        num = (zp - zm) / 2.0  # (az, el, range)
+        np.testing.assert_allclose(H[:, j], num[[2, 0, 1]], rtol=1e-6, atol=1e-13)

@@ -23,12 +23,12 @@ from thaad.core.earth import (
     geodetic_to_ecef,
     great_circle,
 )
-from thaad.core.flight import EV_APOGEE, EV_IMPACT, Env, coast_phase, fly
+from thaad.core.flight import EV_APOGEE, EV_IMPACT, Env, coast_phase, fly, path_at
 from thaad.core.interceptor import Interceptor, build_flyout_grid, build_flyout_table
 from thaad.core.kepler import ballistic_solution
 from thaad.core.threat import Aim, flight_path_angle, fly_threat, fly_to_impact
 from thaad.errors import ThaadInputError
-from thaad.model.catalog import threat_class
+from thaad.model.catalog import ThreatClass, resolve_threat
 from thaad.model.scenario import Scenario, load_scenario
 from thaad.model.shapes import check_shape, ideal_conic, solve_full
 from thaad.version import __version__
@@ -88,7 +88,7 @@ class EngagementResult:
 
 
 def _solve_threat(sc: Scenario, env: Env):
-    tc = threat_class(sc.threat.threat_class)
+    tc = sc.threat.definition()
     d = math.radians
     lo, la, th = sc.threat.launch, sc.threat.aim, sc.threat
     names = {"aim": "threat.aim", "shape": "threat.shape", "apogee": "threat.apogee_km",
@@ -124,6 +124,7 @@ class Prepared:
     drange_dcutoff_mps: float  # d(ground range)/d(cutoff time), for aim-point dispersions
     range_m: float
     scene: Any = None  # thaad.core.scene.Scene
+    threat: Any = None  # thaad.model.catalog.ThreatClass (a catalogue class or a file's)
 
 
 GRID_D_RHO_M = 1000.0
@@ -155,6 +156,13 @@ def prepare(sc: Scenario) -> Prepared:
                                    1e-9)  # fmt: skip
     r1 = great_circle(lat0, lon0, la1, lo1)[0] * R_MEAN_M
     r2 = great_circle(lat0, lon0, la2, lo2)[0] * R_MEAN_M
+    scene = sc.sensing.core(sc)
+    if not tc.separates:
+        # one body and nothing else: discrimination has nothing to reject, so the lethal
+        # window takes in the body's cross-section from nose-on to broadside (x2 margins)
+        lo_rcs = min(scene.rcs_lethal_min_m2, 0.5 * min(rcs_rv, mis.rcs_broadside_m2))
+        hi_rcs = max(scene.rcs_lethal_max_m2, 2.0 * max(rcs_rv, mis.rcs_broadside_m2))
+        scene = scene._replace(rcs_lethal_min_m2=lo_rcs, rcs_lethal_max_m2=hi_rcs)
     return Prepared(
         scenario=sc, env=env, threat_name=tc.name, mis=mis, aim=aim, rcs_boost_m2=rcs_b,
         rcs_rv_m2=rcs_rv, radar=sc.battery.radar_core(), interceptor=itc,
@@ -164,7 +172,7 @@ def prepare(sc: Scenario) -> Prepared:
         lethality_model=ceng.LETHALITY_FIXED if sc.lethality.model == "fixed"
         else ceng.LETHALITY_MISS,
         sspk=sc.lethality.sspk, drange_dcutoff_mps=(r1 - r2) / d, range_m=r1,
-        scene=sc.sensing.core(sc),
+        scene=scene, threat=tc,
     )  # fmt: skip
 
 
@@ -204,7 +212,7 @@ def run(scenario: Scenario | None = None, seed: int | None = None) -> Engagement
     sc = scenario if scenario is not None else load_scenario()
     seed = sc.seed if seed is None else seed
     prep = prepare(sc)
-    env, tc, aim = prep.env, threat_class(prep.threat_name), prep.aim
+    env, tc, aim = prep.env, prep.threat, prep.aim
     out = engage_once(prep, np.random.default_rng(seed), False, True)
     summary, events, ts, ys, track, meas, paths, path_len = out
     site = sc.battery.site
@@ -215,10 +223,7 @@ def run(scenario: Scenario | None = None, seed: int | None = None) -> Engagement
         return great_circle(lat_s, lon_s, lat, lon)[0] * R_MEAN_M
 
     def truth_at(t: float) -> np.ndarray:
-        k = int(np.searchsorted(ts, t, side="right"))
-        k = min(max(k, 1), len(ts) - 1)
-        f = (t - ts[k - 1]) / max(ts[k] - ts[k - 1], 1e-12)
-        return ys[k - 1] + f * (ys[k] - ys[k - 1])
+        return path_at(ts, ys[:, :3], ys[:, 3:6], np.array([t]))[0]
 
     ev_list = []
     for t, kind, idx, value in events:
@@ -274,6 +279,10 @@ def run(scenario: Scenario | None = None, seed: int | None = None) -> Engagement
         "impact_lat_deg": _geo(imp, env.earth)[0],
         "impact_lon_deg": _geo(imp, env.earth)[1],
     }
+    if tc.path is not None:  # a threat file: where it came from and its sources
+        threat_info["file"] = tc.path
+        threat_info["source"] = tc.reference
+        threat_info["separates"] = tc.separates
     history = {
         "threat": {
             "t_s": ts.tolist(),
@@ -395,12 +404,13 @@ def _check_latlon(name: str, lat: float, lon: float) -> None:
 def fly_trajectory(
     launch_deg: tuple[float, float],
     aim_deg: tuple[float, float],
-    threat: str = "srbm-600",
+    threat: str | ThreatClass = "srbm-600",
     shape: str = "min-energy",
     model: str = "full",
     max_step_s: float = 2.0,
     apogee_km: float | None = None,
     burnout_angle_deg: float | None = None,
+    threat_file: str | None = None,
 ) -> TrajectoryResult:
     """Fly one threat from a launch point at an aim point.
 
@@ -409,11 +419,13 @@ def fly_trajectory(
     surface with whatever speed the shape needs. ``model='full'`` switches everything on
     (WGS-84, rotation, J2, US76) and flies the class's booster, which reaches only so far.
     ``shape`` is one of :data:`thaad.model.shapes.SHAPES`; ``lofted`` and ``depressed`` take
-    ``apogee_km`` or ``burnout_angle_deg`` (see :mod:`thaad.model.shapes`).
+    ``apogee_km`` or ``burnout_angle_deg`` (see :mod:`thaad.model.shapes`). ``threat`` is a
+    catalogue class's name or a :class:`ThreatClass`; ``threat_file`` a threat file (it wins).
+    A payload that does not separate has no spent stage (the ``stage_*`` fields are None).
     """
     _check_latlon("--launch", *launch_deg)
     _check_latlon("--aim", *aim_deg)
-    tc = threat_class(threat)
+    tc = resolve_threat(threat, threat_file)
     if model not in ("ideal", "full"):
         raise ThaadInputError(f"--model: '{model}' is not one of ideal, full")
     d = math.radians
@@ -464,6 +476,8 @@ def fly_trajectory(
     slat, slon, _ = ecef_to_geodetic(ys_st[-1, 0], ys_st[-1, 1], ys_st[-1, 2], env.earth)
     apo = _geo(y_ap, env.earth)[2] if not math.isnan(t_ap) else max(_geo(y, env.earth)[2]
                                                                    for y in ys)  # fmt: skip
+    if not tc.separates:
+        ts_st = ys_st = None
     return TrajectoryResult(
         threat=tc.name, model="full", shape=shape,
         burnout_speed_mps=float(np.linalg.norm(yb[3:6])),
@@ -476,8 +490,9 @@ def fly_trajectory(
         t_s=ts, ecef=ys[:, :6],
         apogee_time_s=None if math.isnan(t_ap) else float(t_ap),
         impact_speed_mps=float(np.linalg.norm(yi[3:6])),
-        stage_flight_time_s=float(ts_st[-1]), stage_impact_lat_deg=math.degrees(slat),
-        stage_impact_lon_deg=math.degrees(slon),
-        stage_impact_speed_mps=float(np.linalg.norm(ys_st[-1, 3:6])),
-        stage_t_s=ts_st, stage_ecef=ys_st[:, :6],
+        stage_flight_time_s=None if ts_st is None else float(ts_st[-1]),
+        stage_impact_lat_deg=None if ts_st is None else math.degrees(slat),
+        stage_impact_lon_deg=None if ts_st is None else math.degrees(slon),
+        stage_impact_speed_mps=None if ts_st is None else float(np.linalg.norm(ys_st[-1, 3:6])),
+        stage_t_s=ts_st, stage_ecef=None if ys_st is None else ys_st[:, :6],
     )  # fmt: skip

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from thaad.core.constants import R_MEAN_M
 from thaad.errors import ThaadInputError
 from thaad.io import atomic_write_via, output_dir, write_json
 from thaad.model.scenario import Scenario
@@ -45,16 +46,15 @@ def trajectory_family(sc: Scenario, lat0_deg: float, lon0_deg: float, az_deg: fl
     from thaad.core.earth import destination
     from thaad.core.footprint import resample_path
     from thaad.core.threat import SHAPE_MIN_ENERGY, TARGET_OK, fly_threat, max_range_m, solve_aim
-    from thaad.model.catalog import threat_class
 
     env = sc.models.env()
-    mis = threat_class(sc.threat.threat_class).missile()
+    mis = sc.threat.definition().missile()
     lat0, lon0, az = math.radians(lat0_deg), math.radians(lon0_deg), math.radians(az_deg)
     r_max, _ = max_range_m(mis, lat0, lon0, 0.0, az, env)
     ranges = np.linspace(0.2 * r_max, 0.99 * r_max, FAMILY_SIZE)
     rows = []
     for r in ranges:
-        lat1, lon1 = destination(lat0, lon0, az, r / 6371e3)
+        lat1, lon1 = destination(lat0, lon0, az, r / R_MEAN_M)
         aim, status, _ = solve_aim(mis, lat0, lon0, 0.0, lat1, lon1, 0.0, env,
                                    SHAPE_MIN_ENERGY, 0.0, 50.0)  # fmt: skip
         if status != TARGET_OK:
@@ -76,8 +76,8 @@ def trajectory_family(sc: Scenario, lat0_deg: float, lon0_deg: float, az_deg: fl
 
 def _grid(sc: Scenario, n: int, extent_km: float) -> tuple[np.ndarray, np.ndarray]:
     lat_c, lon_c = sc.battery.site.lat_deg, sc.battery.site.lon_deg
-    dlat = extent_km / 111.195
-    dlon = extent_km / (111.195 * math.cos(math.radians(lat_c)))
+    dlat = math.degrees(extent_km * 1e3 / R_MEAN_M)
+    dlon = dlat / math.cos(math.radians(lat_c))
     return (np.linspace(lat_c - dlat, lat_c + dlat, n),
             np.linspace(lon_c - dlon, lon_c + dlon, n))  # fmt: skip
 
@@ -86,7 +86,7 @@ def cell_areas_km2(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
     """Spherical area of each grid cell centred on (lat, lon), shape (n_lat, n_lon)."""
     dlat = math.radians(abs(lats[1] - lats[0])) if len(lats) > 1 else 0.0
     dlon = math.radians(abs(lons[1] - lons[0])) if len(lons) > 1 else 0.0
-    r_km = 6371.0
+    r_km = R_MEAN_M / 1e3
     a = r_km**2 * dlon * np.cos(np.radians(lats)) * dlat
     return np.repeat(a[:, None], len(lons), axis=1)
 
@@ -273,47 +273,33 @@ def contour_geojson(lats, lons, pk, threshold: float) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def run_footprint(
-    sc: Scenario, launch: tuple[float, float], out: str | Path, grid: int = 100,
-    extent_km: float = 400.0, mode: str = "kinematic", draws: int = 20, threshold: float = 0.5,
-    workers: int = 0, progress: bool = True, scheduler: str | None = None,
-    resume: bool = False,
-) -> dict[str, Any]:  # fmt: skip
-    """Compute, write and return a defended footprint (see the module docstring).
+@dataclass
+class FootprintResult:
+    """A computed footprint: the grid, its arrays (shape (n_lat, n_lon)) and the summary."""
 
-    Writes ``footprint.nc``, ``footprint.geojson`` and ``footprint.json`` into ``out``
-    (created if its parent exists); the map is drawn by
-    :func:`thaad.output.maps.plot_footprint`. In ``full`` mode the cells are flown in batches
-    on ``workers`` local processes or on the Dask cluster at ``scheduler``; each finished
-    batch is written atomically to ``DIR/cells``, ``DIR/footprint-manifest.json`` pins the
-    definition, and ``resume`` continues a killed run. Results are identical for any worker
-    count and backend (every cell's draw ``i`` uses the Monte Carlo's stream ``i``).
+    lats: np.ndarray
+    lons: np.ndarray
+    p_kill: np.ndarray
+    shots: np.ndarray
+    first_intercept_alt_m: np.ndarray
+    summary: dict[str, Any]
+
+
+def compute_footprint(
+    sc: Scenario, launch: tuple[float, float], grid: int = 100, extent_km: float = 400.0,
+    mode: str = "kinematic", draws: int = 20, threshold: float = 0.5, workers: int = 0,
+    progress: bool = True, out: str | Path | None = None, scheduler: str | None = None,
+    manifest: dict[str, Any] | None = None,
+) -> FootprintResult:  # fmt: skip
+    """The computing part of :func:`run_footprint`: the arrays and the summary, nothing
+    written (except, in ``full`` mode, the cell batches under ``out/cells``).
+
+    The arguments are :func:`run_footprint`'s, which checks them (``manifest``, full mode:
+    written to ``out`` before the cells are flown); the interactive explorer
+    (:mod:`thaad.output.app`) calls this directly for kinematic footprints.
     """
     import os
 
-    if grid < 2:
-        raise ThaadInputError(f"--grid: must be at least 2 (got {grid})")
-    if extent_km <= 0:
-        raise ThaadInputError(f"--extent-km: must be positive (got {extent_km})")
-    if draws <= 0:
-        raise ThaadInputError(f"--draws: must be positive (got {draws})")
-    if not 0.0 < threshold <= 1.0:
-        raise ThaadInputError(f"--threshold: must be in (0, 1] (got {threshold})")
-    if mode not in ("kinematic", "full"):
-        raise ThaadInputError(f"--mode: '{mode}' is not one of kinematic, full")
-    if mode != "full" and (scheduler is not None or resume):
-        raise ThaadInputError("--scheduler and --resume apply to --mode full only")
-    if scheduler is not None and not scheduler.strip():
-        raise ThaadInputError("--scheduler: the address is empty")
-    outp = output_dir(out)
-    if mode == "full":
-        manifest = {
-            "kind": "thaad-footprint-full", "scenario_sha256": sc.digest(),
-            "launch_deg": [float(launch[0]), float(launch[1])], "grid": int(grid),
-            "extent_km": float(extent_km), "draws": int(draws),
-            "cells_per_task": cells_per_task(grid * grid, draws), "version": __version__,
-        }  # fmt: skip
-        _check_full_dir(outp, manifest, resume)
     from thaad.core.earth import great_circle
 
     lats, lons = _grid(sc, grid, extent_km)
@@ -329,10 +315,14 @@ def run_footprint(
     else:
         from thaad.analysis.montecarlo import connect
 
-        write_json(outp / MANIFEST_FILE, manifest)
+        if out is None:
+            raise ThaadInputError("--out: the full footprint needs a directory for its cells")
+        Path(out).mkdir(parents=True, exist_ok=True)
+        if manifest is not None:
+            write_json(Path(out) / MANIFEST_FILE, manifest)
         client = connect(scheduler) if scheduler else None
         try:
-            pk, shots, alt = _full(sc, launch, lats, lons, draws, workers, progress, outp,
+            pk, shots, alt = _full(sc, launch, lats, lons, draws, workers, progress, Path(out),
                                    client)  # fmt: skip
         finally:
             if client is not None:
@@ -360,11 +350,10 @@ def run_footprint(
             }  # fmt: skip
     area = cell_areas_km2(lats, lons)
     defended = np.nan_to_num(pk, nan=0.0) >= threshold
-    _write_netcdf(outp / "footprint.nc", sc, launch, lats, lons, pk, shots, alt, mode, threshold)
-    write_json(outp / "footprint.geojson", contour_geojson(lats, lons, pk, threshold))
     summary = {
         "scenario": sc.name, "scenario_sha256": sc.digest(), "version": __version__,
-        "seed": sc.seed, "mode": mode, "launch_deg": list(launch), "threat": sc.threat.threat_class,
+        "seed": sc.seed, "mode": mode, "launch_deg": list(launch),
+        "threat": sc.threat.definition().name,
         "grid": grid, "extent_km": extent_km, "threshold": threshold,
         "defended_area_km2": float(area[defended].sum()),
         "threatened_area_km2": float(area[~np.isnan(pk)].sum()),
@@ -375,6 +364,57 @@ def run_footprint(
         "sspk": sc.lethality.sspk if mode == "kinematic" else None,
         "doctrine": sc.doctrine.mode, "shots": sc.doctrine.shots,
     }  # fmt: skip
+    return FootprintResult(lats, lons, pk, np.asarray(shots, dtype=np.float64), alt, summary)
+
+
+def run_footprint(
+    sc: Scenario, launch: tuple[float, float], out: str | Path, grid: int = 100,
+    extent_km: float = 400.0, mode: str = "kinematic", draws: int = 20, threshold: float = 0.5,
+    workers: int = 0, progress: bool = True, scheduler: str | None = None,
+    resume: bool = False,
+) -> dict[str, Any]:  # fmt: skip
+    """Compute, write and return a defended footprint (see the module docstring).
+
+    Writes ``footprint.nc``, ``footprint.geojson`` and ``footprint.json`` into ``out``
+    (created if its parent exists); the map is drawn by
+    :func:`thaad.output.maps.plot_footprint`. In ``full`` mode the cells are flown in batches
+    on ``workers`` local processes or on the Dask cluster at ``scheduler``; each finished
+    batch is written atomically to ``DIR/cells``, ``DIR/footprint-manifest.json`` pins the
+    definition, and ``resume`` continues a killed run. Results are identical for any worker
+    count and backend (every cell's draw ``i`` uses the Monte Carlo's stream ``i``).
+    """
+    if grid < 2:
+        raise ThaadInputError(f"--grid: must be at least 2 (got {grid})")
+    if extent_km <= 0:
+        raise ThaadInputError(f"--extent-km: must be positive (got {extent_km})")
+    if draws <= 0:
+        raise ThaadInputError(f"--draws: must be positive (got {draws})")
+    if not 0.0 < threshold <= 1.0:
+        raise ThaadInputError(f"--threshold: must be in (0, 1] (got {threshold})")
+    if mode not in ("kinematic", "full"):
+        raise ThaadInputError(f"--mode: '{mode}' is not one of kinematic, full")
+    if mode != "full" and (scheduler is not None or resume):
+        raise ThaadInputError("--scheduler and --resume apply to --mode full only")
+    if scheduler is not None and not scheduler.strip():
+        raise ThaadInputError("--scheduler: the address is empty")
+    outp = output_dir(out)
+    if mode == "full":
+        manifest = {
+            "kind": "thaad-footprint-full", "scenario_sha256": sc.digest(),
+            "launch_deg": [float(launch[0]), float(launch[1])], "grid": int(grid),
+            "extent_km": float(extent_km), "draws": int(draws),
+            "cells_per_task": cells_per_task(grid * grid, draws), "version": __version__,
+        }  # fmt: skip
+        _check_full_dir(outp, manifest, resume)
+    res = compute_footprint(sc, launch, grid=grid, extent_km=extent_km, mode=mode, draws=draws,
+                            threshold=threshold, workers=workers, progress=progress,
+                            out=outp, scheduler=scheduler,
+                            manifest=manifest if mode == "full" else None)  # fmt: skip
+    _write_netcdf(outp / "footprint.nc", sc, launch, res.lats, res.lons, res.p_kill, res.shots,
+                  res.first_intercept_alt_m, mode, threshold)  # fmt: skip
+    write_json(outp / "footprint.geojson", contour_geojson(res.lats, res.lons, res.p_kill,
+                                                           threshold))  # fmt: skip
+    summary = res.summary
     write_json(outp / SUMMARY_FILE, summary)
     return summary
 

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from thaad.core.constants import R_MEAN_M
 from thaad.errors import ThaadInputError
 from thaad.io import atomic_write_via, dir_lock, output_dir, read_json, write_json
 from thaad.model.scenario import Scenario
@@ -97,7 +98,7 @@ def run_chunk(scenario_json: str, seed: int, start: int, stop: int) -> dict[str,
             x = s[ceng.S_X : ceng.S_X + 3]
             lat, lon, h = ecef_to_geodetic(x[0], x[1], x[2], prep.env.earth)
             out["intercept_alt_m"][k] = h
-            out["intercept_ground_range_m"][k] = great_circle(lat_s, lon_s, lat, lon)[0] * 6371e3
+            out["intercept_ground_range_m"][k] = great_circle(lat_s, lon_s, lat, lon)[0] * R_MEAN_M
             out["intercept_time_s"][k] = s[ceng.S_T_INTERCEPT]
     return out
 

@@ -309,36 +309,6 @@ def tracks_csv(res: TrackResult) -> str:
     return buf.getvalue()
 
 
-def truth_at(t_s: np.ndarray, ecef: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """Cubic Hermite interpolation of an ``(n, 6)`` ECEF position/velocity history at ``t``.
-
-    Repeated times (a staging instant) keep the later row.
-    """
-    keep = np.append(np.diff(t_s) > 0.0, True)
-    ts, ys = t_s[keep], ecef[keep]
-    out = np.empty((len(t), 6))
-    for i, ti in enumerate(t):
-        k = int(np.clip(np.searchsorted(ts, ti), 1, len(ts) - 1))
-        h = ts[k] - ts[k - 1]
-        s = (ti - ts[k - 1]) / h
-        p0, p1, v0, v1 = ys[k - 1, :3], ys[k, :3], ys[k - 1, 3:], ys[k, 3:]
-        h00, h10, h01, h11 = (
-            2 * s**3 - 3 * s**2 + 1,
-            s**3 - 2 * s**2 + s,
-            -2 * s**3 + 3 * s**2,
-            s**3 - s**2,
-        )
-        out[i, :3] = h00 * p0 + h10 * h * v0 + h01 * p1 + h11 * h * v1
-        d00, d10, d01, d11 = (
-            (6 * s**2 - 6 * s) / h,
-            3 * s**2 - 4 * s + 1,
-            (6 * s - 6 * s**2) / h,
-            3 * s**2 - 2 * s,
-        )
-        out[i, 3:] = d00 * p0 + d10 * v0 + d01 * p1 + d11 * v1
-    return out
-
-
 def simulate_measurements(
     t_s: np.ndarray,
     ecef: np.ndarray,
@@ -351,22 +321,34 @@ def simulate_measurements(
     seed: int = 0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Noisy (range, az, el) measurements of a flown path every ``dt_s`` from ``t_start_s``
-    while it is above ``min_elevation_deg``. Returns ``(t, z, truth)``: times, measurements
-    (range m, azimuth rad, elevation rad) and the true ECEF states there."""
-    from thaad.core.earth import ecef_to_aer, enu_basis, geodetic_to_ecef
+    while its apparent elevation (4/3 Earth, :func:`thaad.core.radar.apparent_elevation_rad`)
+    is above ``min_elevation_deg``. Returns ``(t, z, truth)``: times, measurements (range m,
+    azimuth rad, elevation rad) and the true ECEF states there."""
+    from thaad.core.constants import R_MEAN_M
+    from thaad.core.earth import (
+        ecef_to_aer,
+        ecef_to_geodetic,
+        enu_basis,
+        geodetic_to_ecef,
+        great_circle,
+    )
+    from thaad.core.flight import path_at
+    from thaad.core.radar import apparent_elevation_rad
 
     lat, lon, alt = (math.radians(sensor_lla[0]), math.radians(sensor_lla[1]), sensor_lla[2])
     site = geodetic_to_ecef(lat, lon, alt, 1)
     enu = enu_basis(lat, lon)
     t = np.arange(t_start_s, t_s[-1], dt_s)
-    truth = truth_at(t_s, ecef, t)
+    truth = path_at(t_s, ecef[:, :3], ecef[:, 3:6], t)
     rng = np.random.default_rng(seed)
     sa = sigma_angle_mrad * 1e-3
     z = np.empty((len(t), 3))
     ok = np.zeros(len(t), bool)
     for i in range(len(t)):
         az, el, r = ecef_to_aer(site, enu, truth[i, :3])
-        ok[i] = el >= math.radians(min_elevation_deg)
+        lat_t, lon_t, h_t = ecef_to_geodetic(truth[i, 0], truth[i, 1], truth[i, 2], 1)
+        ground = great_circle(lat, lon, lat_t, lon_t)[0] * R_MEAN_M
+        ok[i] = apparent_elevation_rad(alt, h_t, ground) >= math.radians(min_elevation_deg)
         z[i] = (r + sigma_range_m * rng.standard_normal(), az + sa * rng.standard_normal(),
                 el + sa * rng.standard_normal())  # fmt: skip
     z[:, 1] %= 2.0 * math.pi

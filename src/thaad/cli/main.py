@@ -25,6 +25,7 @@ COMMANDS = [
     "report",
     "export",
     "view",
+    "app",
 ]
 
 

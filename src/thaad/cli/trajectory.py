@@ -36,6 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--shape depressed --burnout-angle-deg 20\n"
         "  thaad trajectory --threat srbm-600 --launch 39,125.7 --aim 35,129 --shape max-range\n"
         "  thaad trajectory --threat irbm --launch 39,125.7 --aim 44,145 --plot irbm.png\n"
+        "  thaad trajectory --threat-file my-srbm.yaml --launch 39,125.7 --aim 36,128.6\n"
         "  thaad threats   (the classes and their reach)\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -43,6 +44,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--aim", type=latlon, required=True, metavar="LAT,LON")
     p.add_argument("--threat", default="srbm-600", metavar="CLASS", help="threat class "
                    "(default srbm-600; see `thaad threats`)")  # fmt: skip
+    p.add_argument("--threat-file", metavar="FILE", help="a threat file (YAML; see `thaad "
+                   "threats --file`); it replaces --threat")  # fmt: skip
     p.add_argument("--shape", default="min-energy",
                    choices=["min-energy", "lofted", "depressed", "max-range"])  # fmt: skip
     p.add_argument("--apogee-km", type=_float, metavar="KM",
@@ -64,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
 
     res = fly_trajectory(args.launch, args.aim, threat=args.threat, shape=args.shape,
                          model=args.model, apogee_km=args.apogee_km,
-                         burnout_angle_deg=args.burnout_angle_deg)  # fmt: skip
+                         burnout_angle_deg=args.burnout_angle_deg,
+                         threat_file=args.threat_file)  # fmt: skip
     if args.csv:
         cols = res.table(0 if args.model == "ideal" else 1)
         names = list(cols)
@@ -88,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
           f"{res.launch_azimuth_deg:.2f} deg")  # fmt: skip
     print(f"  impact      {res.impact_lat_deg:.5f}, {res.impact_lon_deg:.5f} "
           f"({res.aim_miss_m:.1f} m from the aim point)")  # fmt: skip
+    if res.stage_flight_time_s is None and args.model == "full":
+        print("  spent stage none: the payload does not separate (one body reenters)")
     if res.stage_flight_time_s is not None:
         print(
             f"  spent stage {res.stage_impact_lat_deg:.5f}, {res.stage_impact_lon_deg:.5f} "
@@ -121,7 +127,8 @@ def plot_profile(res, launch_deg: tuple[float, float], earth: int, path: str) ->
 
     fig, ax = plt.subplots(figsize=(8, 4.5), dpi=110)
     x, h = profile(res.ecef)
-    ax.plot(x, h, color="tab:red", label="booster, then reentry vehicle")
+    body = "reentry vehicle" if res.stage_ecef is not None or earth == 0 else "the whole body"
+    ax.plot(x, h, color="tab:red", label=f"booster, then {body}")
     if res.stage_ecef is not None:
         xs, hs = profile(res.stage_ecef)
         ax.plot(xs, hs, color="tab:gray", ls="--", label="spent last stage")

@@ -62,18 +62,17 @@ import math
 import numba
 import numpy as np
 
-# Model codes for ``density_kgpm3`` (same values as thaad.core.constants).
-ATMOSPHERE_NONE = 0
-ATMOSPHERE_US76 = 1
-
-# --- Defining constants of the standard (NOAA-S/T 76-1562, Part 1) -----------------------
-US76_R_STAR_JPKMOLK = 8.31432e3  # universal gas constant as adopted by the standard
-US76_M0_KGPKMOL = 28.9644  # sea-level mean molecular weight of air
-US76_G0_MPS2 = 9.80665  # g0 (geopotential metre definition)
-US76_R0_M = 6356766.0  # effective Earth radius for the geopotential conversion
-US76_P0_PA = 101325.0
-US76_T0_K = 288.15
-US76_GAMMA = 1.4
+from thaad.core.constants import (  # the model codes and the standard's defining constants
+    ATMOSPHERE_NONE,
+    ATMOSPHERE_US76,
+    US76_G0_MPS2,
+    US76_GAMMA,
+    US76_M0_KGPKMOL,
+    US76_P0_PA,
+    US76_R0_M,
+    US76_R_STAR_JPKMOLK,
+    US76_T0_K,
+)
 
 _GMR_KPM = US76_G0_MPS2 * US76_M0_KGPKMOL / US76_R_STAR_JPKMOLK  # g0 M0 / R*, K per m'
 _M0_OVER_RSTAR = US76_M0_KGPKMOL / US76_R_STAR_JPKMOLK

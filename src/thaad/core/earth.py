@@ -191,17 +191,16 @@ def gravity_mps2(r: np.ndarray, gravity: int) -> np.ndarray:
 
 
 @_jit
-def gravity_gradient(r: np.ndarray) -> np.ndarray:
-    """Jacobian d(a)/d(r) of point-mass gravity: ``mu/r^3 (3 r r^T / r^2 - I)``."""
+def gravity_gradient_into(r: np.ndarray, out: np.ndarray) -> None:
+    """Jacobian d(a)/d(r) of point-mass gravity, ``mu/r^3 (3 r r^T / r^2 - I)``, into ``out``
+    (3x3; ``r`` needs only its first three components)."""
     r2 = r[0] * r[0] + r[1] * r[1] + r[2] * r[2]
     rn = math.sqrt(r2)
     k = MU_EARTH_M3PS2 / (r2 * rn)
-    g = np.empty((3, 3))
     for i in range(3):
         for j in range(3):
-            g[i, j] = k * 3.0 * r[i] * r[j] / r2
-        g[i, i] -= k
-    return g
+            out[i, j] = k * 3.0 * r[i] * r[j] / r2
+        out[i, i] -= k
 
 
 @_jit

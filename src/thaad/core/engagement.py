@@ -14,7 +14,7 @@ import math
 import numba as nb
 import numpy as np
 
-from thaad.core.constants import R_MEAN_M
+from thaad.core.constants import G0_MPS2, R_MEAN_M
 from thaad.core.earth import (
     approx_altitude_m,
     ecef_to_geodetic,
@@ -439,7 +439,7 @@ def engage(
                 x[3:] = (pos - first_pos) / dt0
                 P[:, :] = 0.0
                 P[:3, :3] = cov
-                P[3:, 3:] = (cov + first_cov) / dt0**2 + np.eye(3) * (0.5 * 9.8 * dt0) ** 2
+                P[3:, 3:] = (cov + first_cov) / dt0**2 + np.eye(3) * (0.5 * G0_MPS2 * dt0) ** 2
                 P[:3, 3:] = cov / dt0
                 P[3:, :3] = cov / dt0
                 t_x = t

@@ -16,8 +16,10 @@ from typing import NamedTuple
 
 import numba as nb
 import numpy as np
+from numba.core import types as nbtypes
+from numba.extending import overload
 
-from thaad.core.atmosphere import density_kgpm3
+from thaad.core.atmosphere import density_kgpm3, speed_of_sound_mps
 from thaad.core.constants import OMEGA_EARTH_RADPS
 from thaad.core.earth import approx_altitude_m, ecef_to_geodetic, gravity_xyz
 
@@ -63,6 +65,71 @@ class Phase(NamedTuple):
     pitch_final_rad: float  # pitch of thrust above the launch horizontal after pitch-over
 
 
+class MachPhase(NamedTuple):
+    """A :class:`Phase` whose drag coefficient follows a table against Mach number.
+
+    The first fields are :class:`Phase`'s, in order (``cda_m2`` is only the switch: drag is
+    on when it is positive); the drag area is ``Cd(M) ref_area_m2`` with ``Cd`` linear in
+    Mach between the first ``n_cd`` nodes of ``cd_mach`` and held beyond the ends. Mach is
+    the speed relative to the rotating atmosphere over the US76 speed of sound.
+    """
+
+    thrust_n: float
+    mdot_kgps: float
+    cda_m2: float
+    steer: int
+    t0_s: float
+    up_x: float
+    up_y: float
+    up_z: float
+    dr_x: float
+    dr_y: float
+    dr_z: float
+    t_vert_s: float
+    t_turn_s: float
+    pitch_final_rad: float
+    ref_area_m2: float
+    n_cd: int
+    cd_mach: np.ndarray  # (k,) Mach nodes, strictly increasing
+    cd_value: np.ndarray  # (k,) drag coefficient at the nodes
+
+
+@_jit
+def cd_at_mach(mach: float, n: int, nodes: np.ndarray, values: np.ndarray) -> float:
+    """Drag coefficient linear in Mach between table nodes, held beyond the ends."""
+    if n <= 1 or mach <= nodes[0]:
+        return values[0]
+    if mach >= nodes[n - 1]:
+        return values[n - 1]
+    k = 1
+    while nodes[k] < mach:
+        k += 1
+    f = (mach - nodes[k - 1]) / (nodes[k] - nodes[k - 1])
+    return values[k - 1] + f * (values[k] - values[k - 1])
+
+
+def drag_area_m2(ph, vn_mps, h_m):  # pragma: no cover - compiled through the overload
+    """Drag area of a phase at a speed and height (``Phase``: constant; ``MachPhase``:
+    from its table)."""
+    raise NotImplementedError
+
+
+@overload(drag_area_m2, jit_options={"cache": True})
+def _drag_area_m2(ph, vn_mps, h_m):
+    if isinstance(ph, nbtypes.BaseNamedTuple) and ph.instance_class is MachPhase:
+
+        def impl(ph, vn_mps, h_m):
+            mach = vn_mps / speed_of_sound_mps(h_m)
+            return cd_at_mach(mach, ph.n_cd, ph.cd_mach, ph.cd_value) * ph.ref_area_m2
+
+        return impl
+
+    def impl_const(ph, vn_mps, h_m):
+        return ph.cda_m2
+
+    return impl_const
+
+
 @_jit
 def coast_phase(cda_m2: float) -> Phase:
     """A phase with no thrust."""
@@ -90,12 +157,12 @@ def deriv(
         w = OMEGA_EARTH_RADPS
         ax += 2.0 * w * vy + w * w * x
         ay += -2.0 * w * vx + w * w * yy
-    if env.atmosphere != 0 and ph.cda_m2 > 0.0:
+    if env.atmosphere != 0 and ph.cda_m2 != 0.0:  # < 0 only in a filter's sigma point
         h = approx_altitude_m(x, yy, z, env.earth)
         if h < 1.0e6:
             rho = density_kgpm3(h, env.atmosphere)
             vn = math.sqrt(vx * vx + vy * vy + vz * vz)
-            k = -0.5 * rho * vn * ph.cda_m2 / m
+            k = -0.5 * rho * vn * drag_area_m2(ph, vn, h) / m
             ax += k * vx
             ay += k * vy
             az += k * vz
@@ -241,6 +308,41 @@ def hermite(
     h11 = s * s * (s - 1.0)
     for i in range(y0.shape[0]):
         out[i] = h00 * y0[i] + h10 * h * f0[i] + h01 * y1[i] + h11 * h * f1[i]
+
+
+@_jit
+def path_at(t_s: np.ndarray, r_m: np.ndarray, v_mps: np.ndarray, t_new_s: np.ndarray) -> np.ndarray:
+    """The truth interpolator: a path sampled in position and velocity, at other times.
+
+    Between samples ``k`` and ``k+1`` the position is the cubic Hermite polynomial
+    (:func:`hermite`) that matches both samples' positions and velocities (its basis
+    ``h00 = 2s^3 - 3s^2 + 1``, ``h10 = s^3 - 2s^2 + s``, ``h01 = -2s^3 + 3s^2``,
+    ``h11 = s^3 - s^2`` with ``s = (t - t_k) / h``); the velocity is that cubic's
+    derivative. Exact for a cubic in time; on a ballistic arc sampled every 2 s its error is
+    far below a metre, where linear interpolation would be wrong by ``g h^2 / 8``, about
+    5 m. ``t_s`` (n,) non-decreasing (a repeated time, a staging instant, keeps the state
+    after it from that time on), ``r_m``, ``v_mps`` (n, 3); times outside the samples take
+    the end states. Returns ``(m, 6)``: ECEF position and velocity at ``t_new_s`` (m,).
+    """
+    n = t_s.shape[0]
+    m = t_new_s.shape[0]
+    out = np.empty((m, 6))
+    for i in range(m):
+        t = t_new_s[i]
+        k = np.searchsorted(t_s, t, side="right")
+        k = min(max(k, 1), n - 1)
+        h = max(t_s[k] - t_s[k - 1], 1e-12)
+        tc = min(max(t, t_s[k - 1]), t_s[k - 1] + h)
+        hermite(t_s[k - 1], r_m[k - 1], v_mps[k - 1], t_s[k - 1] + h, r_m[k], v_mps[k], tc,
+                out[i, :3])  # fmt: skip
+        sv = (tc - t_s[k - 1]) / h
+        d00 = 6.0 * sv * (sv - 1.0) / h
+        d10 = (1.0 - sv) * (1.0 - 3.0 * sv)
+        d11 = sv * (3.0 * sv - 2.0)
+        for j in range(3):
+            out[i, 3 + j] = (d00 * (r_m[k - 1, j] - r_m[k, j]) + d10 * v_mps[k - 1, j]
+                             + d11 * v_mps[k, j])  # fmt: skip
+    return out
 
 
 @_jit

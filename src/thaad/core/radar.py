@@ -32,6 +32,9 @@ The horizon uses the 4/3-Earth model of standard refraction (Skolnik, *Introduct
 Systems*, 3rd ed., sec. 8.2): on a sphere of radius ``ae = 4/3 R`` rays are straight, so the
 ground range to the radio horizon of an object at height ``ht`` from a radar at ``hr`` is
 ``ae (acos(ae / (ae + hr)) + acos(ae / (ae + ht)))``, about ``sqrt(2 ae hr) + sqrt(2 ae ht)``.
+Every elevation limit applies to the apparent elevation on that same 4/3 Earth
+(:func:`apparent_elevation_rad`), so the engagement, the footprint and ``thaad coverage``
+mask alike; the measured angles themselves are geometric (refraction corrected).
 """
 
 import math
@@ -40,14 +43,11 @@ from typing import NamedTuple
 import numba as nb
 import numpy as np
 
-from thaad.core.constants import R_MEAN_M
+from thaad.core.constants import BOLTZMANN_JPK, C_MPS, K_REFRACTION, R_MEAN_M
 from thaad.core.earth import ecef_to_aer, ecef_to_geodetic, great_circle
 
 _jit = nb.njit(cache=True)
 
-BOLTZMANN_JPK = 1.380649e-23
-C_MPS = 299792458.0
-K_REFRACTION = 4.0 / 3.0
 AE_M = K_REFRACTION * R_MEAN_M  # effective Earth radius
 
 
@@ -283,14 +283,24 @@ def ground_range_from_slant_m(radar_alt_m: float, target_alt_m: float, slant_m: 
 
 
 @_jit
-def elevation_at_ground_range_rad(radar_alt_m: float, target_alt_m: float, ground_m: float):
-    """Apparent elevation (4/3 Earth) and slant range of an object at a ground range."""
+def apparent_elevation_rad(radar_alt_m: float, target_alt_m: float, ground_m: float) -> float:
+    """Apparent elevation (4/3 Earth) of an object at ``target_alt_m`` and a ground range.
+
+    The elevation convention of every mask (the engagement's, the footprint's, the tracker's
+    and ``thaad coverage``'s): on the sphere of radius ``ae = 4/3 R`` the refracted ray is
+    straight, so with ``ar = ae + hr``, ``at = ae + ht`` and ``theta = ground / ae``,
+    ``sin(el) = (at cos(theta) - ar) / slant`` and
+    ``slant^2 = ar^2 + at^2 - 2 ar at cos(theta)`` (Skolnik, *Introduction to Radar Systems*,
+    3rd ed., sec. 8.2; Blake, *Radar Range-Performance Analysis*, ch. 5). It is the
+    elevation the radar sees (and its minimum-elevation limit applies to), a few tenths of a
+    degree above the geometric one at long range.
+    """
     ar = AE_M + radar_alt_m
     at = AE_M + target_alt_m
     th = ground_m / AE_M
     slant = math.sqrt(ar * ar + at * at - 2.0 * ar * at * math.cos(th))
     s = (at * math.cos(th) - ar) / max(slant, 1e-9)
-    return math.asin(min(max(s, -1.0), 1.0)), slant
+    return math.asin(min(max(s, -1.0), 1.0))
 
 
 @_jit
@@ -317,9 +327,17 @@ def ground_range_at_elevation_m(radar_alt_m: float, target_alt_m: float, el_rad:
 
 @_jit
 def in_view(rd: Radar, az: float, el: float, rng: float, alt_m: float, ground_m: float) -> bool:
-    """Field of view, elevation limits, instrumented range and radio horizon (no SNR)."""
+    """Field of view, elevation limits, instrumented range and radio horizon (no SNR).
+
+    The elevation limits apply to the apparent elevation (:func:`apparent_elevation_rad`) of
+    an object at height ``alt_m`` and ground range ``ground_m``; the geometric elevation
+    ``el`` is not used (kept in the signature for the callers).
+    """
     d_az = (az - rd.boresight_az_rad + math.pi) % (2.0 * math.pi) - math.pi
-    if abs(d_az) > rd.half_fov_rad or el < rd.min_el_rad or el > rd.max_el_rad:
+    if abs(d_az) > rd.half_fov_rad:
+        return False
+    el_app = apparent_elevation_rad(rd.alt_m, alt_m, ground_m)
+    if el_app < rd.min_el_rad or el_app > rd.max_el_rad:
         return False
     if rng > rd.max_range_m:
         return False
@@ -333,8 +351,10 @@ def visible(
 ):  # fmt: skip
     """Whether the radar detects an object at ECEF ``r``; also returns ``(az, el, range)``.
 
-    All limits apply: field of view, elevation limits, radio horizon, instrumented range and
-    the SNR threshold (a deterministic detection when the SNR clears it).
+    All limits apply: field of view, elevation limits (on the apparent elevation, see
+    :func:`in_view`), radio horizon, instrumented range and the SNR threshold (a
+    deterministic detection when the SNR clears it). The returned ``el`` is the geometric
+    elevation (the measurement, refraction corrected).
     """
     az, el, rng = ecef_to_aer(site_ecef, site_enu, r)
     lat, lon, h = ecef_to_geodetic(r[0], r[1], r[2], earth)

@@ -6,7 +6,9 @@ spent last stage separates (object 1, tumbling, with a large cross-section and a
 ballistic coefficient: it slows down hard once it meets the air) and ``n_debris`` pieces of
 simple debris (separation hardware) leave the RV with small random velocities (objects 2,
 3, ...; small, light, draggy). Each object's true path is stored and interpolated (cubic
-Hermite), like the RV's.
+Hermite), like the RV's. A payload that does not separate (``mis.separates == 0``) leaves
+no stage and no debris: object 0 is the whole body, whose cross-section after cutoff
+follows its aspect to the radar (:func:`thaad.core.threat.body_rcs_m2`).
 
 Every scan the radar looks at each object in view: the signal-to-noise ratio of the track
 dwell (shortened when many tracks share the radar's time, :func:`radar.time_budget`) gives
@@ -44,7 +46,7 @@ from thaad.core.radar import (
     snr_constant_dwell,
     time_budget,
 )
-from thaad.core.threat import Missile
+from thaad.core.threat import Missile, body_rcs_m2
 from thaad.core.tracks import (
     CONFIRMED,
     FREE,
@@ -91,6 +93,7 @@ class Objects(NamedTuple):
     rcs_rv_m2: float
     rcs_stage_m2: float
     rcs_debris_m2: float
+    rcs_broadside_m2: float = 0.0  # > 0: object 0 after cutoff is a whole body (aspect)
 
 
 @_jit
@@ -102,7 +105,8 @@ def build_objects(
     """The objects' true paths: the missile/RV (given), the spent stage (given, from cutoff),
     and ``n_debris`` pieces flown here from the RV's state at cutoff with random separation
     speeds (the only draws from ``rng``)."""
-    nd = min(max(n_debris, 0), MAX_DEBRIS)
+    # a payload that does not separate leaves no separation hardware (and no spent stage)
+    nd = min(max(n_debris, 0), MAX_DEBRIS) if mis.separates != 0 else 0
     n_obj = 2 + nd
     # the RV's state at separation (the repeated cutoff instant: take the RV's row)
     k = np.searchsorted(ts, tb, side="right") - 1
@@ -146,8 +150,9 @@ def build_objects(
         for i in range(m):
             deriv(deb_t[d][i], deb_y[d][i], ph, env, 0.0, 0.0, 0.0, f_o[2 + d, i])
         n_o[2 + d] = m
+    broad = mis.rcs_broadside_m2 if mis.separates == 0 else 0.0
     return Objects(t_o, y_o, f_o, n_o, tb, rcs_boost_m2, rcs_rv_m2, scene.rcs_stage_m2,
-                   scene.rcs_debris_m2)  # fmt: skip
+                   scene.rcs_debris_m2, broad)  # fmt: skip
 
 
 @_jit
@@ -171,6 +176,14 @@ def object_rcs(obj: Objects, o: int, t: float) -> float:
     if o == OBJ_STAGE:
         return obj.rcs_stage_m2
     return obj.rcs_debris_m2
+
+
+@_jit
+def object_rcs_seen(obj: Objects, o: int, t: float, y: np.ndarray, site: np.ndarray) -> float:
+    """:func:`object_rcs`, with a non-separating body's aspect (nose-on to broadside)."""
+    if o == OBJ_THREAT and t >= obj.t_sep and obj.rcs_broadside_m2 > 0.0:
+        return body_rcs_m2(obj.rcs_rv_m2, obj.rcs_broadside_m2, y, site)
+    return object_rcs(obj, o, t)
 
 
 class SenseState(NamedTuple):
@@ -218,13 +231,14 @@ def radar_scan(
             continue
         r = ss.y[o]
         az, el, rng_m = ecef_to_aer(site_ecef, site_enu, r[:3])
-        if el < rd.min_el_rad or rng_m > rd.max_range_m:  # cheap tests first
+        if rng_m > rd.max_range_m:  # cheap test first (elevation: apparent, in in_view)
             continue
         lat, lon, h = ecef_to_geodetic(r[0], r[1], r[2], env.earth)
         ground = great_circle(rd.lat_rad, rd.lon_rad, lat, lon)[0] * R_MEAN_M
         if not in_view(rd, az, el, rng_m, h, ground):
             continue
-        snr = c_snr * object_rcs(obj, o, t) / rng_m**4
+        rcs_o = object_rcs_seen(obj, o, t, r, site_ecef)
+        snr = c_snr * rcs_o / rng_m**4
         if rng.random() >= pd_swerling(snr, rd.pfa, rd.swerling):
             continue
         # an object in the same range cell and beam as an earlier, stronger return is hidden
@@ -234,7 +248,7 @@ def radar_scan(
                 da = (ss.Z[j, 1] - az + math.pi) % (2.0 * math.pi) - math.pi
                 if abs(da) * math.cos(el) < bw and abs(ss.Z[j, 2] - el) < bw:
                     hidden = True
-                    if object_rcs(obj, o, t) > object_rcs(obj, ss.who[j], t):
+                    if rcs_o > object_rcs_seen(obj, ss.who[j], t, ss.y[ss.who[j]], site_ecef):
                         ss.who[j] = o
                         ss.snr[j] = snr
                     break

@@ -8,9 +8,14 @@ time, then drops its dry mass and the next stage ignites at once. Thrust is cut 
 ``t_cutoff_s`` in the last stage (range control by thrust termination, as in Scud-class
 missiles). At cutoff the RV separates and flies on with its own ballistic coefficient; the
 spent last stage (its dry mass and any propellant left) flies on as a second object with a
-tumbling body's drag area. The targeting solver finds the launch azimuth, final pitch
-angle and cutoff time that put the RV's impact on the aim point while the burnout state
-satisfies the trajectory shape:
+tumbling body's drag area. A missile whose payload does not separate (``separates == 0``,
+Scud-like) flies on as one body instead: the last stage's dry mass, any propellant left and
+the payload, with the whole body's tumbling drag area (``cda_body_m2``); there is no second
+object. While a stage burns its drag coefficient follows a table against Mach number
+(:class:`thaad.core.flight.MachPhase`).
+
+The targeting solver finds the launch azimuth, final pitch angle and cutoff time that put
+the RV's impact on the aim point while the burnout state satisfies the trajectory shape:
 
 - minimum energy: the velocity of the minimum-energy conic from the burnout point bisects
   the angle between the local vertical and the chord to the aim point (the vacant focus
@@ -31,6 +36,7 @@ from typing import NamedTuple
 import numba as nb
 import numpy as np
 
+from thaad.core.constants import R_MEAN_M
 from thaad.core.earth import (
     destination,
     ecef_to_geodetic,
@@ -43,7 +49,7 @@ from thaad.core.flight import (
     EV_IMPACT,
     STEER_PITCH,
     Env,
-    Phase,
+    MachPhase,
     coast_phase,
     deriv,
     fly,
@@ -52,6 +58,7 @@ from thaad.core.flight import (
 _jit = nb.njit(cache=True)
 
 MAX_STAGES = 3
+MAX_CD = 16  # nodes of a stage's drag-coefficient table against Mach number
 
 SHAPE_MIN_ENERGY = 0
 SHAPE_GAMMA = 1  # burnout flight-path angle given (lofted or depressed)
@@ -64,11 +71,11 @@ TARGET_NO_CONVERGENCE = 2
 TARGET_TOO_CLOSE = 3
 
 ENTRY_ALT_M = 1.0e5  # "atmosphere entry" event height
-_R_ARC_M = 6371000.0  # radius for arc lengths on the ground (spherical measure)
+_R_ARC_M = R_MEAN_M  # radius for arc lengths on the ground (spherical measure)
 
 
 class Missile(NamedTuple):
-    """A staged missile with a separating reentry vehicle (SI units).
+    """A staged missile with a separating reentry vehicle, or a non-separating body (SI).
 
     Per-stage arrays have length ``MAX_STAGES``; only the first ``n_stages`` entries are
     used. Stage ``i`` burns from the end of stage ``i - 1`` for ``stage_burn_s[i]``
@@ -89,6 +96,13 @@ class Missile(NamedTuple):
     cda_stage_m2: float  # drag area of the spent last stage (tumbling)
     t_vert_s: float  # vertical rise
     turn_frac: float  # pitch-over ends at t_vert + turn_frac (t_cutoff - t_vert)
+    stage_ref_area_m2: np.ndarray  # reference area of the drag-coefficient table
+    stage_n_cd: np.ndarray  # (MAX_STAGES,) int64: nodes used in each stage's table
+    stage_cd_mach: np.ndarray  # (MAX_STAGES, MAX_CD) Mach nodes, strictly increasing
+    stage_cd_value: np.ndarray  # (MAX_STAGES, MAX_CD) drag coefficient at the nodes
+    separates: int  # 1: the RV separates at cutoff; 0: the whole body flies on
+    cda_body_m2: float  # drag area of the whole tumbling body (separates == 0)
+    rcs_broadside_m2: float  # whole body seen broadside (separates == 0; nose-on: the RV's)
 
 
 class Aim(NamedTuple):
@@ -121,7 +135,7 @@ def stage_mass_kg(mis: Missile, i: int) -> float:
 
 
 @_jit
-def stage_phase(mis: Missile, aim: Aim, i: int) -> Phase:
+def stage_phase(mis: Missile, aim: Aim, i: int) -> MachPhase:
     """Stage ``i``'s thrust, drag and pitch program (vertical and downrange at the pad)."""
     b = enu_basis(aim.lat0_rad, aim.lon0_rad)
     sa = math.sin(aim.az_rad)
@@ -130,15 +144,47 @@ def stage_phase(mis: Missile, aim: Aim, i: int) -> Phase:
     dry = sa * b[0, 1] + ca * b[1, 1]
     drz = sa * b[0, 2] + ca * b[1, 2]
     t_turn = mis.t_vert_s + mis.turn_frac * (aim.t_cutoff_s - mis.t_vert_s)
-    return Phase(
+    return MachPhase(
         mis.stage_thrust_n[i], mis.stage_mdot_kgps[i], mis.stage_cda_m2[i], STEER_PITCH, 0.0,
         b[2, 0], b[2, 1], b[2, 2], drx, dry, drz,
-        mis.t_vert_s, t_turn, aim.pitch_final_rad,
+        mis.t_vert_s, t_turn, aim.pitch_final_rad, mis.stage_ref_area_m2[i],
+        mis.stage_n_cd[i], mis.stage_cd_mach[i], mis.stage_cd_value[i],
     )  # fmt: skip
 
 
 @_jit
-def boost_phase(mis: Missile, aim: Aim, env: Env) -> Phase:
+def free_flight_cda_m2(mis: Missile) -> float:
+    """Drag area of what flies on from cutoff to impact: the RV's (``m_rv / beta_rv``), or
+    the whole body's if the payload does not separate."""
+    if mis.separates != 0:
+        return mis.m_rv_kg / mis.beta_rv_kgpm2
+    return mis.cda_body_m2
+
+
+@_jit
+def body_rcs_m2(rcs_nose_m2: float, rcs_broadside_m2: float, y: np.ndarray,
+                site_ecef: np.ndarray) -> float:  # fmt: skip
+    """Radar cross-section of a long body seen at an aspect angle.
+
+    ``sigma = sigma_nose cos^2(theta) + sigma_broadside sin^2(theta)``, with ``theta`` the
+    angle between the body's axis (taken along its Earth-relative velocity) and the radar's
+    line of sight; a simple interpolation between the nose-on and broadside values (an
+    assumption, docs/parameters.md).
+    """
+    lx = y[0] - site_ecef[0]
+    ly = y[1] - site_ecef[1]
+    lz = y[2] - site_ecef[2]
+    ln = math.sqrt(lx * lx + ly * ly + lz * lz)
+    vn = math.sqrt(y[3] * y[3] + y[4] * y[4] + y[5] * y[5])
+    if ln <= 0.0 or vn <= 0.0:
+        return rcs_broadside_m2
+    c = (lx * y[3] + ly * y[4] + lz * y[5]) / (ln * vn)
+    c2 = min(c * c, 1.0)
+    return rcs_nose_m2 * c2 + rcs_broadside_m2 * (1.0 - c2)
+
+
+@_jit
+def boost_phase(mis: Missile, aim: Aim, env: Env) -> MachPhase:
     """The first stage's phase (kept for callers of the single-stage skeleton)."""
     return stage_phase(mis, aim, 0)
 
@@ -185,20 +231,21 @@ def _fly_core(mis: Missile, aim: Aim, env: Env, rtol: float, max_step_s: float, 
         return ts, ys, tb, yb, t_ap, y_ap, tb, yb.copy(), ts[-1:].copy(), ys[-1:].copy()
     m_spent = yb[6] - mis.m_rv_kg
     y1 = yb.copy()
-    y1[6] = mis.m_rv_kg
-    ph2 = coast_phase(mis.m_rv_kg / mis.beta_rv_kgpm2)
+    if mis.separates != 0:
+        y1[6] = mis.m_rv_kg
+    ph2 = coast_phase(free_flight_cda_m2(mis))
     ts2, ys2, ev2_t, ev2_y = fly(tb, y1, tb + 2.0e4, ph2, env, rtol, max_step_s, 0.0, ENTRY_ALT_M)
     ts = np.concatenate((ts, ts2))
     ys = np.concatenate((ys, ys2))
     if math.isnan(t_ap) and not math.isnan(ev2_t[EV_APOGEE]):
         t_ap = ev2_t[EV_APOGEE]
         y_ap[:] = ev2_y[EV_APOGEE]
-    if record:
+    if record and mis.separates != 0:
         y2 = yb.copy()
         y2[6] = m_spent
         ph3 = coast_phase(mis.cda_stage_m2)
         ts3, ys3, _, _ = fly(tb, y2, tb + 2.0e4, ph3, env, rtol, max_step_s, 0.0, ENTRY_ALT_M)
-    else:
+    else:  # no second object: one row (a path of one point exists at no time span)
         ts3 = ts[-1:].copy()
         ys3 = ys[-1:].copy()
     return ts, ys, tb, yb, t_ap, y_ap, ev2_t[EV_IMPACT], ev2_y[EV_IMPACT].copy(), ts3, ys3
@@ -211,7 +258,9 @@ def fly_threat(mis: Missile, aim: Aim, env: Env, rtol: float, max_step_s: float)
     Returns ``(ts, ys, t_burnout, y_burnout, t_apogee, t_impact, y_impact, ts_stage,
     ys_stage, y_apogee)``. ``ts, ys``: the booster's history (stage after stage) until
     cutoff, then the RV's from the same instant (a repeated time) with the RV's mass, to
-    impact. ``ts_stage, ys_stage``: the spent last stage from cutoff to its own impact.
+    impact (a non-separating body keeps its whole mass). ``ts_stage, ys_stage``: the spent
+    last stage from cutoff to its own impact (a single row, the body's impact, when the
+    payload does not separate: there is no spent stage).
     ``y_apogee``: the state at the apogee event (maximum geocentric radius). Rows are
     ``(x, y, z, vx, vy, vz, m)`` ECEF.
     """
@@ -235,7 +284,7 @@ def threat_derivs(ts: np.ndarray, ys: np.ndarray, mis: Missile, aim: Aim, env: E
     for i in range(1, n):
         if ts[i] == ts[i - 1]:
             n_boost += 1
-    ph_c = coast_phase(mis.m_rv_kg / mis.beta_rv_kgpm2)
+    ph_c = coast_phase(free_flight_cda_m2(mis))
     for i in range(n):
         if i > 0 and ts[i] == ts[i - 1]:
             k += 1

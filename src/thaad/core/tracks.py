@@ -28,10 +28,10 @@ from thaad.core.earth import aer_to_ecef
 from thaad.core.flight import Env
 from thaad.core.tracking import (
     FILTER_EKF,
-    ekf_predict_bal_into,
-    ekf_update_bal_into,
+    ekf_predict_into,
+    ekf_update_into,
     init_bal,
-    ukf_predict_bal,
+    ukf_predict,
     ukf_update,
 )
 
@@ -112,10 +112,10 @@ def tracker_scan(
             nl += 1
             if t > tab.t[i]:
                 if prm.filter_kind == FILTER_EKF:
-                    ekf_predict_bal_into(tab.x[i], tab.P[i], t - tab.t[i], env, prm.q_mps2,
-                                         prm.q_inv_beta, work)  # fmt: skip
+                    ekf_predict_into(tab.x[i], tab.P[i], t - tab.t[i], env, 0.0, prm.q_mps2,
+                                     work, prm.q_inv_beta)  # fmt: skip
                 else:
-                    x, P = ukf_predict_bal(tab.x[i], tab.P[i], t - tab.t[i], env, prm.q_mps2,
+                    x, P = ukf_predict(tab.x[i], tab.P[i], t - tab.t[i], env, prm.q_mps2,
                                            prm.q_inv_beta)  # fmt: skip
                     tab.x[i] = x
                     tab.P[i] = P
@@ -154,8 +154,7 @@ def tracker_scan(
         tab.looks[i] += 1
         if j >= 0:
             if prm.filter_kind == FILTER_EKF:
-                nis = ekf_update_bal_into(tab.x[i], tab.P[i], Z[j], R[j], site_ecef, site_enu,
-                                          work)  # fmt: skip
+                nis = ekf_update_into(tab.x[i], tab.P[i], Z[j], R[j], site_ecef, site_enu, work)
             else:
                 x, P, nis = ukf_update(tab.x[i], tab.P[i], Z[j], R[j], site_ecef, site_enu)
                 tab.x[i] = x

@@ -1,209 +1,43 @@
-"""Generic threat classes from public figures.
+"""Generic threat classes from public figures, and the radar's modes.
 
 Every number here is a default parameter, not a fact about any real system; each is
 sourced (or derived, with the derivation) in ``docs/parameters.md``. A class is a stack of
-stages (thrust, burn time, propellant and dry mass, diameter) under a separating reentry
-vehicle (RV). ``burnout_speed_mps`` and ``max_range_km`` record what the class reaches in
-the full model (WGS-84, rotation, J2, US76) at full burn and the range-maximising pitch,
-launched due north from 40 N at sea level; a test recomputes them.
+stages (thrust, burn time, propellant and dry mass, diameter, drag against Mach) under a
+payload, a separating reentry vehicle (RV) or a body that reenters whole. The catalogue's
+classes are threat files (:mod:`thaad.model.threatfile`) in ``thaad/data/threats/``;
+``burnout_speed_mps`` and ``max_range_km`` record what the class reaches in the full model
+(WGS-84, rotation, J2, US76) at full burn and the range-maximising pitch, launched due
+north from 40 N at sea level; a test recomputes them.
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-import numpy as np
-
-from thaad.core.constants import G0_MPS2
-from thaad.core.threat import MAX_STAGES, Missile
 from thaad.errors import ThaadInputError
+from thaad.model.threatfile import (
+    Stage,
+    ThreatClass,
+    catalogue_files,
+    load_threat_file,
+)
+
+__all__ = ["RADAR_MODES", "THREATS", "Stage", "ThreatClass", "burnout_speed_mps", "radar_mode",
+           "reach",
+           "resolve_threat", "threat_class"]  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Stage:
-    """One stage: constant thrust for its burn time (SI)."""
-
-    thrust_n: float
-    burn_s: float
-    propellant_kg: float
-    dry_kg: float
-    diameter_m: float
-
-    @property
-    def mdot_kgps(self) -> float:
-        return self.propellant_kg / self.burn_s
-
-    @property
-    def isp_s(self) -> float:
-        """Effective specific impulse ``F t_b / (m_p g0)`` (derived, for the documentation)."""
-        return self.thrust_n * self.burn_s / (self.propellant_kg * G0_MPS2)
+def _catalogue() -> dict[str, ThreatClass]:
+    out = {}
+    for f in catalogue_files():
+        tc = replace(load_threat_file(f), path=None)
+        out[tc.name] = tc
+    return out
 
 
-@dataclass(frozen=True)
-class ThreatClass:
-    """A generic threat class: stages, RV and the radar cross-sections the radar sees."""
-
-    name: str
-    description: str
-    reference: str
-    stages: tuple[Stage, ...]
-    m_rv_kg: float
-    beta_rv_kgpm2: float
-    beta_stage_kgpm2: float  # spent last stage, tumbling, at its dry mass
-    rcs_boost_m2: float
-    rcs_rv_m2: float
-    nominal_range_km: float
-    burnout_speed_mps: float  # full model, maximum-range shot (documented, tested)
-    max_range_km: float  # full model (documented, tested)
-    cd_boost: float = 0.3
-    t_vert_s: float = 5.0
-    turn_frac: float = 0.6
-
-    @property
-    def m0_kg(self) -> float:
-        """Lift-off mass: the stages' propellant and dry mass plus the RV."""
-        return sum(s.propellant_kg + s.dry_kg for s in self.stages) + self.m_rv_kg
-
-    @property
-    def burn_s(self) -> float:
-        return sum(s.burn_s for s in self.stages)
-
-    def missile(self) -> Missile:
-        """The core's parameter tuple for this class."""
-        n = len(self.stages)
-        if not 1 <= n <= MAX_STAGES:
-            raise ThaadInputError(f"threat class {self.name}: 1 to {MAX_STAGES} stages")
-        arr = np.zeros((5, MAX_STAGES))
-        for i, s in enumerate(self.stages):
-            area = math.pi * (0.5 * s.diameter_m) ** 2
-            arr[:, i] = (s.thrust_n, s.mdot_kgps, s.burn_s, s.dry_kg, self.cd_boost * area)
-        last = self.stages[-1]
-        return Missile(
-            float(self.m0_kg),
-            n,
-            arr[0].copy(),
-            arr[1].copy(),
-            arr[2].copy(),
-            arr[3].copy(),
-            arr[4].copy(),
-            float(self.burn_s),
-            float(self.m_rv_kg),
-            float(self.beta_rv_kgpm2),
-            float(last.dry_kg / self.beta_stage_kgpm2),
-            float(self.t_vert_s),
-            float(self.turn_frac),
-        )
-
-    def summary(self) -> dict:
-        """The class's figures as plain numbers (for ``thaad threats``)."""
-        return {
-            "name": self.name,
-            "description": self.description,
-            "stages": [
-                {
-                    "thrust_n": s.thrust_n,
-                    "burn_s": s.burn_s,
-                    "propellant_kg": s.propellant_kg,
-                    "dry_kg": s.dry_kg,
-                    "diameter_m": s.diameter_m,
-                    "isp_s": round(s.isp_s, 1),
-                }
-                for s in self.stages
-            ],
-            "liftoff_mass_kg": self.m0_kg,
-            "rv_mass_kg": self.m_rv_kg,
-            "rv_beta_kgpm2": self.beta_rv_kgpm2,
-            "spent_stage_beta_kgpm2": self.beta_stage_kgpm2,
-            "nominal_range_km": self.nominal_range_km,
-            "burnout_speed_mps": self.burnout_speed_mps,
-            "max_range_km": self.max_range_km,
-            "reference": self.reference,
-        }
-
-
-THREATS: dict[str, ThreatClass] = {
-    "srbm-300": ThreatClass(
-        name="srbm-300",
-        description="SRBM, about 300 km, about 1,000 kg payload (Scud-B class)",
-        reference="public-figures table (Scud-B class); R-17 masses and burn time from open "
-        "analyses (Zaloga 2006)",
-        stages=(Stage(134_800.0, 62.0, 3771.0, 1104.0, 0.88),),
-        m_rv_kg=985.0,
-        beta_rv_kgpm2=4880.0,
-        beta_stage_kgpm2=160.0,
-        rcs_boost_m2=5.0,
-        rcs_rv_m2=0.1,
-        nominal_range_km=300.0,
-        burnout_speed_mps=1_585.0,
-        max_range_km=301.0,
-    ),
-    "srbm-600": ThreatClass(
-        name="srbm-600",
-        description="SRBM, 500-600 km, about 700 kg payload (Scud-C class)",
-        reference="public-figures table (Scud-C class); extended-burn Scud derivative",
-        stages=(Stage(153_400.0, 70.0, 4760.0, 940.0, 0.88),),
-        m_rv_kg=700.0,
-        beta_rv_kgpm2=4880.0,
-        beta_stage_kgpm2=130.0,
-        rcs_boost_m2=5.0,
-        rcs_rv_m2=0.1,
-        nominal_range_km=600.0,
-        burnout_speed_mps=2_309.0,
-        max_range_km=646.0,
-    ),
-    "mrbm-1000": ThreatClass(
-        name="mrbm-1000",
-        description="MRBM, about 1,000 km, about 500 kg payload (Scud-ER class)",
-        reference="Yomiuri Shimbun 2017-03 (Scud-ER about 1,000 km through a lighter "
-        "warhead); lengthened Scud tanks",
-        stages=(Stage(156_000.0, 92.0, 6300.0, 1000.0, 0.88),),
-        m_rv_kg=500.0,
-        beta_rv_kgpm2=7300.0,
-        beta_stage_kgpm2=130.0,
-        rcs_boost_m2=5.0,
-        rcs_rv_m2=0.05,
-        nominal_range_km=1000.0,
-        burnout_speed_mps=2_889.0,
-        max_range_km=1_038.0,
-    ),
-    "mrbm-1300": ThreatClass(
-        name="mrbm-1300",
-        description="MRBM, 1,000-1,300 km, about 1,000 kg payload (Nodong class)",
-        reference="public-figures table (Nodong class: 1,000-1,300 km, 0.8-1.2 t); "
-        "single-stage liquid, 1.36 m diameter, about 16 t",
-        stages=(Stage(280_000.0, 115.0, 13_400.0, 1800.0, 1.36),),
-        m_rv_kg=900.0,
-        beta_rv_kgpm2=9800.0,
-        beta_stage_kgpm2=115.0,
-        rcs_boost_m2=10.0,
-        rcs_rv_m2=0.05,
-        nominal_range_km=1300.0,
-        burnout_speed_mps=3_270.0,
-        max_range_km=1_364.0,
-        t_vert_s=6.0,
-    ),
-    "irbm": ThreatClass(
-        name="irbm",
-        description="IRBM, 3,000-4,500 km, about 650 kg payload (Musudan / Hwasong-12 "
-        "range class, generic two-stage)",
-        reference="public-figures table and CSIS Missile Threat 2017-05 (Hwasong-12: up to "
-        "4,500 km); two-stage layout as a generic IRBM",
-        stages=(
-            Stage(450_000.0, 90.0, 16_000.0, 1900.0, 1.5),
-            Stage(98_000.0, 84.0, 3000.0, 500.0, 1.5),
-        ),
-        m_rv_kg=650.0,
-        beta_rv_kgpm2=14_600.0,
-        beta_stage_kgpm2=90.0,
-        rcs_boost_m2=10.0,
-        rcs_rv_m2=0.03,
-        nominal_range_km=4000.0,
-        burnout_speed_mps=5_328.0,
-        max_range_km=4_543.0,
-        t_vert_s=8.0,
-    ),
-}
+THREATS: dict[str, ThreatClass] = _catalogue()
 
 
 def threat_class(name: str) -> ThreatClass:
@@ -213,6 +47,38 @@ def threat_class(name: str) -> ThreatClass:
     except KeyError:
         known = ", ".join(sorted(THREATS))
         raise ThaadInputError(f"threat class '{name}' is unknown (known: {known})") from None
+
+
+def resolve_threat(name: str | ThreatClass | None = None, file: str | None = None) -> ThreatClass:
+    """A catalogue class by name, or a threat file (which wins when both are given)."""
+    if file:
+        return load_threat_file(file)
+    if isinstance(name, ThreatClass):
+        return name
+    return threat_class(name or "srbm-600")
+
+
+@functools.lru_cache(maxsize=32)
+def reach(tc: ThreatClass) -> tuple[float, float]:
+    """Burnout speed (m/s) and maximum range (km) in the full model: full burn at the
+    range-maximising pitch, launched due north from 40 N at sea level (the catalogue's
+    documented reach is this, recomputed by a test)."""
+    import numpy as np
+
+    from thaad.core.flight import Env
+    from thaad.core.threat import Aim, fly_to_impact, max_range_m
+
+    env = Env(1, 1, 1, 1)
+    mis = tc.missile()
+    lat0 = math.radians(40.0)
+    rng, pitch = max_range_m(mis, lat0, 0.0, 0.0, 0.0, env)
+    yb = fly_to_impact(mis, Aim(lat0, 0.0, 0.0, 0.0, mis.burn_s, pitch), env, 1e-10)[0]
+    return float(np.linalg.norm(yb[3:6])), rng / 1e3
+
+
+def burnout_speed_mps(tc: ThreatClass) -> float:
+    """The documented burnout speed, or (a user's file) the one :func:`reach` computes."""
+    return tc.burnout_speed_mps if tc.burnout_speed_mps is not None else reach(tc)[0]
 
 
 @dataclass(frozen=True)

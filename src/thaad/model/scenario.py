@@ -22,15 +22,18 @@ from thaad.core.constants import (
     ATMOSPHERE_US76,
     EARTH_SPHERICAL,
     EARTH_WGS84,
+    G0_MPS2,
     GRAVITY_J2,
     GRAVITY_POINT,
+    R_MEAN_M,
 )
 from thaad.core.firecontrol import DOCTRINE_SALVO, DOCTRINE_SLS, FireControl
 from thaad.core.flight import Env
 from thaad.core.interceptor import Interceptor
 from thaad.core.radar import Radar
 from thaad.errors import ThaadInputError
-from thaad.model.catalog import THREATS, radar_mode, threat_class
+from thaad.model.catalog import THREATS, ThreatClass, radar_mode, resolve_threat
+from thaad.model.threatfile import load_threat_file
 
 DEFAULT_SCENARIO = Path(__file__).parents[1] / "scenarios" / "seongju.yaml"
 
@@ -128,7 +131,7 @@ class InterceptorSpec(_Model):
         area = math.pi * (0.5 * self.diameter_m) ** 2
         return Interceptor(
             self.mass_kg,
-            mdot * self.isp_s * 9.80665,
+            mdot * self.isp_s * G0_MPS2,
             mdot,
             self.burn_s,
             self.cd * area,
@@ -266,7 +269,7 @@ class Battery(_Model):
         for i in range(lc.count):
             f = 0.0 if lc.count == 1 else (i / (lc.count - 1)) * 2.0 - 1.0
             az = math.radians(self.radar.boresight_az_deg + f * lc.fan_half_angle_deg)
-            lat, lon = destination(lat0, lon0, az, lc.offset_m / 6371000.0)
+            lat, lon = destination(lat0, lon0, az, lc.offset_m / R_MEAN_M)
             out.append((lat, lon, self.site.alt_m))
         return out
 
@@ -280,6 +283,7 @@ class ThreatSpec(_Model):
     burnout_angle_deg: float | None = Field(None, gt=0.0, lt=90.0)
     rcs_boost_m2: float | None = Field(None, gt=0.0)
     rcs_rv_m2: float | None = Field(None, gt=0.0)
+    file: str | None = None  # a threat file (thaad.model.threatfile); wins over `class`
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -289,6 +293,20 @@ class ThreatSpec(_Model):
         if v not in THREATS:
             raise ValueError(f"unknown threat class '{v}' (known: {', '.join(sorted(THREATS))})")
         return v
+
+    @field_validator("file")
+    @classmethod
+    def _loads(cls, v: str | None) -> str | None:
+        if v:
+            try:
+                load_threat_file(v)
+            except ThaadInputError as exc:
+                raise ValueError(str(exc)) from None
+        return v or None
+
+    def definition(self) -> ThreatClass:
+        """The threat: the file's if ``file`` is set, else the catalogue class."""
+        return resolve_threat(self.threat_class, self.file)
 
 
 class SensingSpec(_Model):
@@ -349,13 +367,16 @@ class Scenario(_Model):
     def digest(self, include_seed: bool = True) -> str:
         """SHA-256 of the canonical JSON of the validated scenario (for reproducibility)."""
         d = self.model_dump(mode="json", by_alias=True)
+        if self.threat.file:  # the file's content, not only its name
+            raw = Path(self.threat.file).read_bytes()
+            d["threat"]["file_sha256"] = hashlib.sha256(raw).hexdigest()
         if not include_seed:
             d.pop("seed")
         text = json.dumps(d, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()
 
     def threat_rcs(self) -> tuple[float, float]:
-        tc = threat_class(self.threat.threat_class)
+        tc = self.threat.definition()
         boost = self.threat.rcs_boost_m2 or tc.rcs_boost_m2
         rv = self.threat.rcs_rv_m2 or tc.rcs_rv_m2
         return boost, rv

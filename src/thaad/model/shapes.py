@@ -42,7 +42,7 @@ from thaad.core.threat import (
     solve_aim,
 )
 from thaad.errors import ThaadInputError
-from thaad.model.catalog import ThreatClass
+from thaad.model.catalog import ThreatClass, burnout_speed_mps
 
 SHAPES = ("min-energy", "lofted", "depressed", "max-range")
 
@@ -114,7 +114,7 @@ def ideal_conic(
     if shape == "min-energy":
         return psi_rad, min_energy_gamma_rad(psi_rad)
     if shape == "max-range":
-        q = tc.burnout_speed_mps**2 * R_MEAN_M / MU_EARTH_M3PS2
+        q = burnout_speed_mps(tc) ** 2 * R_MEAN_M / MU_EARTH_M3PS2
         psi = max_range_angle_rad(q)
         return psi, min_energy_gamma_rad(psi)
     if burnout_angle_deg is not None:

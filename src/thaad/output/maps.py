@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from thaad.core.constants import R_MEAN_M
 from thaad.model.geo import _coast_and_borders, _countries, _polygons, _tree, _wrap_lon
 
 if TYPE_CHECKING:
@@ -216,7 +217,7 @@ def plot_coverage(res: CoverageResult) -> bytes:
     from matplotlib.figure import Figure
     from matplotlib.patches import Polygon as MplPolygon
 
-    reach_deg = max(res.coverage_range_m, 200e3) / 111e3
+    reach_deg = math.degrees(max(res.coverage_range_m, 200e3) / R_MEAN_M)
     clat = math.cos(math.radians(res.radar_lat_deg))
     if res.polygon.is_empty:
         minx, miny, maxx, maxy = (res.radar_lon_deg, res.radar_lat_deg, res.radar_lon_deg,

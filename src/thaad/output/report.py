@@ -770,6 +770,12 @@ def _engagement_html(run: Run, nav: list[tuple[str, str]]) -> list[str]:
         + "".join(f'<div class="card"><b>{_e(a)}</b><span>{_e(b)}</span></div>' for a, b in cards)
         + "</div>"
     )
+    if th.get("file"):  # a user's threat file: name it and its sources
+        body = "" if th.get("separates", True) else " (the payload does not separate)"
+        out.append(
+            f'<p class="threat-file">Threat <b>{_e(th["class"])}</b> from the threat file '
+            f"<code>{_e(th['file'])}</code>{_e(body)}. Source: {_e(th.get('source', ''))}</p>"
+        )
 
     nav.append(("timeline", "Timeline"))
     out.append('<h2 id="timeline">Engagement timeline</h2>')

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from thaad.errors import ThaadInputError
 from thaad.io import read_json, read_text
 
-__all__ = ["FlightPath", "Run", "hermite_interpolate", "load_run"]
+__all__ = ["FlightPath", "Run", "load_run"]
 
 RESULT_FILE = "result.json"
 HISTORY_FILE = "history.json"
@@ -44,7 +44,12 @@ COVERAGE_FILE = "coverage.json"
 
 @dataclass
 class FlightPath:
-    """One object's flight: time (s), geodetic position (deg, m) and Earth-fixed speed (m/s)."""
+    """One object's flight: time (s), geodetic position (deg, m) and Earth-fixed speed (m/s).
+
+    Where the path's ECEF states are known (``ecef_m``, ``ecef_mps``, on Earth model
+    ``earth``), a point between samples is the truth interpolator's
+    (:func:`thaad.core.flight.path_at`); otherwise the samples are joined linearly.
+    """
 
     name: str
     t_s: np.ndarray
@@ -52,46 +57,34 @@ class FlightPath:
     lon_deg: np.ndarray
     alt_m: np.ndarray
     speed_mps: np.ndarray
+    ecef_m: np.ndarray | None = None
+    ecef_mps: np.ndarray | None = None
+    earth: int = 1
 
     def until(self, t_end_s: float) -> FlightPath:
         """The path cut at ``t_end_s`` (the last point interpolated onto that time)."""
         if t_end_s >= self.t_s[-1]:
             return self
         k = int(np.searchsorted(self.t_s, t_end_s, side="right"))
-        cols = []
-        for a in (self.t_s, self.lat_deg, self.lon_deg, self.alt_m, self.speed_mps):
-            end = np.interp(t_end_s, self.t_s, a)
-            cols.append(np.concatenate([a[:k], [end]]))
+        if self.ecef_m is not None and self.ecef_mps is not None:
+            from thaad.core.earth import ecef_to_geodetic
+            from thaad.core.flight import path_at
+
+            y = path_at(self.t_s, self.ecef_m, self.ecef_mps, np.array([float(t_end_s)]))[0]
+            lat, lon, h = ecef_to_geodetic(y[0], y[1], y[2], self.earth)
+            ends = [t_end_s, math.degrees(lat), math.degrees(lon), h, np.linalg.norm(y[3:])]
+            return FlightPath(
+                self.name,
+                *(np.append(a[:k], e) for a, e in zip(self._cols(), ends, strict=True)),
+                np.vstack([self.ecef_m[:k], y[:3]]),
+                np.vstack([self.ecef_mps[:k], y[3:]]),
+                self.earth,
+            )
+        cols = [np.append(a[:k], np.interp(t_end_s, self.t_s, a)) for a in self._cols()]
         return FlightPath(self.name, *cols)
 
-
-def hermite_interpolate(
-    t_s: np.ndarray, r_m: np.ndarray, v_mps: np.ndarray, t_new_s: np.ndarray
-) -> np.ndarray:
-    """Cubic Hermite interpolation of positions from samples of position and velocity.
-
-    Between samples ``k`` and ``k+1`` (``h = t[k+1] - t[k]``, ``s = (t - t[k]) / h``)::
-
-        r(t) = h00(s) r_k + h10(s) h v_k + h01(s) r_k+1 + h11(s) h v_k+1
-
-    with the Hermite basis ``h00 = 2s^3 - 3s^2 + 1``, ``h10 = s^3 - 2s^2 + s``,
-    ``h01 = -2s^3 + 3s^2``, ``h11 = s^3 - s^2``. Exact for a cubic in time; on a ballistic
-    arc sampled every 2 s its error is far below a metre, where linear interpolation would be
-    wrong by ``g h^2 / 8``, about 5 m. ``r_m``, ``v_mps``: (n, 3); returns (m, 3).
-    """
-    t = np.asarray(t_s, dtype=float)
-    tn = np.asarray(t_new_s, dtype=float)
-    k = np.clip(np.searchsorted(t, tn, side="right"), 1, len(t) - 1)
-    h = np.maximum(t[k] - t[k - 1], 1e-12)
-    s = np.clip((tn - t[k - 1]) / h, 0.0, 1.0)[:, None]
-    hh = h[:, None]
-    s2, s3 = s * s, s * s * s
-    return (
-        (2 * s3 - 3 * s2 + 1) * r_m[k - 1]
-        + (s3 - 2 * s2 + s) * hh * v_mps[k - 1]
-        + (-2 * s3 + 3 * s2) * r_m[k]
-        + (s3 - s2) * hh * v_mps[k]
-    )
+    def _cols(self) -> tuple[np.ndarray, ...]:
+        return (self.t_s, self.lat_deg, self.lon_deg, self.alt_m, self.speed_mps)
 
 
 # ----------------------------------------------------------------------------- reading
@@ -384,7 +377,7 @@ class Run:
         lat, lon, alt = self.geodetic(r)
         name = f"threat ({self.result['threat']['class']})"
         t = np.asarray(th["t_s"], dtype=float)
-        return FlightPath(name, t, lat, lon, alt, np.linalg.norm(v, axis=1))
+        return FlightPath(name, t, lat, lon, alt, np.linalg.norm(v, axis=1), r, v, self.earth)
 
     @property
     def threat_end_s(self) -> float:
@@ -415,19 +408,21 @@ class Run:
     @functools.cached_property
     def tracking(self) -> dict[str, np.ndarray]:
         """The radar track against the truth: ``t_s``, ``error_m`` (|track - truth|, the truth
-        by :func:`hermite_interpolate`), ``sigma_m`` (``sqrt(trace P_pos)``, the RMS of the
+        by :func:`thaad.core.flight.path_at`), ``sigma_m`` (``sqrt(trace P_pos)``, the RMS of the
         error magnitude for a consistent filter) and ``nis`` (NaN on looks with no update)."""
         th, tr = self.history["threat"], self.history["track"]
         t = np.asarray(tr["t_s"], dtype=float)
         if len(t) == 0:
             e = np.empty(0)
             return {"t_s": e, "error_m": e, "sigma_m": e, "nis": e}
-        truth = hermite_interpolate(
+        from thaad.core.flight import path_at
+
+        truth = path_at(
             np.asarray(th["t_s"], dtype=float),
             np.asarray(th["ecef_m"], dtype=float),
             np.asarray(th["ecef_mps"], dtype=float),
             t,
-        )
+        )[:, :3]
         err = np.linalg.norm(np.asarray(tr["ecef_m"], dtype=float) - truth, axis=1)
         nis = np.array([np.nan if v is None else float(v) for v in tr["nis"]])
         return {

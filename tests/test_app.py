@@ -1,0 +1,422 @@
+"""``thaad app``: the explorer's API (validated, HTTP 400 with one-line reasons), its worker
+(a newer request supersedes the queued one) and its page in headless Chromium (Playwright,
+as tests/test_browser.py): dragging the battery changes the footprint, changing the threat
+changes the assets' colours, a bad query string shows a message, a click flies an
+engagement; no console error and no request leaves 127.0.0.1. Set THAAD_TEST_SHOTS=DIR to
+keep the screenshots.
+"""
+
+import http.client
+import json
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from thaad.output.app import HOST, LatestOnly, Superseded, make_app_server
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update",
+        "--disable-sync"]  # fmt: skip
+# the default scenario's kinematic footprint (tests/test_footprint.py): shoot-look-shoot with
+# two shots of SSPK 0.8 gives 1 - 0.2**2 = 0.96 where both fit, Seoul lies outside
+P_TWO_SHOTS = 1.0 - (1.0 - 0.8) ** 2
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    server = make_app_server(port=0, runs_dir=tmp_path_factory.mktemp("app-runs"))
+    server.quiet = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def get(server, path):
+    c = http.client.HTTPConnection(HOST, server.server_address[1], timeout=600)
+    c.request("GET", path)
+    r = c.getresponse()
+    body = r.read()
+    c.close()
+    return r.status, r.getheader("Content-Type"), r.getheader("Content-Disposition"), body
+
+
+# ----------------------------------------------------------------------------- API
+
+
+def test_binds_to_loopback_only(app):
+    assert app.server_address[0] == "127.0.0.1"
+    assert app.url.startswith("http://127.0.0.1:")
+
+
+def test_footprint_api_matches_run_footprint(app, tmp_path):
+    from thaad.analysis.footprint import run_footprint
+    from thaad.model.scenario import load_scenario
+
+    q = "battery=36.0513,128.2229&launch=39.2,125.67&threat=srbm-600&grid=30"
+    st, ct, _, body = get(app, "/api/footprint?" + q)
+    assert st == 200 and ct == "application/json"
+    fc = json.loads(body)
+    kinds = [f["properties"]["kind"] for f in fc["features"]]
+    assert kinds.count("contour") == 1 and "battery" in kinds and "launch" in kinds
+    contour = fc["features"][kinds.index("contour")]["geometry"]
+    assert contour["type"] == "MultiPolygon" and len(contour["coordinates"]) >= 1
+    assets = {
+        f["properties"]["name"]: f for f in fc["features"] if f["properties"]["kind"] == "asset"
+    }
+    assert set(assets) == {"Seoul", "Pyeongtaek", "Daegu", "Busan"}
+    assert abs(assets["Daegu"]["properties"]["p_kill"] - P_TWO_SHOTS) < 1e-9
+    assert assets["Daegu"]["geometry"]["coordinates"] == [128.6014, 35.8714]
+    assert assets["Seoul"]["properties"]["p_kill"] == 0.0
+    r = fc["raster"]
+    assert len(r["lats"]) == len(r["lons"]) == 30 and len(r["p_kill"]) == 30
+    # the explorer's compute_footprint gives what thaad footprint writes, to the km2
+    s = run_footprint(load_scenario(), (39.2, 125.67), tmp_path, grid=30, progress=False)
+    assert abs(fc["summary"]["defended_area_km2"] - s["defended_area_km2"]) < 1e-6
+    assert s["defended_area_km2"] > 1e5  # about 146,000 km2 at grid 100
+
+
+def test_coverage_api_is_the_coverage_module(app):
+    from thaad.analysis.coverage import coverage
+    from thaad.model.scenario import load_scenario
+
+    st, _, _, body = get(app, "/api/coverage?battery=36.0513,128.2229&radar=forward-based&alt=100")
+    assert st == 200
+    fc = json.loads(body)
+    region = fc["features"][0]
+    assert region["properties"]["kind"] == "coverage" and region["geometry"]["type"] == "Polygon"
+    sc = load_scenario(overrides=["battery.radar.mode=forward-based"])
+    ref = coverage((36.0513, 128.2229, 680.0), "forward-based", sc.threat_rcs()[1], 100.0,
+                   scenario=sc)  # fmt: skip
+    assert abs(region["properties"]["coverage_range_m"] - ref.coverage_range_m) < 1e-6
+    assert ref.coverage_range_m > 300e3  # hundreds of km on a 0.1 m2 RV
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("battery=abc", "battery: 'abc' is not LAT,LON"),
+        ("battery=95,128", "battery: latitude 95.0 is outside [-90, 90]"),
+        ("grid=-5", "grid: -5 is outside [2, 150]"),
+        ("grid=2.5", "grid: '2.5' is not an integer"),
+        ("threat=foo", "threat: unknown threat class 'foo'"),
+        ("sspk=2", "sspk: Input should be less than or equal to 1"),
+        ("face=400", "face: Input should be less than 360"),
+        ("rcs=-1", "rcs: Input should be greater than 0"),
+        ("shape=zigzag", "shape: Input should be 'min-energy'"),
+        ("doctrine=salvo%0Aseed:%201", "doctrine: 'salvo\\nseed: 1' is not a valid choice"),
+        ("launch=nan,1", "launch: 'nan' is not a finite number"),
+        ("extent=0", "extent: 0.0 km is outside (0, 3000]"),
+        ("bogus=1", "bogus: unknown parameter"),
+        ("grid=10&grid=20", "grid: given 2 times"),
+    ],
+)
+def test_bad_values_get_400_with_one_line(app, query, reason):
+    for api in ("footprint", "coverage", "export"):
+        st, ct, _, body = get(app, f"/api/{api}?{query}")
+        text = body.decode()
+        assert st == 400, (api, query, text)
+        assert ct.startswith("text/plain")
+        assert text.endswith("\n") and text.count("\n") == 1, text
+        if "\n" not in reason:
+            assert text.startswith(reason), (text, reason)
+        assert "Traceback" not in text
+
+
+def test_engage_needs_an_aim_point(app):
+    st, _, _, body = get(app, "/api/engage?battery=36,128")
+    assert st == 400 and body == b"aim: the aim point LAT,LON is required\n"
+
+
+def test_export_reproduces_the_view(app, tmp_path):
+    from thaad.model.scenario import load_scenario
+
+    q = "battery=36.2,128.1&launch=39.0,125.5&threat=mrbm-1000&shape=lofted&face=300&sspk=0.7"
+    st, ct, disp, body = get(app, "/api/export?" + q)
+    assert st == 200 and ct.startswith("application/x-yaml")
+    assert disp.startswith("attachment; filename=") and disp.endswith('.yaml"')
+    path = tmp_path / "view.yaml"
+    path.write_bytes(body)
+    sc = load_scenario(path)
+    assert (sc.battery.site.lat_deg, sc.battery.site.lon_deg) == (36.2, 128.1)
+    assert (sc.threat.launch.lat_deg, sc.threat.launch.lon_deg) == (39.0, 125.5)
+    assert sc.threat.threat_class == "mrbm-1000" and sc.threat.shape == "lofted"
+    assert sc.battery.radar.boresight_az_deg == 300.0 and sc.lethality.sspk == 0.7
+    assert yaml.safe_load(body)["assets"][0]["name"] == "Seoul"
+
+
+def test_a_newer_job_supersedes_the_queued_one():
+    # the worker holds one running and one queued job: a burst of four requests runs two
+    w = LatestOnly("test")
+    gate, started = threading.Event(), threading.Event()
+    out: dict[str, object] = {}
+
+    def job(name, wait=False):
+        def fn():
+            started.set()
+            if wait:
+                gate.wait(10)
+            return name
+
+        return fn
+
+    def call(name, wait=False):
+        try:
+            out[name] = w.submit(job(name, wait))
+        except Superseded:
+            out[name] = "superseded"
+
+    threads = [threading.Thread(target=call, args=("a", True))]
+    threads[0].start()
+    assert started.wait(10)
+    for name in ("b", "c", "d"):
+        t = threading.Thread(target=call, args=(name,))
+        t.start()
+        threads.append(t)
+        time.sleep(0.05)  # b, c, d arrive in that order while a runs
+    gate.set()
+    for t in threads:
+        t.join(10)
+    w.close()
+    assert out == {"a": "a", "b": "superseded", "c": "superseded", "d": "d"}
+    assert (w.generation, w.ran, w.superseded) == (4, 2, 2)
+
+
+def test_the_server_refuses_other_hosts_and_paths(app):
+    c = http.client.HTTPConnection(HOST, app.server_address[1], timeout=30)
+    c.putrequest("GET", "/api/defaults", skip_host=True)
+    c.putheader("Host", "evil.example:80")
+    c.endheaders()
+    assert c.getresponse().status == 403
+    c.close()
+    for path in ("/../pyproject.toml", "/view/../../etc/passwd", "/view/abc/", "/nothing"):
+        st, _, _, body = get(app, path)
+        assert st in (403, 404) and b"[" not in body
+
+
+def test_cli_registers_app():
+    from thaad.cli.main import COMMANDS, build_parser
+
+    assert "app" in COMMANDS
+    args = build_parser().parse_args(["app", "--port", "0"])
+    assert args.port == 0 and args.scenario is None
+
+
+def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, capsys):
+    import socket
+
+    from thaad.cli import main
+
+    assert main(["app", str(tmp_path / "nope.yaml"), "--port", "0"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"thaad: error: scenario file '{tmp_path / 'nope.yaml'}' does not exist"
+    )
+    with socket.socket() as s:  # a port in use
+        s.bind((HOST, 0))
+        s.listen(1)
+        assert main(["app", "--port", str(s.getsockname()[1])]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("thaad: error: --port ") and err.count("\n") == 1
+
+
+# ----------------------------------------------------------------------------- browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _page(browser, app):
+    """A page whose every request is routed: anything not to the app's server fails."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    seen = {"errors": [], "outside": []}
+    page.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+
+    def guard(route):
+        url = route.request.url
+        if url.startswith((app.url, "data:", "blob:")):
+            route.continue_()
+        else:
+            seen["outside"].append(url)
+            route.abort()
+
+    page.route("**/*", guard)
+    return page, seen
+
+
+def _shot(page, name):
+    png = page.screenshot()
+    shots = os.environ.get("THAAD_TEST_SHOTS")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        (Path(shots) / name).write_bytes(png)
+    return png
+
+
+def _recomputed(page, n):
+    page.wait_for_function(f"window.thaadTimings.length >= {n} && !window.thaadBusy",
+                           timeout=300_000)  # fmt: skip
+
+
+def _area(page):
+    return float(page.inner_text("#area").split()[0].replace(",", ""))
+
+
+def _asset_fills(page):
+    return page.evaluate(
+        "Object.fromEntries([...document.querySelectorAll('#assets circle')]"
+        ".map(c => [c.dataset.name, [c.getAttribute('fill'), c.dataset.pkill]]))"
+    )
+
+
+def test_drag_the_battery_and_the_footprint_follows(browser, app):
+    page, seen = _page(browser, app)
+    page.goto(app.url)
+    page.wait_for_function("window.thaadReady === true", timeout=300_000)
+    _recomputed(page, 1)
+    area0, contour0 = _area(page), page.get_attribute("#contour", "d")
+    assert 1.2e5 < area0 < 1.8e5  # the default view, 40x40 cells (146,000 km2 at 100x100)
+    assert page.locator("#geo path.coast").count() == 1
+    assert len(page.get_attribute("#geo path.coast", "d")) > 10_000  # the coastlines drawn
+    box = page.locator("#marker-battery").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 70, y - 45, steps=8)
+    page.mouse.up()
+    _recomputed(page, 2)
+    ms = page.evaluate("window.thaadTimings[window.thaadTimings.length - 1]")
+    print(f"\nrecompute after a drag (fetch footprint + coverage, draw): {ms:.0f} ms")
+    assert _area(page) != area0
+    assert page.get_attribute("#contour", "d") != contour0
+    where = page.evaluate("new URLSearchParams(location.search).get('battery')")
+    lat, lon = (float(v) for v in where.split(","))
+    assert lat > 36.2 and lon < 128.0  # dragged north-west, and the URL says so
+    _shot(page, "app-after-drag.png")
+    # the launch point too: moved 60 px east, the footprint changes again
+    area1 = _area(page)
+    box = page.locator("#marker-launch").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 60, y, steps=6)
+    page.mouse.up()
+    _recomputed(page, 3)
+    assert _area(page) != area1
+    lon = float(page.evaluate("new URLSearchParams(location.search).get('launch')").split(",")[1])
+    assert lon > 125.9
+    assert seen["errors"] == [] and seen["outside"] == []
+    # the URL is the view: a reload shows the same battery and the same area
+    area1 = _area(page)
+    page.reload()
+    page.wait_for_function("window.thaadReady === true", timeout=300_000)
+    _recomputed(page, 1)
+    assert _area(page) == area1
+    page.close()
+
+
+def test_change_the_threat_and_the_assets_change_colour(browser, app):
+    page, seen = _page(browser, app)
+    page.goto(app.url + "?grid=30")
+    page.wait_for_function("window.thaadReady === true", timeout=300_000)
+    _recomputed(page, 1)
+    before = _asset_fills(page)
+    assert float(before["Daegu"][1]) == pytest.approx(P_TWO_SHOTS)
+    page.select_option("#threat", "srbm-300")  # 300 km: Daegu is out of its reach
+    _recomputed(page, 2)
+    after = _asset_fills(page)
+    assert after["Daegu"] == ["#9e9e9e", ""] and before["Daegu"][0] != "#9e9e9e"
+    assert "threat=srbm-300" in page.url
+    _shot(page, "app-srbm-300.png")
+    with page.expect_download() as dl:  # Export: the scenario YAML of this view
+        page.click("#export")
+    assert yaml.safe_load(Path(dl.value.path()).read_text())["threat"]["class"] == "srbm-300"
+    assert seen["errors"] == [] and seen["outside"] == []
+    page.close()
+
+
+def test_a_burst_of_changes_draws_only_the_last(browser, app):
+    page, seen = _page(browser, app)
+    page.goto(app.url + "?grid=30")
+    page.wait_for_function("window.thaadReady === true", timeout=300_000)
+    _recomputed(page, 1)
+    before = app.workers["footprint"].generation
+    cov0 = page.get_attribute("#coverage", "d")
+    page.evaluate(
+        """() => { const f = document.getElementById("face");
+        for (const v of ["300", "290", "280"]) {
+          f.value = v; f.dispatchEvent(new Event("change")); } }"""
+    )
+    page.wait_for_function("!window.thaadBusy", timeout=300_000)
+    page.wait_for_function("window.thaadTimings.length >= 2", timeout=300_000)
+    time.sleep(0.5)
+    # the page aborted the first two fetches: one result drawn, the last one
+    assert page.evaluate("window.thaadTimings.length") == 2
+    assert "face=280" in page.url
+    assert page.input_value("#face") == "280"
+    assert page.get_attribute("#coverage", "d") != cov0  # the sector turned with the face
+    # the server got at most the three requests; none piled up behind the running one
+    w = app.workers["footprint"]
+    assert w.generation - before <= 3
+    assert not w._pending
+    assert seen["outside"] == []
+    assert all("net::ERR_ABORTED" in e or "abort" in e.lower() for e in seen["errors"])
+    page.close()
+
+
+def test_a_bad_query_string_shows_a_message(browser, app):
+    page, seen = _page(browser, app)
+    page.goto(app.url + "?battery=abc&grid=-5&threat=%3Cscript%3E&zzz=1")
+    page.wait_for_function("window.thaadReady === true", timeout=300_000)
+    _recomputed(page, 1)
+    msg = page.inner_text("#msg")
+    for needle in ("battery: 'abc' is not LAT,LON", "grid: -5", "threat:", "zzz: unknown"):
+        assert needle in msg, msg
+    assert _area(page) > 1e5  # the defaults are shown instead
+    assert page.inner_text("#area-threshold") == "(P(kill) ≥ 0.5)"
+    assert "battery=36.0513" in page.url  # and the URL is cleaned
+    assert seen["errors"] == [] and seen["outside"] == []
+    page.close()
+
+
+def test_click_an_aim_point_flies_an_engagement(browser, app):
+    page, seen = _page(browser, app)
+    page.goto(app.url + "?grid=20")
+    page.wait_for_function("window.thaadReady === true", timeout=300_000)
+    _recomputed(page, 1)
+    # click on Daegu's position (just beside its marker, on the map)
+    box = page.locator("circle[data-name='Daegu']").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2 + 12, box["y"] + box["height"] / 2)
+    page.wait_for_selector("#engage:not([hidden])", timeout=600_000)
+    page.wait_for_function("!window.thaadBusy", timeout=600_000)
+    outcome = page.inner_text("#outcome")
+    assert outcome.startswith("INTERCEPT at"), outcome
+    alt_km = float(outcome.split("at ")[1].split(" km")[0])
+    assert 40.0 <= alt_km <= 150.0  # inside the fire-control altitude window
+    lines = page.locator("#timeline li").all_inner_texts()
+    assert any("threat launch" in t for t in lines) and any("intercept" in t for t in lines)
+    assert page.locator("#profile polyline").count() >= 2  # the threat and an interceptor
+    href = page.get_attribute("#viewer-link", "href")
+    if href is None:  # no CesiumJS: the page says how to get it
+        assert "CesiumJS" in page.inner_text("#viewer")
+    else:
+        st, _, _, body = get(app, href)
+        assert st == 200 and b"cesium/Cesium.js" in body
+        st, _, _, body = get(app, href + "run/engagement.czml")
+        assert st == 200 and "threat" in {p["id"] for p in json.loads(body)}
+    _shot(page, "app-engagement.png")
+    assert seen["errors"] == [] and seen["outside"] == []
+    page.close()
