@@ -429,3 +429,21 @@ def test_workers_die_with_their_run(tmp_path, sig):
     proc.wait(timeout=30)
     _gone, alive = psutil.wait_procs(children, timeout=10)
     assert not alive, [p.pid for p in alive]
+
+
+def test_full_footprint_recomputes_a_damaged_batch(tmp_path):
+    from thaad.analysis.footprint import run_footprint
+
+    sc = thaad.load_scenario(overrides=["lethality.model=fixed"])
+    d = tmp_path / "full"
+    kw = {"grid": 2, "extent_km": 100.0, "mode": "full", "draws": 2, "workers": 1,
+          "progress": False}  # fmt: skip
+    ref = run_footprint(sc, (39.2, 125.67), d, **kw)
+    batches = sorted((d / "cells").glob("cells-*.parquet"))
+    assert batches
+    batches[0].write_bytes(b"")  # a torn write, a full disk
+    again = run_footprint(sc, (39.2, 125.67), d, resume=True, **kw)
+    assert again["defended_area_km2"] == ref["defended_area_km2"]
+    assert again["assets"] == ref["assets"]
+    assert batches[0].stat().st_size > 0
+    assert json.loads((d / "footprint.json").read_text())["mode"] == "full"
