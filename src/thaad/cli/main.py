@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="thaad",
         description="An open, physics-first simulator of a THAAD battery.",
-        epilog="Examples:\n  thaad run\n  thaad run --seed 7 --set threat.aim.name=Busan\n"
+        epilog="Examples:\n  thaad run\n  thaad run --seed 7 --aim Busan\n"
         "  thaad trajectory --launch 39.0,125.7 --aim 35.87,128.60 --json\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
