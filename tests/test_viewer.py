@@ -51,6 +51,28 @@ def test_serves_the_viewer_cesium_and_the_run(viewer_server, run_dir):
     assert st == 200 and json.loads(body) == json.loads((run_dir / "result.json").read_text())
 
 
+def test_serves_natural_earth_coastlines_and_borders(viewer_server):
+    """The imagery has no borders: the server hands out the shipped Natural Earth 1:50m
+    coastlines and land borders (thaad.model.geo) as GeoJSON for the globe to draw."""
+    import numpy as np
+
+    st, ct, body = get(viewer_server, "/geo/boundaries.geojson")
+    assert st == 200 and ct == "application/json"
+    fc = json.loads(body)
+    kinds = {f["properties"]["kind"]: f["geometry"] for f in fc["features"]}
+    assert set(kinds) == {"coast", "border"}
+    coast = np.array([p for line in kinds["coast"]["coordinates"] for p in line])
+    border = np.array([p for line in kinds["border"]["coordinates"] for p in line])
+    # Busan (35.18 N, 129.08 E) is a port: the coastline passes within 0.1 deg (about 10 km)
+    assert np.min(np.hypot(coast[:, 0] - 129.0756, coast[:, 1] - 35.1796)) < 0.1
+    # the Korean land border runs across the peninsula between 37.7 N and 38.7 N
+    dmz = border[(border[:, 0] > 126.5) & (border[:, 0] < 128.5)]
+    dmz = dmz[(dmz[:, 1] > 37.5) & (dmz[:, 1] < 38.8)]
+    assert len(dmz) > 20 and dmz[:, 0].max() - dmz[:, 0].min() > 1.5
+    st, _, _ = get(viewer_server, "/geo/other.geojson")
+    assert st == 404
+
+
 @pytest.fixture(scope="module")
 def guarded(run_dir, tmp_path_factory):
     """A run directory with a symlink to a secret file outside it, served on a free port."""
