@@ -405,3 +405,18 @@ def test_bad_input_from_the_command_line_has_no_traceback(run_dir, tmp_path):
     )
     assert p.returncode == 2
     assert len(p.stderr.strip().splitlines()) == 1 and "Traceback" not in p.stderr
+
+
+def test_no_intercept_report_says_why_beside_the_altitude_plot(tmp_path):
+    """Aimed at Seoul the threat never enters the envelope (README: about 245 km from
+    Seongju when it falls through 40 km): the report says so above and under the plot."""
+    d = tmp_path / "seoul"
+    assert main(["run", "--aim", "Seoul", "--out", str(d), "--report"]) == 0
+    s = scan(d / "report.html")
+    text = (d / "report.html").read_text()
+    assert "why" in s.ids and "fig-altitude" in s.ids
+    assert "<b>Why:</b> the threat is never inside the envelope (40-150 km altitude" in text
+    km = float(text.split("comes no closer than ")[1].split(" km")[0])
+    assert 230.0 < km < 260.0
+    caption = text.split('id="fig-altitude"')[1].split("</figcaption>")[0]
+    assert "<b>No intercept:</b> the threat is never inside the envelope" in caption

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import socket
+import sys
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,8 @@ def test_view_bad_input_is_one_line_and_exit_2(run_dir, tmp_path, capsys, monkey
     assert main(["view", str(run_dir), "--port", "0"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "CesiumJS not found" in err[0]
+    # the one command that fetches it, into this environment
+    assert f"npm install --prefix {sys.prefix}/share/thaad-web cesium@{CESIUM_VERSION}" in err[0]
     monkeypatch.delenv("THAAD_CESIUM_DIR")
     with socket.socket() as s:  # a port that is taken
         s.bind((HOST, 0))

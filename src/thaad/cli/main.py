@@ -56,8 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
+    from thaad.cli._warmup import notice
+
     try:
-        return int(args._run(args) or 0)
+        with notice(args.command):
+            return int(args._run(args) or 0)
     except ThaadInputError as exc:
         sys.stderr.write(f"thaad: error: {exc}\n")
         return 2

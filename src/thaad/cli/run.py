@@ -82,6 +82,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         miss = "" if res.miss_distance_m is None else f" (closest miss {res.miss_distance_m:.2f} m)"
         print(f"NO INTERCEPT{miss}; {res.interceptors_fired} interceptor(s) fired")
+        from thaad.analysis.diagnosis import explain_no_intercept
+
+        why = explain_no_intercept(sc, d, res.history)
+        if why is not None:
+            print(f"  why: {why.text}")
     print(f"wrote {out / 'result.json'}")
     if report is not None:
         print(f"wrote {report}")

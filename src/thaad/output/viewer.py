@@ -76,10 +76,11 @@ def find_cesium() -> Path:
         if (c / "Cesium.js").is_file():
             return c.resolve()
     where = env or str(candidates[0])
+    prefix = Path(sys.prefix, "share", "thaad-web")
     raise ThaadInputError(
-        f"CesiumJS not found at '{where}': run the set-up (make test or make demo does it: "
-        f"npm install --prefix .venv/share/thaad-web cesium@{CESIUM_VERSION}) or set "
-        "THAAD_CESIUM_DIR to a Build/Cesium folder"
+        f"CesiumJS not found at '{where}': fetch it with `npm install --prefix {prefix} "
+        f"cesium@{CESIUM_VERSION}` (in a checkout: make web), or set THAAD_CESIUM_DIR to a "
+        "Build/Cesium folder"
     )
 
 

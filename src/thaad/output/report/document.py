@@ -48,6 +48,7 @@ h2 { font-size: 20px; margin: 36px 0 10px; padding-top: 8px; border-top: 2px sol
   margin: 12px 0; }
 .outcome.ok { background: #e9f7ef; border-left: 5px solid #1e8449; }
 .outcome.bad { background: #fdedec; border-left: 5px solid #c0392b; }
+.why { background: #fef9e7; border-left: 5px solid #b7950b; padding: 8px 14px; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 10px; }
 .card { border: 1px solid var(--rule); border-radius: 6px; padding: 8px 12px; }
 .card b { display: block; font-size: 18px; }
@@ -136,6 +137,13 @@ def _engagement_html(run: Run, nav: list[tuple[str, str]]) -> list[str]:
         headline = f"NO INTERCEPT{extra}; {res['interceptors_fired']} interceptor(s) fired"
     cls = "ok" if res["intercepted"] else "bad"
     out.append(f'<p class="outcome {cls}" id="outcome">{_e(headline)}</p>')
+    why = None
+    if not res["intercepted"] and run.scenario is not None:
+        from thaad.analysis.diagnosis import explain_no_intercept
+
+        why = explain_no_intercept(run.scenario, res, run.history)
+        if why is not None:
+            out.append(f'<p class="why" id="why"><b>Why:</b> {_e(why.text)}.</p>')
     cards = [
         (f"{th['apogee_alt_m'] / 1e3:.1f} km", "threat apogee"),
         (f"{th['impact_time_s']:.1f} s", "threat flight time (unopposed)"),
@@ -192,11 +200,12 @@ def _engagement_html(run: Run, nav: list[tuple[str, str]]) -> list[str]:
     out.append('<h2 id="trajectories">Altitude and ground tracks</h2>')
     out.append(
         _figure_html(
-            altitude_figure(run),
+            altitude_figure(run, why),
             "altitude against time",
             "Altitude above the Earth model of the run "
             f"({_e(run.scenario.models.earth)}) against time. The shaded band "
-            "is the fire control's intercept-altitude envelope.",
+            "is the fire control's intercept-altitude envelope."
+            + (f" <b>No intercept:</b> {_e(why.text)}." if why is not None else ""),
             "fig-altitude",
         )
     )

@@ -126,11 +126,19 @@ def timeline_figure(run: Run) -> str:
     return _png(fig)
 
 
-def altitude_figure(run: Run) -> str:
+def altitude_figure(run: Run, why: Any = None) -> str:
     """Altitude against time: the threat (dashed past the intercept: where it would have
-    flown), each interceptor, the intercept, and the battery's intercept-altitude envelope."""
+    flown), each interceptor, the intercept, and the battery's intercept-altitude envelope;
+    with no intercept (``why``, :class:`thaad.analysis.diagnosis.NoInterceptReason`), the
+    stretch when the threat is inside the envelope and the earliest launch."""
     fig = _figure(9.5, 4.4)
     ax = fig.add_subplot()
+    if why is not None and why.envelope_from_s is not None:
+        ax.axvspan(why.envelope_from_s, why.envelope_to_s, color="#fcf3cf", alpha=0.8,
+                   label="threat inside the envelope (altitude and range)")  # fmt: skip
+    if why is not None and why.earliest_launch_s is not None:
+        ax.axvline(why.earliest_launch_s, color="#7d3c98", lw=1.2, ls="--",
+                   label=f"earliest launch, T+{why.earliest_launch_s:.1f} s")  # fmt: skip
     fc = run.scenario.battery.fire_control
     ax.axhspan(
         fc.min_intercept_alt_km,
