@@ -73,12 +73,15 @@ def run(args: argparse.Namespace) -> int:
           f"{th['aim']['name'] or 'aim point'} (seed {res.seed})")  # fmt: skip
     for e in res.events:
         print(format_event(e))
+    from thaad.analysis.engagement import lethality_text
+
     if res.intercepted:
         print(
             f"INTERCEPT at {res.intercept_alt_m / 1e3:.1f} km altitude, "
             f"{res.intercept_ground_range_m / 1e3:.1f} km from the battery, miss distance "
             f"{res.miss_distance_m:.3f} m; {res.interceptors_fired} interceptor(s) fired"
         )
+        print(f"  lethality: {lethality_text(sc)}")
     else:
         miss = "" if res.miss_distance_m is None else f" (closest miss {res.miss_distance_m:.2f} m)"
         print(f"NO INTERCEPT{miss}; {res.interceptors_fired} interceptor(s) fired")

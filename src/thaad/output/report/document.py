@@ -137,6 +137,8 @@ def _engagement_html(run: Run, nav: list[tuple[str, str]]) -> list[str]:
         headline = f"NO INTERCEPT{extra}; {res['interceptors_fired']} interceptor(s) fired"
     cls = "ok" if res["intercepted"] else "bad"
     out.append(f'<p class="outcome {cls}" id="outcome">{_e(headline)}</p>')
+    if run.scenario is not None:
+        out.append(f'<p class="sub" id="lethality">Lethality: {_e(_lethality_of(run, {}))}.</p>')
     why = None
     if not res["intercepted"] and run.scenario is not None:
         from thaad.analysis.diagnosis import explain_no_intercept
@@ -288,15 +290,11 @@ def _lethality_of(run: Run, s: dict[str, Any], kinematic: bool = False) -> str |
     """The lethality model of a summary: its own ``lethality``, else from scenario.yaml."""
     if s.get("lethality"):
         return str(s["lethality"])
-    sc = run.scenario
-    if sc is None:
+    if run.scenario is None:
         return None
-    lt = sc.lethality
-    if kinematic or lt.model == "fixed":
-        return f"fixed single-shot kill probability sspk={lt.sspk:g}"
-    return (
-        f"miss-distance model: a kill when the interceptor passes within {lt.lethal_radius_m:g} m"
-    )
+    from thaad.analysis.engagement import lethality_text
+
+    return lethality_text(run.scenario, kinematic=kinematic)
 
 
 def _analysis_html(run: Run, nav: list[tuple[str, str]]) -> list[str]:
