@@ -259,6 +259,7 @@ def run_footprint(
         "sspk": sc.lethality.sspk if mode == "kinematic" else None,
         "lethality": lethality_text(sc, kinematic=mode == "kinematic"),
         "doctrine": sc.doctrine.mode, "shots": sc.doctrine.shots,
+        "battery": {"name": sc.battery.name, "lat_deg": site.lat_deg, "lon_deg": site.lon_deg},
     }  # fmt: skip
     write_json(outp / "summary.json", summary)
     return summary

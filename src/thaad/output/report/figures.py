@@ -381,9 +381,12 @@ def footprint_figure(
         summary["assets"] = {a.name: {"lat_deg": a.lat_deg, "lon_deg": a.lon_deg, "p_kill": None}
                              for a in run.scenario.assets}  # fmt: skip
     battery = None
+    b = summary.get("battery")
     if run.scenario is not None:
         site = run.scenario.battery.site
         battery = (run.scenario.battery.name, site.lat_deg, site.lon_deg)
+    elif isinstance(b, dict) and finite(b.get("lat_deg")) and finite(b.get("lon_deg")):
+        battery = (str(b.get("name") or "battery"), b["lat_deg"], b["lon_deg"])
     fig = _figure(8.0, 8.0)
     ax = fig.add_subplot()
     draw_footprint(fig, ax, lat, lon, pk, threshold, summary, launch, battery)

@@ -117,7 +117,7 @@ def footprint_rows(s: dict[str, Any]) -> list[Row]:
 
 FOOTPRINT_KEYS = {"threat", "launch_deg", "mode", "lethality", "sspk", "doctrine", "shots",
                   "grid", "extent_km", "draws_per_cell", "threshold", "defended_area_km2",
-                  "threatened_area_km2", "family_s", "grid_s", "cells_per_s", "assets",
+                  "threatened_area_km2", "family_s", "grid_s", "cells_per_s", "assets", "battery",
                   "scenario", "scenario_sha256", "version", "seed"}  # fmt: skip
 
 
