@@ -340,6 +340,8 @@ def _run(sc, draws, outp, seed, workers, client, chunk, progress, manifest) -> d
     finally:
         if bar is not None:
             bar.close()
+    from thaad.analysis.engagement import lethality_text
+
     summary = summarize(outp, seed)
     summary.update({
         "scenario": sc.name,
@@ -349,6 +351,7 @@ def _run(sc, draws, outp, seed, workers, client, chunk, progress, manifest) -> d
         "workers": workers if client is None else None,
         "wall_s": time.perf_counter() - t0,
         "resumed_draws": done_draws,
+        "lethality": lethality_text(sc),
     })  # fmt: skip
     write_json(outp / "summary.json", summary)
     return summary
