@@ -1,13 +1,18 @@
 # Two commands: `make demo` sets up and runs the default scenario; `make test` sets up and
-# runs the test suite (which builds the documentation site too). Both create the virtual
-# environment when it is missing. `make docs` builds the site into site/ (offline);
-# `make gallery` redraws its gallery (docs/gallery/, committed).
+# runs the test suite (which builds the documentation site too). Both create the one virtual
+# environment when it is missing. `make demo` installs only what the demo needs
+# (`pip install -e .`: no dev tools, no Chromium, no CesiumJS); `make test` adds the dev
+# extras, Chromium and CesiumJS; `make web` only CesiumJS (for thaad view). Each step has its
+# own stamp file, so the light one never pulls the heavy one. `make docs` builds the site into
+# site/ (offline); `make gallery` redraws its gallery (docs/gallery/, committed).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+STAMP_DEMO := $(VENV)/.installed-demo
+STAMP_DEV := $(VENV)/.installed-dev
+STAMP_WEB := $(VENV)/.installed-web
 
-.PHONY: demo test docs gallery lint format bench clean
+.PHONY: demo test web docs gallery fuzz lint format bench clean
 
 # thaad view and the browser tests: CesiumJS from the npm registry (into the venv, never
 # committed; keep the version in step with thaad.output.viewer.CESIUM_VERSION) and Debian's Chromium.
@@ -17,37 +22,46 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-$(STAMP): pyproject.toml Makefile
+$(STAMP_DEMO): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(STAMP_DEV): $(STAMP_DEMO)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	test -x $(CHROMIUM) || { $(APT) update -q && $(APT) install -y -q chromium; }
+	touch $@
+
+$(STAMP_WEB): $(STAMP_DEMO)
 	command -v npm >/dev/null || { $(APT) update -q && $(APT) install -y -q nodejs npm; }
 	npm install --prefix $(WEB) --no-audit --no-fund --loglevel=error cesium@$(CESIUM_VERSION)
-	touch $(STAMP)
+	touch $@
 
-demo: $(STAMP)
+demo: $(STAMP_DEMO)
 	$(BIN)/thaad run
 
-test: $(STAMP)
+web: $(STAMP_WEB)
+
+test: $(STAMP_DEV) $(STAMP_WEB)
 	$(BIN)/ruff check src tests bench docs
 	$(BIN)/ruff format --check src tests bench docs
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
-docs: $(STAMP)
+docs: $(STAMP_DEV)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
-gallery: $(STAMP)
+gallery: $(STAMP_DEV)
 	$(BIN)/python docs/gallery/make_gallery.py
 
-lint: $(STAMP)
+lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests bench docs
 
-format: $(STAMP)
+format: $(STAMP_DEV)
 	$(BIN)/ruff format src tests bench docs
 
-bench: $(STAMP)
+bench: $(STAMP_DEV)
 	for f in bench/*.py; do $(BIN)/python $$f; done
 
 clean:

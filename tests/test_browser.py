@@ -103,6 +103,8 @@ def test_viewer_in_the_browser(browser, viewer_server, run_dir):
     page.goto(f"{viewer_server.url}?t={VIEW_T_S:g}&select=threat")
     page.wait_for_function("window.thaadReady === true", timeout=90_000)
     page.wait_for_function("window.thaadViewer.scene.globe.tilesLoaded", timeout=120_000)
+    # the Natural Earth coastlines and borders are drawn over the imagery
+    page.wait_for_function("window.thaadBoundaries > 1000", timeout=60_000)
     ids = page.evaluate("thaadViewer.dataSources.get(0).entities.values.map(e => e.id)")
     assert {
         "threat",

@@ -178,3 +178,18 @@ def test_out_dir_feeds_the_report(tmp_path, capsys):
     assert main(["report", str(out)]) == 0
     html = (out / "report.html").read_text()
     assert "Coverage and regions" in html and "CHN" in html
+
+
+def test_positional_scenario_gives_the_radar_site_and_mode(tmp_path, capsys):
+    """Like the other commands, coverage takes a scenario; its battery's site and radar mode
+    are the defaults of --radar and --mode (the Seongju values otherwise)."""
+    f = tmp_path / "s.yaml"
+    f.write_text("battery: {site: {lat_deg: 37.0, lon_deg: 127.5, alt_m: 100.0},"
+                 " radar: {mode: forward-based}}\n")  # fmt: skip
+    assert main(["coverage", str(f), "--rcs", "0.1", "--target-alt-km", "100", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert (d["radar_lat_deg"], d["radar_lon_deg"], d["radar_alt_m"]) == (37.0, 127.5, 100.0)
+    assert d["mode"] == "forward-based"
+    assert main(["coverage", "--rcs", "0.1", "--target-alt-km", "100", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert (d["radar_lat_deg"], d["radar_lon_deg"], d["mode"]) == (36.0513, 128.2229, "terminal")

@@ -139,10 +139,16 @@ def test_kml_holds_time_tagged_tracks_and_the_battery(run_dir, exported):
     assert float(bat[1]) == pytest.approx(36.0513) and float(bat[0]) == pytest.approx(128.2229)
 
 
-def test_export_needs_a_format(run_dir, capsys):
-    assert main(["export", str(run_dir)]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "--czml FILE, --kml FILE" in err[0]
+def test_export_defaults_to_both_files_in_the_run_directory(run_dir, tmp_path, capsys):
+    import shutil
+
+    d = tmp_path / "copy"
+    shutil.copytree(run_dir, d)
+    assert main(["export", str(d)]) == 0
+    out = capsys.readouterr().out
+    assert f"wrote {d / 'engagement.czml'}" in out and f"wrote {d / 'engagement.kml'}" in out
+    Document.model_validate_json((d / "engagement.czml").read_text())
+    assert ET.parse(d / "engagement.kml").getroot().tag == KML + "kml"
 
 
 def test_czml_of_a_spherical_earth_run_keeps_its_heights(tmp_path):

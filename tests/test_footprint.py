@@ -51,6 +51,9 @@ def test_seongju_defends_daegu_and_busan_not_seoul(fp):
     assert a["Busan"]["defended"]
     assert not a["Seoul"]["defended"] and a["Seoul"]["p_kill"] == 0.0
     assert 40e3 <= a["Daegu"]["first_intercept_alt_m"] <= 150e3
+    # 0.96 = 1 - (1 - 0.8)^2: the summary says it is the fixed sspk, not a flown engagement
+    assert s["lethality"].startswith("fixed single-shot kill probability sspk=0.8 per feasible")
+    assert s["battery"] == {"name": "Seongju", "lat_deg": 36.0513, "lon_deg": 128.2229}
 
 
 def test_contour_and_area_agree_with_the_grid(fp):

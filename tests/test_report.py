@@ -263,7 +263,9 @@ def _footprint_files(d: Path) -> None:
         "scenario": "Seongju default", "scenario_sha256": "cd" * 32, "version": "0.1.0",
         "seed": 2017, "mode": "kinematic", "launch_deg": [39.2, 125.67], "threat": "srbm-600",
         "grid": 21, "extent_km": 400.0, "threshold": 0.5, "defended_area_km2": 51234.0,
-        "assets": {"Seoul": seoul, "Daegu": daegu},
+        "assets": {"Seoul": seoul, "Daegu": daegu}, "family_s": 1.23456789, "grid_s": 2.5,
+        "cells_per_s": 176.4, "sspk": 0.8, "doctrine": "shoot-look-shoot", "shots": 2,
+        "lethality": "fixed single-shot kill probability sspk=0.8 per feasible shot",
     })  # fmt: skip
 
 
@@ -300,7 +302,15 @@ def test_monte_carlo_and_coverage_sections_appear_with_their_files(run_dir, tmp_
     lo, hi = summary["p_kill_ci95"]
     head = f"Kill probability {summary['p_kill']:.3f} (95 % interval {lo:.3f} to {hi:.3f})"
     assert head + " over 200 draws" in text
-    assert "intercept_alt_m.p95" in text
+    # labelled rows with units, not raw keys; the lethality model named beside the number
+    alt = summary["intercept_alt_m"]
+    assert (f"<th scope=\"row\">intercept altitude, median (5 % to 95 %)</th><td>"
+            f"{alt['p50'] / 1e3:.1f} km ({alt['p5'] / 1e3:.1f} to {alt['p95'] / 1e3:.1f} km)"
+            in text)  # fmt: skip
+    assert "miss-distance model: a kill when the interceptor passes within 0.5 m" in text
+    assert "intercept_alt_m.p95" not in text
+    assert '<th scope="row">detection range, search (slant)</th><td>1,000 km</td>' in text
+    assert '<th scope="row">covered area</th><td>282,000 km²</td>' in text
     assert "200 rows in draws/chunk-0000000000-0000000100.parquet and 1 more" in text
 
 
@@ -319,8 +329,13 @@ def test_footprint_directory_report(tmp_path):
     assert '<tr><td>Daegu</td><td class="num">0.960</td><td>defended</td>' in text
     assert "<title>thaad report: Seongju default</title>" in text
     # statistics read from the grid: 21 x 23 cells, the first row not threatened
-    assert '<td class="num">483</td>' in text
-    assert 'cells not threatened (no p_kill)</code></td><td class="num">23</td>' in text
+    assert '<th scope="row">grid cells</th><td>483 (21 latitudes × 23 longitudes)</td>' in text
+    assert '<th scope="row">cells out of reach of the threat</th><td>23</td>' in text
+    # the summary as labelled rows with units and rounding, not raw keys
+    assert '<th scope="row">run time</th><td>trajectories 1.2 s, grid 2.5 s, 176 cells/s' in text
+    assert "family_s" not in text and "1.23456789" not in text
+    assert "<td>shoot-look-shoot, up to 2 shots</td>" in text
+    assert "comes from the fixed single-shot kill probability sspk=0.8" in text
     assert "cd" * 32 in text  # the footprint's scenario hash, for reproduction
 
 
@@ -405,3 +420,18 @@ def test_bad_input_from_the_command_line_has_no_traceback(run_dir, tmp_path):
     )
     assert p.returncode == 2
     assert len(p.stderr.strip().splitlines()) == 1 and "Traceback" not in p.stderr
+
+
+def test_no_intercept_report_says_why_beside_the_altitude_plot(tmp_path):
+    """Aimed at Seoul the threat never enters the envelope (README: about 245 km from
+    Seongju when it falls through 40 km): the report says so above and under the plot."""
+    d = tmp_path / "seoul"
+    assert main(["run", "--aim", "Seoul", "--out", str(d), "--report"]) == 0
+    s = scan(d / "report.html")
+    text = (d / "report.html").read_text()
+    assert "why" in s.ids and "fig-altitude" in s.ids
+    assert "<b>Why:</b> the threat is never inside the envelope (40-150 km altitude" in text
+    km = float(text.split("comes no closer than ")[1].split(" km")[0])
+    assert 230.0 < km < 260.0
+    caption = text.split('id="fig-altitude"')[1].split("</figcaption>")[0]
+    assert "<b>No intercept:</b> the threat is never inside the envelope" in caption

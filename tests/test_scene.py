@@ -20,7 +20,9 @@ def test_default_engagement_engages_the_rv_among_stage_and_debris(default_result
 
     assert f"track {firm[0]['track']} (on the rv)" in event_details(firm[0])
     seen = r.history["measurements"]["object"]
-    assert {"rv", "stage", "debris"} <= set(seen)
+    assert {"rv", "stage", "debris-1"} <= set(seen)
+    debris = sorted({o for o in seen if o.startswith("debris")})
+    assert debris == [f"debris-{k + 1}" for k in range(len(debris))]  # one name per piece
     # the engaged track's NIS is that of a consistent 3-D measurement filter
     nis = np.array([v for v in r.history["track"]["nis"] if v is not None])
     assert 2.0 < nis.mean() < 4.5

@@ -229,7 +229,9 @@ def test_trajectory_command_shapes_json(capsys, tmp_path):
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--threat", "srbm-300", "--aim", "35.0,129.0"], "reach of srbm-300 (maximum range 3"),
+        (["--threat", "srbm-300", "--aim", "35.0,129.0"],
+         "reach of srbm-300 (302 km toward it from this launch point; the class's maximum "
+         "range is 301 km due north from 40 N)"),
         (["--threat", "irbm"], "too close for irbm on a minimum-energy trajectory"),
         (["--shape", "lofted", "--burnout-angle-deg", "95"], "outside (0, 90)"),
         (["--shape", "depressed", "--burnout-angle-deg", "0"], "outside (0, 90)"),
@@ -257,6 +259,24 @@ def test_trajectory_bad_input_is_one_line_and_exit_2(capsys, args, needle):
     assert rc == 2
     assert len(err.strip().splitlines()) == 1, err
     assert needle in err and "Traceback" not in err
+
+
+def test_one_reach_for_the_error_and_the_max_range_shot(capsys):
+    """The reach an out-of-range error states is the range --shape max-range flies toward
+    the same aim point (one computation, thaad.model.shapes.reach_m), beside the class's
+    one catalogue figure."""
+    import json
+
+    from thaad.model.catalog import THREATS
+
+    base = ["trajectory", "--threat", "srbm-600", "--launch", "39.2,125.67"]
+    assert main([*base, "--aim", "33.0,130.0"]) == 2
+    err = capsys.readouterr().err
+    reach_km = float(err.split("(")[1].split(" km toward it")[0])
+    assert f"maximum range is {THREATS['srbm-600'].max_range_km:,.0f} km due north" in err
+    assert main([*base, "--aim", "33.0,130.0", "--shape", "max-range", "--json"]) == 0
+    flown_km = json.loads(capsys.readouterr().out)["ground_range_m"] / 1e3
+    assert abs(flown_km - reach_km) <= 0.5 + 1e-9  # the error rounds to the kilometre
 
 
 def test_scenario_takes_a_shape():

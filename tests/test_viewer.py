@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import socket
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,28 @@ def test_serves_the_viewer_cesium_and_the_run(viewer_server, run_dir):
     assert {"document", "threat", "interceptor-1", "battery", "radar-fov", "intercept"} <= ids
     st, _, body = get(viewer_server, "/run/result.json")
     assert st == 200 and json.loads(body) == json.loads((run_dir / "result.json").read_text())
+
+
+def test_serves_natural_earth_coastlines_and_borders(viewer_server):
+    """The imagery has no borders: the server hands out the shipped Natural Earth 1:50m
+    coastlines and land borders (thaad.model.geo) as GeoJSON for the globe to draw."""
+    import numpy as np
+
+    st, ct, body = get(viewer_server, "/geo/boundaries.geojson")
+    assert st == 200 and ct == "application/json"
+    fc = json.loads(body)
+    kinds = {f["properties"]["kind"]: f["geometry"] for f in fc["features"]}
+    assert set(kinds) == {"coast", "border"}
+    coast = np.array([p for line in kinds["coast"]["coordinates"] for p in line])
+    border = np.array([p for line in kinds["border"]["coordinates"] for p in line])
+    # Busan (35.18 N, 129.08 E) is a port: the coastline passes within 0.1 deg (about 10 km)
+    assert np.min(np.hypot(coast[:, 0] - 129.0756, coast[:, 1] - 35.1796)) < 0.1
+    # the Korean land border runs across the peninsula between 37.7 N and 38.7 N
+    dmz = border[(border[:, 0] > 126.5) & (border[:, 0] < 128.5)]
+    dmz = dmz[(dmz[:, 1] > 37.5) & (dmz[:, 1] < 38.8)]
+    assert len(dmz) > 20 and dmz[:, 0].max() - dmz[:, 0].min() > 1.5
+    st, _, _ = get(viewer_server, "/geo/other.geojson")
+    assert st == 404
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +144,8 @@ def test_view_bad_input_is_one_line_and_exit_2(run_dir, tmp_path, capsys, monkey
     assert main(["view", str(run_dir), "--port", "0"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "CesiumJS not found" in err[0]
+    # the one command that fetches it, into this environment
+    assert f"npm install --prefix {sys.prefix}/share/thaad-web cesium@{CESIUM_VERSION}" in err[0]
     monkeypatch.delenv("THAAD_CESIUM_DIR")
     with socket.socket() as s:  # a port that is taken
         s.bind((HOST, 0))

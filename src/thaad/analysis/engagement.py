@@ -37,11 +37,38 @@ __all__ = [
     "EngagementResult",
     "TrajectoryResult",
     "fly_trajectory",
+    "lethality_text",
     "load_scenario",
     "run",
 ]
 
 OBJECT_NAMES = ("rv", "stage", "debris")
+
+
+def lethality_text(sc: Scenario, kinematic: bool = False) -> str:
+    """Which lethality model a kill probability comes from, in words: ``miss-distance model:
+    a kill when the interceptor passes within 0.5 m`` or ``fixed single-shot kill probability
+    sspk=0.8 per shot (shoot-look-shoot, up to 2 shots)``. ``kinematic``: a kinematic
+    footprint, which flies no engagement and always counts ``sspk`` per feasible shot."""
+    lt = sc.lethality
+    shots = f"{sc.doctrine.mode}, up to {sc.doctrine.shots} shots"
+    if kinematic:
+        return (f"fixed single-shot kill probability sspk={lt.sspk:g} per feasible shot "
+                f"({shots}; a kinematic footprint flies no engagement)")  # fmt: skip
+    if lt.model == "fixed":
+        return f"fixed single-shot kill probability sspk={lt.sspk:g} per shot ({shots})"
+    return (
+        f"miss-distance model: a kill when the interceptor passes within {lt.lethal_radius_m:g} m"
+    )
+
+
+def object_name(index: int) -> str:
+    """The name of a radar object: ``rv``, ``stage``, ``debris-1``, ``debris-2``, ...
+    (the core's object index: 0 the RV, 1 the spent stage, 2+ the debris)."""
+    i = int(index)
+    return OBJECT_NAMES[i] if i < 2 else f"debris-{i - 1}"
+
+
 TABLE_DT_S = 0.5
 TABLE_N_T = 500
 TABLE_N_EL = 90
@@ -231,11 +258,11 @@ def run(scenario: Scenario | None = None, seed: int | None = None) -> Engagement
         e: dict[str, Any] = {"t_s": round(float(t), 3), "kind": name}
         if name == "track_firm" and int(idx) > 0:  # multi-object: track number, true object
             e["track"] = int(idx)
-            e["object"] = OBJECT_NAMES[min(int(value), 2)]
+            e["object"] = object_name(value)
         elif int(idx) >= 0:
-            e["interceptor"] = int(idx)
+            e["interceptor"] = int(idx) + 1  # numbered from 1, as the text and the report say
         if name == "interceptor_launch":
-            e["launcher"] = int(value)
+            e["launcher"] = int(value) + 1
         r = truth_at(float(t))
         lat, lon, h = _geo(r, env.earth)
         if name.startswith("threat") or name in ("first_detection", "track_firm"):
@@ -301,7 +328,7 @@ def run(scenario: Scenario | None = None, seed: int | None = None) -> Engagement
             "range_m": meas[:, 1].tolist(),
             "az_rad": meas[:, 2].tolist(),
             "el_rad": meas[:, 3].tolist(),
-            "object": [OBJECT_NAMES[min(int(v), 2)] for v in meas[:, 4]],
+            "object": [object_name(v) for v in meas[:, 4]],
         },
         "interceptors": [
             {

@@ -348,6 +348,8 @@ def compute_footprint(
                 "shots": s, "first_intercept_alt_m": None if math.isnan(h) else h,
                 "defended": (not math.isnan(p)) and p >= threshold,
             }  # fmt: skip
+    from thaad.analysis.engagement import lethality_text
+
     area = cell_areas_km2(lats, lons)
     defended = np.nan_to_num(pk, nan=0.0) >= threshold
     summary = {
@@ -362,7 +364,9 @@ def compute_footprint(
         "cells_per_s": grid * grid / max(t2 - t1, 1e-9),
         "draws_per_cell": draws if mode == "full" else None,
         "sspk": sc.lethality.sspk if mode == "kinematic" else None,
+        "lethality": lethality_text(sc, kinematic=mode == "kinematic"),
         "doctrine": sc.doctrine.mode, "shots": sc.doctrine.shots,
+        "battery": {"name": sc.battery.name, "lat_deg": site.lat_deg, "lon_deg": site.lon_deg},
     }  # fmt: skip
     return FootprintResult(lats, lons, pk, np.asarray(shots, dtype=np.float64), alt, summary)
 

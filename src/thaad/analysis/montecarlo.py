@@ -431,6 +431,8 @@ def _run(sc, outp, seed, workers, client, progress, manifest) -> dict[str, Any]:
     finally:
         if bar is not None:
             bar.close()
+    from thaad.analysis.engagement import lethality_text
+
     summary = summarize(outp, seed, all_chunks)
     summary.update({
         "scenario": sc.name,
@@ -441,6 +443,7 @@ def _run(sc, outp, seed, workers, client, progress, manifest) -> dict[str, Any]:
         "chunk": manifest["chunk"],
         "wall_s": time.perf_counter() - t0,
         "resumed_draws": done_draws,
+        "lethality": lethality_text(sc),
     })  # fmt: skip
     write_json(outp / SUMMARY_FILE, summary)
     return summary

@@ -42,8 +42,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "form of the radar equation for the mode's search pattern, the radio horizon (4/3 "
         "Earth), the minimum-elevation limit, the covered region (the face's field of view out "
         "to the smallest of them) and its area over each country (Natural Earth 1:50m). The "
-        "radar's hardware is the scenario's (default: Seongju).",
+        "radar's hardware, site, mode, face and minimum elevation are the scenario's battery's "
+        "(default: Seongju) unless the options say otherwise.",
         epilog="Examples:\n"
+        "  thaad coverage --rcs 0.1 --target-alt-km 100\n"
+        "  thaad coverage scenarios/seongju.yaml --mode forward-based --rcs 0.01 "
+        "--target-alt-km 100\n"
         "  thaad coverage --radar 36.0513,128.2229,680 --mode terminal --rcs 0.01 "
         "--target-alt-km 100\n"
         "  thaad coverage --radar 36.0513,128.2229,680 --mode forward-based --rcs 0.01 "
@@ -52,8 +56,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--target-alt-km 300 --min-elevation-deg 0 --json\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--radar", type=lat_lon_alt, required=True, metavar="LAT,LON,ALT_M")
-    p.add_argument("--mode", default="terminal", choices=["terminal", "forward-based"])
+    p.add_argument("scenario", nargs="?", help="scenario YAML whose battery's radar is used "
+                   "(default: scenarios/seongju.yaml)")  # fmt: skip
+    p.add_argument("--radar", type=lat_lon_alt, metavar="LAT,LON,ALT_M",
+                   help="radar site, deg, deg, m (default: the battery site)")  # fmt: skip
+    p.add_argument("--mode", choices=["terminal", "forward-based"],
+                   help="search pattern (default: the scenario's radar mode)")  # fmt: skip
     p.add_argument("--rcs", type=_float, required=True, metavar="M2",
                    help="radar cross-section of the object, m^2")  # fmt: skip
     p.add_argument("--target-alt-km", type=_float, required=True, metavar="H",
@@ -70,7 +78,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         metavar="N",
         help="objects in track, taking their share of the radar's time (default 0)",
     )
-    p.add_argument("--scenario", metavar="FILE", help="take the radar hardware from a scenario")
+    p.add_argument("--scenario", dest="scenario_opt", metavar="FILE",
+                   help="the same as the positional SCENARIO (kept for older scripts)")  # fmt: skip
     p.add_argument(
         "--set",
         action="append",
@@ -99,11 +108,17 @@ def _write_files(args: argparse.Namespace, res) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from thaad.analysis.coverage import coverage
+    from thaad.errors import ThaadInputError
     from thaad.io import to_json, write_json
     from thaad.model.scenario import load_scenario
 
-    sc = load_scenario(args.scenario, overrides=args.set)
-    res = coverage(args.radar, args.mode, args.rcs, args.target_alt_km,
+    if args.scenario and args.scenario_opt and args.scenario != args.scenario_opt:
+        raise ThaadInputError("coverage: give the scenario once (SCENARIO or --scenario)")
+    sc = load_scenario(args.scenario or args.scenario_opt, overrides=args.set)
+    site = sc.battery.site
+    radar = args.radar or (site.lat_deg, site.lon_deg, site.alt_m)
+    mode = args.mode or sc.battery.radar.mode
+    res = coverage(radar, mode, args.rcs, args.target_alt_km,
                    boresight_az_deg=args.boresight_az_deg,
                    min_elevation_deg=args.min_elevation_deg, tracks=args.tracks,
                    scenario=sc)  # fmt: skip

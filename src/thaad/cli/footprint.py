@@ -30,11 +30,14 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("scenario", nargs="?", help="scenario YAML (default: scenarios/seongju.yaml)")
-    p.add_argument("--launch", type=latlon, required=True, metavar="LAT,LON")
+    p.add_argument("--launch", type=latlon, required=True, metavar="LAT,LON",
+                   help="the threat's launch point, degrees")  # fmt: skip
     p.add_argument("--grid", type=int, default=100, metavar="N", help="cells per side (100)")
     p.add_argument("--extent-km", type=float, default=400.0, metavar="D",
                    help="half-width of the grid around the battery (400 km)")  # fmt: skip
-    p.add_argument("--mode", choices=["kinematic", "full"], default="kinematic")
+    p.add_argument("--mode", choices=["kinematic", "full"], default="kinematic",
+                   help="kinematic: the intercept envelope and sspk per shot (fast); full: "
+                   "engagements flown per cell (default kinematic)")  # fmt: skip
     p.add_argument("--draws", type=int, default=20, metavar="M", help="draws per cell (full)")
     p.add_argument("--threshold", type=float, default=0.5, help="P(kill) that counts as defended")
     g = p.add_mutually_exclusive_group()
@@ -43,12 +46,14 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     g.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler for full mode, e.g. tcp://host:8786")  # fmt: skip
     p.add_argument("--resume", action="store_true", help="continue a killed full footprint")
-    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a scenario value by dotted path")  # fmt: skip
     p.add_argument("--out", default=DEFAULT_OUT, metavar="DIR",
                    help=f"output directory (default: {DEFAULT_OUT}; a given DIR's parent must "
                    "exist)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
-    p.add_argument("--no-progress", action="store_true")
+    p.add_argument("--no-progress", action="store_true",
+                   help="do not print the progress bar on stderr")  # fmt: skip
     return p
 
 
@@ -74,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print(f"{s['scenario']}: {s['threat']} from {args.launch[0]:.3f}N {args.launch[1]:.3f}E, "
           f"{s['mode']} footprint, {s['grid']}x{s['grid']} cells")  # fmt: skip
+    print(f"  lethality  {s['lethality']}")
     print(f"  defended area (P(kill) >= {s['threshold']:g})  {s['defended_area_km2']:,.0f} km2")
     for name, a in s["assets"].items():
         if a["p_kill"] is None:

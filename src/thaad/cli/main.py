@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="thaad",
         description="An open, physics-first simulator of a THAAD battery.",
-        epilog="Examples:\n  thaad run\n  thaad run --seed 7 --set threat.aim.name=Busan\n"
+        epilog="Examples:\n  thaad run\n  thaad run --seed 7 --aim Busan\n"
         "  thaad trajectory --launch 39.0,125.7 --aim 35.87,128.60 --json\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -59,8 +59,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
+    from thaad.cli._warmup import notice
+
     try:
-        return int(args._run(args) or 0)
+        with notice(args.command):
+            return int(args._run(args) or 0)
     except ThaadInputError as exc:
         sys.stderr.write(f"thaad: error: {exc}\n")
         return 2

@@ -36,7 +36,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("scenario", nargs="?", help="scenario YAML (default: scenarios/seongju.yaml)")
-    p.add_argument("--draws", type=int, required=True, metavar="N")
+    p.add_argument("--draws", type=int, required=True, metavar="N",
+                   help="number of dispersed engagements")  # fmt: skip
     p.add_argument("--seed", type=nonneg_int, help="random seed (overrides the scenario's)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a scenario value by dotted path")  # fmt: skip
@@ -44,7 +45,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     g.add_argument("--workers", type=_positive, metavar="K",
                    help="local worker processes (default: one per core)")  # fmt: skip
     g.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786")
-    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="output directory: DIR/montecarlo.json and DIR/draws/*.parquet "
+                   "(created if its parent exists)")  # fmt: skip
     p.add_argument("--resume", action="store_true", help="continue a killed run in DIR")
     p.add_argument("--chunk", type=int, metavar="M",
                    help="draws per chunk file (500; on --resume, the run's own)")  # fmt: skip
@@ -77,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
     alt = s["intercept_alt_m"]
     print(f"{s['scenario']}: {s['draws']} draws (seed {s['seed']})")
     print(f"  P(kill)              {s['p_kill']:.4f}  (95% CI {lo:.4f}-{hi:.4f})")
+    print(f"  lethality            {s['lethality']}")
     print(f"  interceptors fired   {s['mean_interceptors_fired']:.3f} per threat")
     if alt["count"]:
         print(f"  intercept altitude   {alt['p50'] / 1e3:.1f} km median "

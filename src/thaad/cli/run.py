@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from thaad.cli._common import nonneg_int, out_dir, record
+from thaad.cli._common import latlon, nonneg_int, out_dir, record
 from thaad.output.text import format_event
 
 
@@ -17,6 +17,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "given), print the timeline and write DIR/result.json, DIR/history.json, the resolved "
         "DIR/scenario.yaml and DIR/provenance.json. DIR is created if its parent exists.",
         epilog="Examples:\n  thaad run\n  thaad run scenarios/seongju.yaml --seed 3 --out runs/a\n"
+        "  thaad run --aim Busan\n"
         "  thaad run --set threat.aim.lat_deg=35.18 --set threat.aim.lon_deg=129.08 --json\n"
         "  thaad run --out runs/a --report\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -31,6 +32,11 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="override a scenario value by dotted path, e.g. battery.radar.half_fov_deg=45",
     )
+    p.add_argument(
+        "--aim",
+        metavar="ASSET|LAT,LON",
+        help="aim the threat at a named asset of the scenario (e.g. Busan) or at LAT,LON",
+    )
     p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     p.add_argument(
         "--report", action="store_true", help="also write DIR/report.html (see thaad report)"
@@ -43,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     from thaad.io import dir_lock, to_json, write_json
     from thaad.model.scenario import load_scenario
 
-    sc = load_scenario(args.scenario, overrides=args.set, seed=args.seed)
+    sc = load_scenario(args.scenario, overrides=[*args.set, *aim_overrides(args.aim)],
+                       seed=args.seed)  # fmt: skip
     out = out_dir(args, "run", sc)
     with dir_lock(out):
         res = run_engagement(sc)
@@ -64,16 +71,41 @@ def run(args: argparse.Namespace) -> int:
           f"{th['aim']['name'] or 'aim point'} (seed {res.seed})")  # fmt: skip
     for e in res.events:
         print(format_event(e))
+    from thaad.analysis.engagement import lethality_text
+
     if res.intercepted:
         print(
             f"INTERCEPT at {res.intercept_alt_m / 1e3:.1f} km altitude, "
             f"{res.intercept_ground_range_m / 1e3:.1f} km from the battery, miss distance "
             f"{res.miss_distance_m:.3f} m; {res.interceptors_fired} interceptor(s) fired"
         )
+        print(f"  lethality: {lethality_text(sc)}")
     else:
         miss = "" if res.miss_distance_m is None else f" (closest miss {res.miss_distance_m:.2f} m)"
         print(f"NO INTERCEPT{miss}; {res.interceptors_fired} interceptor(s) fired")
+        from thaad.analysis.diagnosis import explain_no_intercept
+
+        why = explain_no_intercept(sc, d, res.history)
+        if why is not None:
+            print(f"  why: {why.text}")
     print(f"wrote {out / 'result.json'}")
     if report is not None:
         print(f"wrote {report}")
     return 0
+
+
+def aim_overrides(aim: str | None) -> list[str]:
+    """``--aim NAME`` or ``--aim LAT,LON`` as ``--set`` overrides of ``threat.aim``."""
+    if not aim:
+        return []
+    if "," in aim:
+        try:
+            lat, lon = latlon(aim)
+        except argparse.ArgumentTypeError as exc:
+            from thaad.errors import ThaadInputError
+
+            raise ThaadInputError(f"--aim: {exc}") from None
+        return [f"threat.aim.lat_deg={lat!r}", f"threat.aim.lon_deg={lon!r}"]
+    import json
+
+    return [f"threat.aim={json.dumps(aim)}"]  # quoted: a name is text, never a number

@@ -47,7 +47,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         metavar="S",
         help="azimuth and elevation noise, 1 sigma (default 0.3 mrad)",
     )
-    p.add_argument("--filter", default="ekf", choices=["ekf", "ukf"])
+    p.add_argument("--filter", default="ekf", choices=["ekf", "ukf"],
+                   help="extended or unscented Kalman filter (default ekf)")  # fmt: skip
     p.add_argument(
         "--process-noise-m2ps3",
         type=float,

@@ -40,20 +40,26 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "  thaad threats   (the classes and their reach)\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--launch", type=latlon, required=True, metavar="LAT,LON")
-    p.add_argument("--aim", type=latlon, required=True, metavar="LAT,LON")
+    p.add_argument("--launch", type=latlon, required=True, metavar="LAT,LON",
+                   help="launch point, degrees")  # fmt: skip
+    p.add_argument("--aim", type=latlon, required=True, metavar="LAT,LON",
+                   help="aim point, degrees")  # fmt: skip
     p.add_argument("--threat", default="srbm-600", metavar="CLASS", help="threat class "
                    "(default srbm-600; see `thaad threats`)")  # fmt: skip
     p.add_argument("--threat-file", metavar="FILE", help="a threat file (YAML; see `thaad "
                    "threats --file`); it replaces --threat")  # fmt: skip
     p.add_argument("--shape", default="min-energy",
-                   choices=["min-energy", "lofted", "depressed", "max-range"])  # fmt: skip
+                   choices=["min-energy", "lofted", "depressed", "max-range"],
+                   help="trajectory shape (default min-energy; lofted and depressed need "
+                   "--apogee-km or --burnout-angle-deg)")  # fmt: skip
     p.add_argument("--apogee-km", type=_float, metavar="KM",
                    help="apogee altitude of a lofted or depressed trajectory")  # fmt: skip
     p.add_argument("--burnout-angle-deg", type=_float, metavar="DEG",
                    help="burnout flight-path angle of a lofted or depressed trajectory, "
                    "in (0, 90)")  # fmt: skip
-    p.add_argument("--model", default="full", choices=["ideal", "full"])
+    p.add_argument("--model", default="full", choices=["ideal", "full"],
+                   help="full: WGS-84, rotation, J2, US76 atmosphere, staged thrust; ideal: "
+                   "the textbook Kepler case (default full)")  # fmt: skip
     p.add_argument("--csv", metavar="FILE", help="write the time history as CSV")
     p.add_argument("--plot", metavar="FILE.png",
                    help="draw altitude against ground range to a PNG")  # fmt: skip

@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from thaad.core.constants import (
     ATMOSPHERE_NONE,
@@ -36,6 +43,8 @@ from thaad.model.catalog import THREATS, ThreatClass, radar_mode, resolve_threat
 from thaad.model.threatfile import load_threat_file
 
 DEFAULT_SCENARIO = Path(__file__).parents[1] / "scenarios" / "seongju.yaml"
+AIM_MATCH_M = 1000.0
+"""An aim point named after an asset must lie within this of it (m): a city-sized tolerance."""
 
 
 class _Model(BaseModel):
@@ -358,6 +367,32 @@ class Scenario(_Model):
     sensing: SensingSpec = SensingSpec()
     assets: list[Site] = []
 
+    @model_validator(mode="before")
+    @classmethod
+    def _aim_by_name(cls, data: Any) -> Any:
+        """``threat.aim: Busan``: the aim point is the named asset of ``assets``."""
+        if not isinstance(data, dict):
+            return data
+        threat = data.get("threat")
+        if isinstance(threat, dict) and isinstance(threat.get("aim"), str):
+            site = asset_named(data.get("assets") or [], threat["aim"], "threat.aim")
+            data = {**data, "threat": {**threat, "aim": site}}
+        return data
+
+    @model_validator(mode="after")
+    def _aim_name_matches(self) -> Scenario:
+        aim = self.threat.aim
+        for a in self.assets:
+            if aim.name and a.name.casefold() == aim.name.casefold():
+                d = ground_distance_m(aim.lat_deg, aim.lon_deg, a.lat_deg, a.lon_deg)
+                if d > AIM_MATCH_M:
+                    raise ThaadInputError(
+                        f"threat.aim: named '{aim.name}' but {d / 1e3:.0f} km from the asset "
+                        f"'{a.name}' ({a.lat_deg:.4f}, {a.lon_deg:.4f}); aim by name "
+                        f"(threat.aim={a.name}, or --aim {a.name}) or rename the aim point"
+                    )
+        return self
+
     def interceptor_core(self) -> Interceptor:
         return self.battery.interceptor.core(self.lethality.lethal_radius_m)
 
@@ -382,6 +417,59 @@ class Scenario(_Model):
         return boost, rv
 
 
+def ground_distance_m(lat1_deg: float, lon1_deg: float, lat2_deg: float, lon2_deg: float) -> float:
+    """Great-circle distance on the mean-radius sphere (haversine), m."""
+    p1, p2 = math.radians(lat1_deg), math.radians(lat2_deg)
+    dl = math.radians(lon2_deg - lon1_deg)
+    h = math.sin(0.5 * (p2 - p1)) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(0.5 * dl) ** 2
+    return 2.0 * R_MEAN_M * math.asin(min(1.0, math.sqrt(h)))
+
+
+def asset_named(assets: list[Any], name: str, field: str) -> dict[str, Any]:
+    """The asset of a scenario's ``assets`` list called ``name`` (case-insensitive), as a dict."""
+    for a in assets:
+        d = a.model_dump() if isinstance(a, Site) else a
+        if isinstance(d, dict) and str(d.get("name", "")).casefold() == name.casefold():
+            return dict(d)
+    names = [str(a.name if isinstance(a, Site) else a.get("name")) for a in assets
+             if isinstance(a, Site | dict)]  # fmt: skip
+    known = f"known: {', '.join(names)}" if names else "the scenario has no assets"
+    raise ThaadInputError(f"{field}: '{name}' is not an asset of the scenario ({known})")
+
+
+def _aim_overrides(data: dict, keys: set[str]) -> None:
+    """Keep the aim point's name and coordinates together after ``--set``: a new name that
+    is an asset moves the aim point there; new coordinates without a new name drop the old
+    name (or take the name of the asset they land on)."""
+    threat = data.get("threat")
+    aim = threat.get("aim") if isinstance(threat, dict) else None
+    if not isinstance(aim, dict):
+        return
+    assets = data.get("assets") or []
+    moved = bool({"threat.aim.lat_deg", "threat.aim.lon_deg"} & keys)
+    if "threat.aim.name" in keys and not moved and aim.get("name"):
+        try:
+            site = asset_named(assets, str(aim["name"]), "threat.aim.name")
+        except ThaadInputError:
+            return  # a label of the user's own, not an asset: the coordinates stay
+        aim.update({k: site[k] for k in ("lat_deg", "lon_deg", "name") if k in site})
+    elif moved and "threat.aim.name" not in keys:
+        aim["name"] = ""
+        try:
+            lat, lon = float(aim["lat_deg"]), float(aim["lon_deg"])
+        except (KeyError, TypeError, ValueError):
+            return
+        for a in assets:
+            if isinstance(a, dict) and {"lat_deg", "lon_deg"} <= a.keys():
+                try:
+                    d = ground_distance_m(lat, lon, float(a["lat_deg"]), float(a["lon_deg"]))
+                except (TypeError, ValueError):
+                    continue
+                if d <= AIM_MATCH_M:
+                    aim["name"] = a.get("name", "")
+                    break
+
+
 def _format_validation_error(err: ValidationError, prefix: str = "") -> str:
     e = err.errors()[0]
     loc = ".".join(str(p) for p in e["loc"] if p != "__root__")
@@ -393,6 +481,8 @@ def _format_validation_error(err: ValidationError, prefix: str = "") -> str:
     else:
         msg = msg.removeprefix("Value error, ")
     extra = f" ({len(err.errors()) - 1} more)" if len(err.errors()) > 1 else ""
+    if not loc:  # a check across fields names its own field
+        return f"{prefix}{msg}{extra}"
     return f"{prefix}{loc}: {msg}{extra}"
 
 
@@ -458,9 +548,12 @@ def load_scenario(
         data = {}
     if not isinstance(data, dict):
         raise ThaadInputError(f"scenario '{p}': the top level must be a mapping of keys")
+    keys: set[str] = set()
     for text in overrides or []:
         key, value = parse_override(text)
         set_dotted(data, key, value)
+        keys.add(key)
+    _aim_overrides(data, keys)
     if seed is not None:
         data["seed"] = seed
     try:

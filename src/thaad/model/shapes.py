@@ -38,7 +38,6 @@ from thaad.core.threat import (
     TARGET_TOO_CLOSE,
     Aim,
     max_range_aim,
-    max_range_m,
     solve_aim,
 )
 from thaad.errors import ThaadInputError
@@ -136,6 +135,17 @@ def ideal_conic(
     return psi_rad, g
 
 
+def reach_m(
+    tc: ThreatClass, env: Env, launch: tuple[float, float, float], aim: tuple[float, float, float]
+) -> float:
+    """How far the class reaches from ``launch`` toward ``aim`` ((lat, lon, alt) in rad, rad,
+    m): the maximum-range shot, its azimuth corrected so the impact lies on the great circle
+    through the aim point. The one computation behind every direction-dependent maximum range
+    (the error for an aim point out of reach, ``--shape max-range``); the class's single
+    catalogue figure (``ThreatClass.max_range_km``) is this due north from 40 N."""
+    return float(max_range_aim(tc.missile(), *launch, aim[0], aim[1], env)[1])
+
+
 def solve_full(
     tc: ThreatClass,
     env: Env,
@@ -168,19 +178,21 @@ def solve_full(
         return sol
     from thaad.core.earth import great_circle
 
-    psi, az = great_circle(lat0, lon0, lat1, lon1)
+    psi, _ = great_circle(lat0, lon0, lat1, lon1)
     dist_km = psi * R_MEAN_M / 1e3
-    mr, _ = max_range_m(mis, lat0, lon0, alt0, az, env)
+    mr = reach_m(tc, env, launch, aim)
+    ref = (f"{mr / 1e3:,.0f} km toward it from this launch point; the class's maximum range "
+           f"is {tc.max_range_km:,.0f} km due north from 40 N")  # fmt: skip
     if status == TARGET_OUT_OF_RANGE or dist_km * 1e3 > mr:
         if dist_km * 1e3 > mr or code == SHAPE_MIN_ENERGY:
             raise ThaadInputError(
                 f"{names['aim']}: {dist_km:,.0f} km from the launch point is beyond the reach "
-                f"of {tc.name} (maximum range {mr / 1e3:,.0f} km)"
+                f"of {tc.name} ({ref})"
             )
         key = names["apogee"] if code == SHAPE_APOGEE else names["angle"]
         raise ThaadInputError(
             f"{key}: {tc.name} cannot reach the aim point {dist_km:,.0f} km away on {what} "
-            f"(its maximum range is {mr / 1e3:,.0f} km, on the maximum-range trajectory)"
+            f"(only on the maximum-range trajectory: {ref})"
         )
     if status == TARGET_TOO_CLOSE:
         raise ThaadInputError(

@@ -8,6 +8,8 @@ The simulation has no calendar date: time zero (threat launch) is placed at
 :data:`EPOCH`, a nominal date, and every time is seconds after it. Positions are geodetic on
 the run's own Earth model (:mod:`thaad.output.rundir`), so heights are the ones the run flew.
 
+:func:`entities` turns a run into one flat list of :class:`Entity` (kind, id, name, times,
+positions, style); :func:`czml_text` and :func:`kml_text` are two small renderers of that list.
 CZML is written with the ``czml3`` package (validated pydantic models of the CZML schema);
 KML with the standard library's ElementTree, using the ``gx:Track`` extension of KML 2.2
 for time-tagged paths (Google Earth plays them with its time slider).
@@ -23,12 +25,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from thaad.output.rundir import FlightPath, Run
 
-__all__ = ["EPOCH", "czml_document", "czml_text", "kml_text"]
+__all__ = ["EPOCH", "Entity", "Style", "czml_document", "czml_text", "entities", "kml_text"]
 
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 """Nominal calendar time of threat launch (T+0) in exports."""
@@ -59,20 +62,6 @@ def _iso(t_s: float) -> str:
     return (EPOCH + dt.timedelta(seconds=float(t_s))).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _samples(path: FlightPath) -> list[float]:
-    out: list[float] = []
-    for t, lon, lat, h in zip(path.t_s, path.lon_deg, path.lat_deg, path.alt_m, strict=True):
-        out += [round(float(t), 4), round(float(lon), 7), round(float(lat), 7), round(float(h), 2)]
-    return out
-
-
-def _number_samples(t_s: np.ndarray, v: np.ndarray) -> list[float]:
-    out: list[float] = []
-    for t, x in zip(t_s, v, strict=True):
-        out += [round(float(t), 4), round(float(x), 2)]
-    return out
-
-
 def _dedupe(path: FlightPath) -> FlightPath:
     """Drop repeated sample times (an event can be logged twice at one instant): CZML
     interpolation needs strictly increasing times."""
@@ -83,20 +72,235 @@ def _dedupe(path: FlightPath) -> FlightPath:
     )
 
 
-def _description(rows: list[tuple[str, str]]) -> str:
+# ----------------------------------------------------------------------------- entities
+
+
+@dataclass(frozen=True)
+class Style:
+    """How an entity is drawn: colour (RGBA 0-255), line width (px), point size (px), a dashed
+    line, a label (text colour and scale; no label when ``label_rgba`` is None)."""
+
+    rgba: tuple[int, int, int, int]
+    width: float = 2.0
+    size: float = 7.0
+    dashed: bool = False
+    fill_alpha: int | None = None
+    label_rgba: tuple[int, int, int, int] | None = None
+    label_scale: float = 0.55
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One object of an export.
+
+    ``kind``: ``"track"`` (a moving object: ``t_s`` and one position per time), ``"point"``,
+    ``"line"`` (a polyline), ``"polygon"`` (a ground ring) or ``"link"`` (a line between two
+    other entities, ``refs``, shown while ``available``; CZML only). ``positions`` is an
+    ``(n, 3)`` array of longitude (deg), latitude (deg), height (m). ``available`` is the
+    ``(start, end)`` in seconds after launch, None for always. ``ground``: clamped to the
+    ground in KML. ``group``: the KML folder.
+    """
+
+    kind: str
+    id: str
+    name: str
+    positions: np.ndarray
+    style: Style
+    t_s: np.ndarray | None = None
+    speed_mps: np.ndarray | None = None
+    available: tuple[float, float] | None = None
+    description: tuple[tuple[str, str], ...] = ()
+    ground: bool = False
+    group: str = ""
+    refs: tuple[str, str] | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _lonlath(lon, lat, h) -> np.ndarray:
+    return np.column_stack([np.asarray(lon, float), np.asarray(lat, float), np.asarray(h, float)])
+
+
+def clock_end_s(run: Run) -> float:
+    """The end of the export's clock: the engagement (or the unopposed flight) plus 30 s."""
+    t_end = run.end_time_s
+    if not run.result["intercepted"]:
+        t_end = max(t_end, float(run.threat_path.t_s[-1]))
+    return t_end + 30.0  # a short aftermath: the intercept point and trails stay on show
+
+
+def entities(run: Run) -> list[Entity]:
+    """Every object of the engagement, in drawing order (ids: ``threat``,
+    ``threat-unopposed``, ``interceptor-1``..., ``battery``, ``launcher-1``..., ``radar-fov``,
+    ``radar-boresight``, ``radar-track``, ``intercept``, ``launch-point``, ``aim-point``,
+    ``asset-<name>``)."""
+    from thaad.model.geo import _fwd
+
+    res = run.result
+    th = res["threat"]
+    sc = run.scenario
+    t_end = clock_end_s(run)
+    out: list[Entity] = []
+    threat = _dedupe(run.threat_path.until(run.threat_end_s))
+    tracks = "threat and interceptors"
+    out.append(
+        Entity(
+            "track", "threat", threat.name,
+            _lonlath(threat.lon_deg, threat.lat_deg, threat.alt_m),
+            Style(THREAT_RGBA, 3.0, 9.0, label_rgba=THREAT_RGBA),
+            t_s=threat.t_s, speed_mps=threat.speed_mps, group=tracks,
+            description=(
+                ("class", th["class"]),
+                ("launch", th["launch"].get("name") or ""),
+                ("aim", th["aim"].get("name") or ""),
+                ("apogee", f"{th['apogee_alt_m'] / 1e3:.1f} km"),
+                ("outcome", "intercepted" if res["intercepted"] else "not intercepted"),
+            ),
+        )
+    )  # fmt: skip
+    if res["intercepted"]:
+        full = run.threat_path
+        rest = full.t_s >= run.threat_end_s
+        if rest.sum() >= 2:
+            out.append(
+                Entity(
+                    "line", "threat-unopposed", "threat, had it not been intercepted",
+                    _lonlath(full.lon_deg[rest], full.lat_deg[rest], full.alt_m[rest]),
+                    Style((*THREAT_RGBA[:3], 140), 1.5, dashed=True),
+                    available=(run.threat_end_s, t_end), group=tracks,
+                )
+            )  # fmt: skip
+    paths = [_dedupe(p) for p in run.interceptor_paths if len(p.t_s) >= 2]
+    for j, p in enumerate(paths):
+        rgba = INTERCEPTOR_RGBA[j % len(INTERCEPTOR_RGBA)]
+        out.append(
+            Entity(
+                "track", f"interceptor-{j + 1}", p.name,
+                _lonlath(p.lon_deg, p.lat_deg, p.alt_m),
+                Style(rgba, 2.5, 9.0, label_rgba=rgba),
+                t_s=p.t_s, speed_mps=p.speed_mps, group=tracks,
+                description=(
+                    ("launched", f"T+{p.t_s[0]:.2f} s"),
+                    ("flight ends", f"T+{p.t_s[-1]:.2f} s"),
+                    ("peak speed", f"{np.max(p.speed_mps):,.0f} m/s"),
+                ),
+            )
+        )  # fmt: skip
+
+    cov = run.radar_coverage
+    lat_s, lon_s, alt_s = run.site
+    r = sc.battery.radar
+    bat = f"THAAD battery ({sc.battery.name})"
+    out.append(
+        Entity(
+            "point", "battery", f"THAAD {sc.battery.name}", _lonlath([lon_s], [lat_s], [alt_s]),
+            Style(RADAR_RGBA, 1.5, 12.0, label_rgba=(200, 255, 200, 255), label_scale=0.6),
+            ground=True, group=bat,
+            description=(
+                ("site", f"{lat_s:.4f}N {lon_s:.4f}E, {alt_s:.0f} m"),
+                ("radar", f"{r.mode} mode, boresight {r.boresight_az_deg:g} deg, "
+                          f"+/-{r.half_fov_deg:g} deg"),
+                ("detection range", f"{cov['range_m'] / 1e3:,.0f} km for {cov['rcs_m2']:g} m2"),
+                ("launchers", f"{sc.battery.launchers.count} x "
+                              f"{sc.battery.launchers.rounds} interceptors"),
+            ),
+        )
+    )  # fmt: skip
+    for k, (lat, lon, alt) in enumerate(run.launchers_deg):
+        out.append(
+            Entity("point", f"launcher-{k + 1}", f"launcher {k + 1}",
+                   _lonlath([lon], [lat], [alt]), Style(RADAR_RGBA, 1.0, 5.0),
+                   ground=True, group=bat)
+        )  # fmt: skip
+    ring = np.asarray(cov["polygon"].exterior.coords)[:-1]
+    out.append(
+        Entity(
+            "polygon", "radar-fov", f"radar field of view (to {cov['range_m'] / 1e3:,.0f} km)",
+            _lonlath(ring[:, 0], ring[:, 1], np.zeros(len(ring))),
+            Style(RADAR_RGBA, 1.5, fill_alpha=50), ground=True, group=bat,
+            description=(
+                ("azimuth", f"{cov['boresight_az_deg']:g} +/- {cov['half_fov_deg']:g} deg"),
+                ("range", f"{cov['range_m'] / 1e3:,.0f} km: detection of a "
+                          f"{cov['rcs_m2']:g} m2 RV"),
+                ("minimum elevation", f"{cov['min_elevation_deg']:g} deg"),
+            ),
+        )
+    )  # fmt: skip
+    blon, blat = _fwd(lat_s, lon_s, [cov["boresight_az_deg"]], cov["range_m"])
+    out.append(
+        Entity(
+            "line", "radar-boresight", "radar boresight",
+            _lonlath([lon_s, float(blon[0])], [lat_s, float(blat[0])], [alt_s, 0.0]),
+            Style(RADAR_RGBA, 1.5, dashed=True), group=bat,
+        )
+    )  # fmt: skip
+    tk = run.tracking["t_s"]
+    if len(tk):
+        out.append(
+            Entity(
+                "link", "radar-track", "radar track (line of sight while the threat is tracked)",
+                np.empty((0, 3)), Style((88, 214, 141, 200), 2.0),
+                available=(float(tk[0]), float(min(tk[-1], threat.t_s[-1]))),
+                refs=("battery", "threat"), group=bat,
+            )
+        )  # fmt: skip
+    if res["intercepted"]:
+        alt_km = res["intercept_alt_m"] / 1e3
+        out.append(
+            Entity(
+                "point", "intercept", f"intercept, {alt_km:.1f} km",
+                _lonlath([res["intercept_lon_deg"]], [res["intercept_lat_deg"]],
+                         [res["intercept_alt_m"]]),
+                Style(INTERCEPT_RGBA, 2.0, 16.0, label_rgba=INTERCEPT_RGBA, label_scale=0.65),
+                available=(res["intercept_time_s"], t_end),
+                description=(
+                    ("time", f"T+{res['intercept_time_s']:.2f} s"),
+                    ("altitude", f"{alt_km:.1f} km"),
+                    ("from the battery", f"{res['intercept_ground_range_m'] / 1e3:.1f} km"),
+                    ("miss distance", f"{res['miss_distance_m']:.3f} m"),
+                ),
+            )
+        )  # fmt: skip
+    sites = "launch, aim point and defended assets"
+    for key in ("launch", "aim"):
+        s = th[key]
+        named = f" ({s['name']})" if s.get("name") else ""
+        out.append(
+            Entity(
+                "point", f"{key}-point", f"{key} point{named}",
+                _lonlath([s["lon_deg"]], [s["lat_deg"]], [s.get("alt_m", 0.0)]),
+                Style(THREAT_RGBA, 1.0, 7.0, label_rgba=(255, 220, 220, 255), label_scale=0.5),
+                ground=True, group=sites, extra={"label": s.get("name") or key},
+            )
+        )  # fmt: skip
+    for a in sc.assets:
+        if a.name == th["aim"].get("name"):
+            continue  # already shown as the aim point
+        out.append(
+            Entity(
+                "point", f"asset-{_slug(a.name)}", a.name,
+                _lonlath([a.lon_deg], [a.lat_deg], [a.alt_m]),
+                Style(WHITE, 1.0, 6.0, label_rgba=WHITE, label_scale=0.5),
+                ground=True, group=sites,
+            )
+        )  # fmt: skip
+    return out
+
+
+def _description(rows: tuple[tuple[str, str], ...]) -> str:
     cells = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
     return f"<table>{cells}</table>"
 
 
-def _paths(run: Run) -> tuple[FlightPath, list[FlightPath]]:
-    threat = _dedupe(run.threat_path.until(run.threat_end_s))
-    return threat, [_dedupe(p) for p in run.interceptor_paths if len(p.t_s) >= 2]
+# ----------------------------------------------------------------------------- CZML
+
+
+def _flat(a: np.ndarray, digits: tuple[int, ...]) -> list[float]:
+    return [round(float(v), digits[i % len(digits)]) for i, v in enumerate(a.ravel())]
 
 
 def czml_document(run: Run):
-    """The engagement as a ``czml3.Document`` (entity ids: ``threat``, ``threat-unopposed``,
-    ``interceptor-1``..., ``battery``, ``launcher-1``..., ``radar-fov``, ``radar-boresight``,
-    ``radar-track``, ``intercept``, ``launch-point``, ``aim-point``, ``asset-<name>``)."""
+    """The engagement as a ``czml3.Document``: one packet per :func:`entities` entry after
+    the ``document`` packet that holds the clock."""
     from czml3 import Document, Packet
     from czml3.enums import ClockRanges, ClockSteps, InterpolationAlgorithms, LabelStyles
     from czml3.properties import (
@@ -117,65 +321,29 @@ def czml_document(run: Run):
     from czml3.types import Cartesian2Value, TimeInterval
 
     res = run.result
-    th = res["threat"]
-    threat, interceptors = _paths(run)
-    t_end = run.end_time_s
-    if not res["intercepted"]:
-        t_end = max(t_end, float(run.threat_path.t_s[-1]))
-    t_end += 30.0  # a short aftermath: the intercept point and trails stay on show
-    whole = TimeInterval(start=_iso(0.0), end=_iso(t_end))
+    whole = TimeInterval(start=_iso(0.0), end=_iso(clock_end_s(run)))
 
     def color(rgba, alpha=None):
         r, g, b, a = rgba
         return Color(rgba=[r, g, b, a if alpha is None else alpha])
 
-    def label(text, rgba=WHITE, scale=0.55):
+    def label(text, st: Style):
         return Label(
             text=text,
             font="20px sans-serif",
-            scale=scale,
-            fillColor=color(rgba),
+            scale=st.label_scale,
+            fillColor=color(st.label_rgba),
             outlineColor=color((0, 0, 0, 255)),
             outlineWidth=2,
             style=LabelStyles.FILL_AND_OUTLINE,
             pixelOffset=Cartesian2Value(values=[12, -6]),
         )
 
-    def flying(pid, name, path, rgba, desc):
-        return Packet(
-            id=pid,
-            name=name,
-            description=desc,
-            # available all along, so the trail stays on the globe after the flight ends;
-            # the object itself shows only while it has samples (no extrapolation)
-            availability=whole,
-            position=Position(
-                epoch=EPOCH_ISO,
-                cartographicDegrees=_samples(path),
-                interpolationAlgorithm=InterpolationAlgorithms.LAGRANGE,
-                interpolationDegree=3,
-            ),
-            point=Point(
-                pixelSize=9, color=color(rgba), outlineColor=color(WHITE), outlineWidth=1.5
-            ),
-            path=Path(
-                leadTime=0,
-                trailTime=1e5,
-                width=2.5,
-                resolution=1,
-                material=PolylineMaterial(solidColor=SolidColorMaterial(color=color(rgba))),
-            ),
-            label=label(name, rgba),
-            properties={
-                "speed_mps": {
-                    "epoch": EPOCH_ISO,
-                    "number": _number_samples(path.t_s, path.speed_mps),
-                }
-            },
-        )
+    def line_material(st: Style):
+        if st.dashed:
+            return PolylineMaterial(polylineDash=PolylineDashMaterial(color=color(st.rgba)))
+        return PolylineMaterial(solidColor=SolidColorMaterial(color=color(st.rgba)))
 
-    cov = run.radar_coverage
-    site_lat, site_lon, site_alt = run.site
     packets = [
         Packet(
             id="document",
@@ -190,232 +358,67 @@ def czml_document(run: Run):
             ),
         )
     ]
-    packets.append(
-        flying(
-            "threat",
-            threat.name,
-            threat,
-            THREAT_RGBA,
-            _description(
-                [
-                    ("class", th["class"]),
-                    ("launch", th["launch"].get("name") or ""),
-                    ("aim", th["aim"].get("name") or ""),
-                    ("apogee", f"{th['apogee_alt_m'] / 1e3:.1f} km"),
-                    ("outcome", "intercepted" if res["intercepted"] else "not intercepted"),
-                ]
-            ),
-        )
-    )
-    if res["intercepted"]:
-        full = run.threat_path
-        rest = full.t_s >= run.threat_end_s
-        lonlath: list[float] = []
-        for lon, lat, h in zip(
-            full.lon_deg[rest], full.lat_deg[rest], full.alt_m[rest], strict=True
-        ):
-            lonlath += [round(float(lon), 7), round(float(lat), 7), round(float(h), 2)]
-        if len(lonlath) >= 6:
-            packets.append(
-                Packet(
-                    id="threat-unopposed",
-                    name="threat, had it not been intercepted",
-                    availability=TimeInterval(start=_iso(run.threat_end_s), end=_iso(t_end)),
-                    polyline=Polyline(
-                        positions=PositionList(cartographicDegrees=lonlath),
-                        width=1.5,
-                        material=PolylineMaterial(
-                            polylineDash=PolylineDashMaterial(color=color(THREAT_RGBA, 140))
-                        ),
-                    ),
-                )
+    for e in entities(run):
+        st = e.style
+        kw: dict = {"id": e.id, "name": e.name}
+        if e.description:
+            kw["description"] = _description(e.description)
+        if e.available is not None:
+            kw["availability"] = TimeInterval(start=_iso(e.available[0]), end=_iso(e.available[1]))
+        if st.label_rgba is not None:
+            kw["label"] = label(e.extra.get("label", e.name), st)
+        if e.kind == "track":
+            samples = np.column_stack([e.t_s, e.positions])
+            # available all along, so the trail stays on the globe after the flight ends;
+            # the object itself shows only while it has samples (no extrapolation)
+            kw["availability"] = whole
+            kw["position"] = Position(
+                epoch=EPOCH_ISO,
+                cartographicDegrees=_flat(samples, (4, 7, 7, 2)),
+                interpolationAlgorithm=InterpolationAlgorithms.LAGRANGE,
+                interpolationDegree=3,
             )
-    for j, p in enumerate(interceptors):
-        rgba = INTERCEPTOR_RGBA[j % len(INTERCEPTOR_RGBA)]
-        packets.append(
-            flying(
-                f"interceptor-{j + 1}",
-                p.name,
-                p,
-                rgba,
-                _description(
-                    [
-                        ("launched", f"T+{p.t_s[0]:.2f} s"),
-                        ("flight ends", f"T+{p.t_s[-1]:.2f} s"),
-                        ("peak speed", f"{np.max(p.speed_mps):,.0f} m/s"),
-                    ]
-                ),
+            kw["point"] = Point(
+                pixelSize=st.size, color=color(st.rgba), outlineColor=color(WHITE), outlineWidth=1.5
             )
-        )
-    r = run.scenario.battery.radar
-    packets.append(
-        Packet(
-            id="battery",
-            name=f"THAAD battery ({run.scenario.battery.name})",
-            description=_description(
-                [
-                    ("site", f"{site_lat:.4f}N {site_lon:.4f}E, {site_alt:.0f} m"),
-                    (
-                        "radar",
-                        f"{r.mode} mode, boresight {r.boresight_az_deg:g} deg, "
-                        f"+/-{r.half_fov_deg:g} deg",
-                    ),
-                    ("detection range", f"{cov['range_m'] / 1e3:,.0f} km for {cov['rcs_m2']:g} m2"),
-                    (
-                        "launchers",
-                        f"{run.scenario.battery.launchers.count} x "
-                        f"{run.scenario.battery.launchers.rounds} interceptors",
-                    ),
-                ]
-            ),
-            position=Position(cartographicDegrees=[site_lon, site_lat, site_alt]),
-            point=Point(
-                pixelSize=12, color=color(RADAR_RGBA), outlineColor=color(WHITE), outlineWidth=2
-            ),
-            label=label(f"THAAD {run.scenario.battery.name}", (200, 255, 200, 255), 0.6),
-        )
-    )
-    for k, (lat, lon, alt) in enumerate(run.launchers_deg):
-        packets.append(
-            Packet(
-                id=f"launcher-{k + 1}",
-                name=f"launcher {k + 1}",
-                position=Position(cartographicDegrees=[lon, lat, alt]),
-                point=Point(
-                    pixelSize=5, color=color(RADAR_RGBA), outlineColor=color(WHITE), outlineWidth=1
-                ),
+            kw["path"] = Path(
+                leadTime=0, trailTime=1e5, width=st.width, resolution=1,
+                material=line_material(st),
+            )  # fmt: skip
+            speed = np.column_stack([e.t_s, e.speed_mps])
+            kw["properties"] = {"speed_mps": {"epoch": EPOCH_ISO, "number": _flat(speed, (4, 2))}}
+        elif e.kind == "point":
+            kw["position"] = Position(cartographicDegrees=[float(v) for v in e.positions[0]])
+            kw["point"] = Point(
+                pixelSize=st.size,
+                color=color(st.rgba),
+                outlineColor=color((0, 0, 0, 255) if e.id == "intercept" else WHITE),
+                outlineWidth=st.width,
             )
-        )
-    ring: list[float] = []
-    for lon, lat in list(cov["polygon"].exterior.coords)[:-1]:
-        ring += [round(lon, 6), round(lat, 6), 0.0]
-    packets.append(
-        Packet(
-            id="radar-fov",
-            name=f"radar field of view (to {cov['range_m'] / 1e3:,.0f} km)",
-            description=_description(
-                [
-                    ("azimuth", f"{cov['boresight_az_deg']:g} +/- {cov['half_fov_deg']:g} deg"),
-                    (
-                        "range",
-                        f"{cov['range_m'] / 1e3:,.0f} km: detection of a {cov['rcs_m2']:g} m2 RV",
-                    ),
-                    ("minimum elevation", f"{cov['min_elevation_deg']:g} deg"),
-                ]
-            ),
-            polygon=Polygon(
-                positions=PositionList(cartographicDegrees=ring),
+        elif e.kind == "line":
+            kw["polyline"] = Polyline(
+                positions=PositionList(cartographicDegrees=_flat(e.positions, (7, 7, 2))),
+                width=st.width,
+                material=line_material(st),
+            )
+        elif e.kind == "polygon":
+            kw["polygon"] = Polygon(
+                positions=PositionList(cartographicDegrees=_flat(e.positions, (6, 6, 2))),
                 height=0,
-                material=Material(solidColor=SolidColorMaterial(color=color(RADAR_RGBA, 50))),
+                material=Material(
+                    solidColor=SolidColorMaterial(color=color(st.rgba, st.fill_alpha))
+                ),
                 outline=True,
-                outlineColor=color(RADAR_RGBA, 220),
-            ),
-        )
-    )
-    from thaad.model.geo import _fwd
-
-    blon, blat = _fwd(site_lat, site_lon, [cov["boresight_az_deg"]], cov["range_m"])
-    packets.append(
-        Packet(
-            id="radar-boresight",
-            name="radar boresight",
-            polyline=Polyline(
-                positions=PositionList(
-                    cartographicDegrees=[
-                        site_lon,
-                        site_lat,
-                        site_alt,
-                        float(blon[0]),
-                        float(blat[0]),
-                        0.0,
-                    ]
-                ),
-                width=1.5,
-                material=PolylineMaterial(
-                    polylineDash=PolylineDashMaterial(color=color(RADAR_RGBA))
-                ),
-            ),
-        )
-    )
-    tk = run.tracking["t_s"]
-    if len(tk):
-        packets.append(
-            Packet(
-                id="radar-track",
-                name="radar track (line of sight while the threat is tracked)",
-                availability=TimeInterval(start=_iso(tk[0]), end=_iso(min(tk[-1], threat.t_s[-1]))),
-                polyline=Polyline(
-                    positions=PositionList(references=["battery#position", "threat#position"]),
-                    width=2,
-                    arcType="NONE",
-                    material=PolylineMaterial(
-                        solidColor=SolidColorMaterial(color=color((88, 214, 141, 255), 200))
-                    ),
-                ),
+                outlineColor=color(st.rgba, 220),
             )
-        )
-    if res["intercepted"]:
-        packets.append(
-            Packet(
-                id="intercept",
-                name="intercept",
-                description=_description(
-                    [
-                        ("time", f"T+{res['intercept_time_s']:.2f} s"),
-                        ("altitude", f"{res['intercept_alt_m'] / 1e3:.1f} km"),
-                        ("from the battery", f"{res['intercept_ground_range_m'] / 1e3:.1f} km"),
-                        ("miss distance", f"{res['miss_distance_m']:.3f} m"),
-                    ]
-                ),
-                availability=TimeInterval(start=_iso(res["intercept_time_s"]), end=_iso(t_end)),
-                position=Position(
-                    cartographicDegrees=[
-                        res["intercept_lon_deg"],
-                        res["intercept_lat_deg"],
-                        res["intercept_alt_m"],
-                    ]
-                ),
-                point=Point(
-                    pixelSize=16,
-                    color=color(INTERCEPT_RGBA),
-                    outlineColor=color((0, 0, 0, 255)),
-                    outlineWidth=2,
-                ),
-                label=label(
-                    f"intercept {res['intercept_alt_m'] / 1e3:.1f} km", INTERCEPT_RGBA, 0.65
-                ),
+        elif e.kind == "link":
+            kw["polyline"] = Polyline(
+                positions=PositionList(references=[f"{r}#position" for r in e.refs]),
+                width=st.width,
+                arcType="NONE",
+                material=line_material(st),
             )
-        )
-    for pid, key, rgba in (
-        ("launch-point", "launch", THREAT_RGBA),
-        ("aim-point", "aim", THREAT_RGBA),
-    ):
-        s = th[key]
-        packets.append(
-            Packet(
-                id=pid,
-                name=f"{key} point" + (f" ({s['name']})" if s.get("name") else ""),
-                position=Position(
-                    cartographicDegrees=[s["lon_deg"], s["lat_deg"], s.get("alt_m", 0.0)]
-                ),
-                point=Point(
-                    pixelSize=7, color=color(rgba), outlineColor=color(WHITE), outlineWidth=1
-                ),
-                label=label(s.get("name") or key, (255, 220, 220, 255), 0.5),
-            )
-        )
-    for a in run.scenario.assets:
-        if a.name == th["aim"].get("name"):
-            continue
-        packets.append(
-            Packet(
-                id=f"asset-{_slug(a.name)}",
-                name=a.name,
-                position=Position(cartographicDegrees=[a.lon_deg, a.lat_deg, a.alt_m]),
-                point=Point(pixelSize=6, color=color(WHITE)),
-                label=label(a.name, WHITE, 0.5),
-            )
-        )
+        packets.append(Packet(**kw))
     return Document(packets=packets)
 
 
@@ -436,14 +439,14 @@ def _kml_color(rgba: tuple[int, int, int, int], alpha: int | None = None) -> str
 
 
 def kml_text(run: Run) -> str:
-    """The engagement as a KML 2.2 document (text)."""
+    """The engagement as a KML 2.2 document (text): one folder per entity group, one
+    placemark per entity (a moving object as a ``gx:Track`` and its whole path as a line;
+    lines between entities are left out: KML has none)."""
     ET.register_namespace("", KML_NS)
     ET.register_namespace("gx", GX_NS)
     k = f"{{{KML_NS}}}"
     gx = f"{{{GX_NS}}}"
     res = run.result
-    th = res["threat"]
-    threat, interceptors = _paths(run)
 
     root = ET.Element(k + "kml")
     doc = ET.SubElement(root, k + "Document")
@@ -452,128 +455,78 @@ def kml_text(run: Run) -> str:
         f"thaad {res['version']}, scenario hash {res['scenario_sha256']}. Times are seconds "
         f"after threat launch, placed at the nominal epoch {EPOCH_ISO}."
     )
-
-    def style(sid: str, rgba, width=2.5, scale=1.0, poly_alpha=None):
-        s = ET.SubElement(doc, k + "Style", id=sid)
+    ents = [e for e in entities(run) if e.kind != "link"]
+    for e in ents:
+        st = e.style
+        s = ET.SubElement(doc, k + "Style", id=e.id)
         ls = ET.SubElement(s, k + "LineStyle")
-        ET.SubElement(ls, k + "color").text = _kml_color(rgba)
-        ET.SubElement(ls, k + "width").text = f"{width:g}"
+        ET.SubElement(ls, k + "color").text = _kml_color(st.rgba)
+        ET.SubElement(ls, k + "width").text = f"{st.width:g}"
         ic = ET.SubElement(s, k + "IconStyle")
-        ET.SubElement(ic, k + "color").text = _kml_color(rgba)
-        ET.SubElement(ic, k + "scale").text = f"{scale:g}"
-        if poly_alpha is not None:
+        ET.SubElement(ic, k + "color").text = _kml_color(st.rgba)
+        ET.SubElement(ic, k + "scale").text = f"{st.size / 8.0:g}"
+        if st.fill_alpha is not None:
             ps = ET.SubElement(s, k + "PolyStyle")
-            ET.SubElement(ps, k + "color").text = _kml_color(rgba, poly_alpha)
+            ET.SubElement(ps, k + "color").text = _kml_color(st.rgba, st.fill_alpha)
 
-    style("threat", THREAT_RGBA, 3.0)
-    for j in range(len(interceptors)):
-        style(f"interceptor-{j + 1}", INTERCEPTOR_RGBA[j % len(INTERCEPTOR_RGBA)], 2.5)
-    style("radar", RADAR_RGBA, 1.5, 1.2, poly_alpha=60)
-    style("intercept", INTERCEPT_RGBA, 2.0, 1.5)
-    style("site", WHITE, 1.0, 0.8)
+    folders: dict[str, ET.Element] = {}
 
-    def placemark(parent, name, sid, pid=None, desc=None):
-        pm = ET.SubElement(parent, k + "Placemark", **({"id": pid} if pid else {}))
+    def folder(name: str) -> ET.Element:
+        if not name:
+            return doc
+        if name not in folders:
+            folders[name] = ET.SubElement(doc, k + "Folder")
+            ET.SubElement(folders[name], k + "name").text = name
+        return folders[name]
+
+    def placemark(parent, e: Entity, pid: str, name: str) -> ET.Element:
+        pm = ET.SubElement(parent, k + "Placemark", id=pid)
         ET.SubElement(pm, k + "name").text = name
-        if desc:
-            ET.SubElement(pm, k + "description").text = desc
-        ET.SubElement(pm, k + "styleUrl").text = f"#{sid}"
+        if e.description:
+            ET.SubElement(pm, k + "description").text = ", ".join(
+                f"{a}: {b}" for a, b in e.description
+            )
+        ET.SubElement(pm, k + "styleUrl").text = f"#{e.id}"
+        if e.available is not None and e.kind == "point":
+            ts = ET.SubElement(pm, k + "TimeSpan")
+            ET.SubElement(ts, k + "begin").text = _iso(e.available[0])
         return pm
 
-    def point(pm, lon, lat, alt, mode="absolute"):
-        pt = ET.SubElement(pm, k + "Point")
-        ET.SubElement(pt, k + "altitudeMode").text = mode
-        ET.SubElement(pt, k + "coordinates").text = f"{lon:.7f},{lat:.7f},{alt:.1f}"
+    def coords(pos: np.ndarray, sep: str = ",") -> str:
+        return " ".join(f"{lon:.7f}{sep}{lat:.7f}{sep}{h:.1f}" for lon, lat, h in pos)
 
-    def track_folder(name: str, path: FlightPath, sid: str, pid: str):
-        f = ET.SubElement(doc, k + "Folder")
-        ET.SubElement(f, k + "name").text = name
-        pm = placemark(f, name, sid, pid)
-        trk = ET.SubElement(pm, gx + "Track")
-        ET.SubElement(trk, k + "altitudeMode").text = "absolute"
-        for t in path.t_s:
-            ET.SubElement(trk, k + "when").text = _iso(t)
-        for lon, lat, h in zip(path.lon_deg, path.lat_deg, path.alt_m, strict=True):
-            ET.SubElement(trk, gx + "coord").text = f"{lon:.7f} {lat:.7f} {h:.1f}"
-        line = placemark(f, f"{name}: whole path", sid, f"{pid}-line")
-        ls = ET.SubElement(line, k + "LineString")
-        ET.SubElement(ls, k + "altitudeMode").text = "absolute"
-        ET.SubElement(ls, k + "coordinates").text = " ".join(
-            f"{lon:.7f},{lat:.7f},{h:.1f}"
-            for lon, lat, h in zip(path.lon_deg, path.lat_deg, path.alt_m, strict=True)
-        )
-
-    track_folder(threat.name, threat, "threat", "threat")
-    for j, p in enumerate(interceptors):
-        track_folder(p.name, p, f"interceptor-{j + 1}", f"interceptor-{j + 1}")
-
-    bat = ET.SubElement(doc, k + "Folder")
-    ET.SubElement(bat, k + "name").text = f"THAAD battery ({run.scenario.battery.name})"
-    lat_s, lon_s, alt_s = run.site
-    point(
-        placemark(bat, f"THAAD {run.scenario.battery.name}", "radar", "battery"),
-        lon_s,
-        lat_s,
-        alt_s,
-        "clampToGround",
-    )
-    for n, (lat, lon, alt) in enumerate(run.launchers_deg):
-        point(
-            placemark(bat, f"launcher {n + 1}", "radar", f"launcher-{n + 1}"),
-            lon,
-            lat,
-            alt,
-            "clampToGround",
-        )
-    cov = run.radar_coverage
-    pm = placemark(
-        bat,
-        f"radar field of view (to {cov['range_m'] / 1e3:,.0f} km)",
-        "radar",
-        "radar-fov",
-        f"{cov['boresight_az_deg']:g} +/- {cov['half_fov_deg']:g} deg azimuth, out to "
-        f"the detection range of a {cov['rcs_m2']:g} m2 reentry vehicle",
-    )
-    poly = ET.SubElement(pm, k + "Polygon")
-    ET.SubElement(poly, k + "tessellate").text = "1"
-    ET.SubElement(poly, k + "altitudeMode").text = "clampToGround"
-    lr = ET.SubElement(ET.SubElement(poly, k + "outerBoundaryIs"), k + "LinearRing")
-    ET.SubElement(lr, k + "coordinates").text = " ".join(
-        f"{lon:.6f},{lat:.6f},0" for lon, lat in cov["polygon"].exterior.coords
-    )
-
-    if res["intercepted"]:
-        pm = placemark(
-            doc,
-            f"intercept, {res['intercept_alt_m'] / 1e3:.1f} km",
-            "intercept",
-            "intercept",
-            f"T+{res['intercept_time_s']:.2f} s, miss distance {res['miss_distance_m']:.3f} m",
-        )
-        ts = ET.SubElement(pm, k + "TimeSpan")
-        ET.SubElement(ts, k + "begin").text = _iso(res["intercept_time_s"])
-        point(pm, res["intercept_lon_deg"], res["intercept_lat_deg"], res["intercept_alt_m"])
-
-    sites = ET.SubElement(doc, k + "Folder")
-    ET.SubElement(sites, k + "name").text = "launch, aim point and defended assets"
-    for key in ("launch", "aim"):
-        s = th[key]
-        point(
-            placemark(
-                sites, f"{key} point: {s.get('name') or ''}".strip(": "), "threat", f"{key}-point"
-            ),
-            s["lon_deg"],
-            s["lat_deg"],
-            0.0,
-            "clampToGround",
-        )
-    for a in run.scenario.assets:
-        point(
-            placemark(sites, a.name, "site", f"asset-{_slug(a.name)}"),
-            a.lon_deg,
-            a.lat_deg,
-            0.0,
-            "clampToGround",
-        )
+    for e in ents:
+        parent = folder(e.group)
+        mode = "clampToGround" if e.ground else "absolute"
+        if e.kind == "track":
+            pm = placemark(parent, e, e.id, e.name)
+            trk = ET.SubElement(pm, gx + "Track")
+            ET.SubElement(trk, k + "altitudeMode").text = "absolute"
+            for t in e.t_s:
+                ET.SubElement(trk, k + "when").text = _iso(t)
+            for lon, lat, h in e.positions:
+                ET.SubElement(trk, gx + "coord").text = f"{lon:.7f} {lat:.7f} {h:.1f}"
+            pm = placemark(parent, e, f"{e.id}-line", f"{e.name}: whole path")
+            ls = ET.SubElement(pm, k + "LineString")
+            ET.SubElement(ls, k + "altitudeMode").text = "absolute"
+            ET.SubElement(ls, k + "coordinates").text = coords(e.positions)
+        elif e.kind == "point":
+            pm = placemark(parent, e, e.id, e.name)
+            pt = ET.SubElement(pm, k + "Point")
+            ET.SubElement(pt, k + "altitudeMode").text = mode
+            ET.SubElement(pt, k + "coordinates").text = coords(e.positions[:1])
+        elif e.kind == "line":
+            pm = placemark(parent, e, e.id, e.name)
+            ls = ET.SubElement(pm, k + "LineString")
+            ET.SubElement(ls, k + "altitudeMode").text = mode
+            ET.SubElement(ls, k + "coordinates").text = coords(e.positions)
+        elif e.kind == "polygon":
+            pm = placemark(parent, e, e.id, e.name)
+            poly = ET.SubElement(pm, k + "Polygon")
+            ET.SubElement(poly, k + "tessellate").text = "1"
+            ET.SubElement(poly, k + "altitudeMode").text = mode
+            lr = ET.SubElement(ET.SubElement(poly, k + "outerBoundaryIs"), k + "LinearRing")
+            ring = np.vstack([e.positions, e.positions[:1]])  # closed, as KML requires
+            ET.SubElement(lr, k + "coordinates").text = coords(ring)
     ET.indent(root, space=" ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

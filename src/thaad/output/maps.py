@@ -22,7 +22,13 @@ if TYPE_CHECKING:
 
     from thaad.analysis.coverage import CoverageResult
 
-__all__ = ["plot_base_map", "plot_coverage", "plot_footprint", "plot_footprint_dir"]
+__all__ = [
+    "draw_footprint",
+    "plot_base_map",
+    "plot_coverage",
+    "plot_footprint",
+    "plot_footprint_dir",
+]
 
 LAND_COLOR = "#efe9d8"
 SEA_COLOR = "#d4e6f1"
@@ -153,46 +159,69 @@ def plot_base_map(
     return ax
 
 
-def plot_footprint(path: Path, sc, launch, lats, lons, pk, threshold, summary) -> None:
-    """Kill probability over the map, the threshold contour, battery, assets and launch."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    lon_min = min(lons[0], launch[1]) - 0.5
-    lon_max = max(lons[-1], launch[1]) + 0.5
-    lat_min = min(lats[0], launch[0]) - 0.5
-    lat_max = max(lats[-1], launch[0]) + 0.5
-    fig, ax = plt.subplots(figsize=(8, 8), dpi=110)
-    plot_base_map(ax, (lon_min, lon_max, lat_min, lat_max))
+def draw_footprint(
+    fig: Any,
+    ax: Any,
+    lats: np.ndarray,
+    lons: np.ndarray,
+    pk: np.ndarray,
+    threshold: float,
+    summary: dict,
+    launch: Sequence[float] | None = None,
+    battery: tuple[str, float, float] | None = None,
+) -> None:
+    """Kill probability over the map, the threshold contour, the battery
+    (``(name, lat, lon)``), the named assets of ``summary`` with their kill probability, the
+    launch point, a legend and a title naming the threat, the mode and the launch point.
+    Shared by ``thaad footprint`` (:func:`plot_footprint`) and the report."""
+    lon_min, lon_max = float(np.min(lons)), float(np.max(lons))
+    lat_min, lat_max = float(np.min(lats)), float(np.max(lats))
+    if launch is not None:
+        lon_min, lon_max = min(lon_min, launch[1]), max(lon_max, launch[1])
+        lat_min, lat_max = min(lat_min, launch[0]), max(lat_max, launch[0])
+    plot_base_map(ax, (lon_min - 0.5, lon_max + 0.5, lat_min - 0.5, lat_max + 0.5))
     m = np.ma.masked_invalid(pk)
     mesh = ax.pcolormesh(lons, lats, m, shading="nearest", cmap="RdYlGn", vmin=0, vmax=1,
                          alpha=0.55, zorder=3)  # fmt: skip
-    if np.nanmax(np.nan_to_num(pk, nan=0.0)) >= threshold:
+    finite = pk[np.isfinite(pk)]
+    if finite.size and finite.max() >= threshold > finite.min():
         ax.contour(lons, lats, np.nan_to_num(pk, nan=0.0), levels=[threshold], colors="k",
                    linewidths=1.2, zorder=4)  # fmt: skip
-    s = sc.battery.site
-    ax.plot(s.lon_deg, s.lat_deg, "b^", ms=10, zorder=5, label=f"battery ({sc.battery.name})")
-    ax.plot(launch[1], launch[0], "rx", ms=10, mew=2, zorder=5, label="threat launch point")
-    for name, a in summary["assets"].items():
-        p = a["p_kill"]
+        ax.plot([], [], color="k", lw=1.2, label=f"P(kill) = {threshold:g}")
+    if battery is not None:
+        name, b_lat, b_lon = battery
+        ax.plot(b_lon, b_lat, "b^", ms=10, zorder=5, label=f"battery ({name})")
+    if launch is not None:
+        ax.plot(launch[1], launch[0], "rx", ms=10, mew=2, zorder=5, label="threat launch point")
+    for name, a in (summary.get("assets") or {}).items():
+        if not isinstance(a, dict) or a.get("lat_deg") is None or a.get("lon_deg") is None:
+            continue
+        p = a.get("p_kill")
         txt = f"{name}\n" + ("not reachable" if p is None else f"P(kill) {p:.2f}")
         ax.plot(a["lon_deg"], a["lat_deg"], "ko", ms=4, zorder=6)
         ax.annotate(txt, (a["lon_deg"], a["lat_deg"]), xytext=(4, 4),
                     textcoords="offset points", fontsize=8, zorder=6)  # fmt: skip
-    fig.colorbar(mesh, ax=ax, shrink=0.7, label="kill probability")
-    ax.set_title(f"Defended footprint, {summary['mode']}: {summary['threat']} from "
-                 f"{launch[0]:.2f}N {launch[1]:.2f}E\ndefended area (P>={threshold:g}) "
-                 f"{summary['defended_area_km2']:,.0f} km$^2$", fontsize=10)  # fmt: skip
+    fig.colorbar(mesh, ax=ax, shrink=0.7, label="kill probability (blank: not threatened)")
+    where = f" from {launch[0]:.2f}N {launch[1]:.2f}E" if launch is not None else ""
+    area = summary.get("defended_area_km2")
+    area_text = f"\ndefended area (P>={threshold:g}) {area:,.0f} km$^2$" if area is not None else ""
+    ax.set_title(f"Defended footprint, {summary.get('mode', '')}: {summary.get('threat', 'threat')}"
+                 f"{where}{area_text}", fontsize=10)  # fmt: skip
     ax.legend(loc="lower right", fontsize=8)
-    fig.tight_layout()
+
+
+def plot_footprint(path: Path, sc, launch, lats, lons, pk, threshold, summary) -> None:
+    """``path`` (PNG): :func:`draw_footprint` with the scenario's battery."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8, 8), dpi=110, layout="constrained")
+    ax = fig.add_subplot()
+    s = sc.battery.site
+    draw_footprint(fig, ax, lats, lons, pk, threshold, summary, launch,
+                   (sc.battery.name, s.lat_deg, s.lon_deg))  # fmt: skip
     from thaad.io import atomic_write_via
 
-    try:
-        atomic_write_via(path, lambda tmp: fig.savefig(tmp, format="png"))
-    finally:
-        plt.close(fig)
+    atomic_write_via(path, lambda tmp: fig.savefig(tmp, format="png"))
 
 
 def plot_footprint_dir(

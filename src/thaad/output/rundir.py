@@ -4,8 +4,9 @@ commands add (Monte Carlo, footprint, coverage), checked and turned into plain a
 ``thaad run --out DIR`` writes ``DIR/result.json`` (summary, events, threat, seed, scenario
 hash, version), ``DIR/history.json`` (truth, track, measurements, interceptor paths, battery)
 and ``DIR/scenario.yaml`` (the resolved scenario). ``thaad montecarlo`` and ``thaad footprint``
-write ``DIR/summary.json`` with per-draw Parquet files and ``DIR/footprint.nc``; ``thaad
-coverage`` writes GeoJSON. :func:`load_run` reads whichever of these are there; the report,
+write ``DIR/montecarlo.json`` with per-draw Parquet files and ``DIR/footprint.json`` with
+``DIR/footprint.nc`` (an older ``summary.json`` is read too); ``thaad coverage`` writes
+GeoJSON. :func:`load_run` reads whichever of these are there; the report,
 the exporters and the viewer use it. Every problem is a :class:`~thaad.errors.ThaadInputError`
 naming the file and what is wrong with it.
 

@@ -9,9 +9,9 @@ def event_details(e: dict) -> str:
     """The details of one event of ``result.json`` as text (used by the report too)."""
     bits = []
     if "interceptor" in e:
-        bits.append(f"#{e['interceptor'] + 1}")
+        bits.append(f"#{e['interceptor']}")
     if "launcher" in e:
-        bits.append(f"from launcher {e['launcher'] + 1}")
+        bits.append(f"from launcher {e['launcher']}")
     if "track" in e:
         bits.append(f"track {e['track']} (on the {e['object']})")
     if "threat_alt_m" in e:

@@ -9,7 +9,10 @@ The server binds to 127.0.0.1 only and serves exactly three things:
   ``THAAD_CESIUM_DIR`` points elsewhere), with its bundled Natural Earth II imagery: no
   Cesium ion token, nothing fetched from outside;
 - ``/run/engagement.czml`` (made from the run directory on start, :mod:`thaad.output.export`) and
-  the run directory's own files under ``/run/``.
+  the run directory's own files under ``/run/``;
+- ``/geo/boundaries.geojson``: the shipped Natural Earth 1:50m coastlines and land borders
+  (:mod:`thaad.model.geo`) as a GeoJSON FeatureCollection, drawn over the imagery (which has
+  none).
 
 Anything else is refused: a path with a ``..`` or ``.`` segment (after percent-decoding),
 a backslash or NUL, a file that resolves (symlinks followed) outside its root: 403; a name
@@ -31,7 +34,7 @@ from urllib.parse import unquote
 
 from thaad.errors import ThaadInputError
 
-__all__ = ["CESIUM_VERSION", "ViewerServer", "find_cesium", "make_server"]
+__all__ = ["CESIUM_VERSION", "ViewerServer", "boundaries_geojson", "find_cesium", "make_server"]
 
 CESIUM_VERSION = "1.145.0"
 """The CesiumJS release the set-up installs (kept in step with the Makefile)."""
@@ -39,6 +42,7 @@ CESIUM_VERSION = "1.145.0"
 HOST = "127.0.0.1"
 WEB_PACKAGE = "thaad.web"
 CZML_NAME = "engagement.czml"
+BOUNDARIES_NAME = "boundaries.geojson"
 TYPES = {
     ".js": "text/javascript",
     ".mjs": "text/javascript",
@@ -72,11 +76,30 @@ def find_cesium() -> Path:
         if (c / "Cesium.js").is_file():
             return c.resolve()
     where = env or str(candidates[0])
+    prefix = Path(sys.prefix, "share", "thaad-web")
     raise ThaadInputError(
-        f"CesiumJS not found at '{where}': run the set-up (make test or make demo does it: "
-        f"npm install --prefix .venv/share/thaad-web cesium@{CESIUM_VERSION}) or set "
-        "THAAD_CESIUM_DIR to a Build/Cesium folder"
+        f"CesiumJS not found at '{where}': fetch it with `npm install --prefix {prefix} "
+        f"cesium@{CESIUM_VERSION}` (in a checkout: make web), or set THAAD_CESIUM_DIR to a "
+        "Build/Cesium folder"
     )
+
+
+def boundaries_geojson() -> bytes:
+    """Coastlines and land borders (Natural Earth 1:50m, :func:`thaad.model.geo._coast_and_borders`)
+    as GeoJSON: two features, ``{"kind": "coast"}`` and ``{"kind": "border"}``, each a
+    MultiLineString, coordinates rounded to 1e-4 deg (11 m)."""
+    import json
+
+    from thaad.model.geo import _coast_and_borders
+
+    feats = []
+    for kind, geom in zip(("coast", "border"), _coast_and_borders(), strict=True):
+        lines = [geom] if geom.geom_type == "LineString" else list(getattr(geom, "geoms", []))
+        coords = [[[round(x, 4), round(y, 4)] for x, y, *_ in line.coords] for line in lines]
+        feats.append({"type": "Feature", "properties": {"kind": kind},
+                      "geometry": {"type": "MultiLineString", "coordinates": coords}})  # fmt: skip
+    doc = {"type": "FeatureCollection", "features": feats}
+    return json.dumps(doc, separators=(",", ":")).encode("utf-8")
 
 
 def _inside(root: Path, rel: str) -> Path | HTTPStatus:
@@ -107,6 +130,7 @@ class ViewerServer(ThreadingHTTPServer):
         self.web_dir = Path(str(resources.files(WEB_PACKAGE))).resolve()
         self.web_files = {p.name for p in self.web_dir.iterdir() if p.is_file()}
         self.czml = czml
+        self._boundaries: bytes | None = None
         self.quiet = False
         super().__init__((HOST, port), Handler)
 
@@ -117,6 +141,13 @@ class ViewerServer(ThreadingHTTPServer):
         if isinstance(exc, ConnectionError) or self.quiet:
             return
         sys.stderr.write(f"thaad view: {client_address[0]}: {type(exc).__name__}: {exc}\n")
+
+    @property
+    def boundaries(self) -> bytes:
+        """The coastlines and borders GeoJSON, made on first request."""
+        if self._boundaries is None:
+            self._boundaries = boundaries_geojson()
+        return self._boundaries
 
     @property
     def url(self) -> str:
@@ -201,6 +232,8 @@ class Handler(BaseHTTPRequestHandler):
             return _inside(self.server.run_dir, rel)
         if root == "cesium":
             return _inside(self.server.cesium_dir, rel)
+        if root == "geo" and rel == BOUNDARIES_NAME:
+            return self.server.boundaries
         return HTTPStatus.NOT_FOUND
 
     def _answer(self, head: bool) -> None:

@@ -28,6 +28,27 @@
     window.thaadViewer = viewer;
     viewer.scene.globe.enableLighting = false;
 
+    // Natural Earth coastlines and borders (served from the package's own data): the
+    // imagery has none. One PolylineCollection keeps a few thousand lines cheap.
+    window.thaadBoundaries = 0;
+    fetch("geo/boundaries.geojson").then((r) => r.json()).then((gj) => {
+      const lines = viewer.scene.primitives.add(new Cesium.PolylineCollection());
+      const style = {
+        coast: { color: Cesium.Color.fromCssColorString("#d6eaf8").withAlpha(0.9), width: 1.2 },
+        border: { color: Cesium.Color.fromCssColorString("#f9e79f").withAlpha(0.9), width: 1.0 },
+      };
+      for (const f of gj.features) {
+        const st = style[f.properties.kind] || style.coast;
+        const material = Cesium.Material.fromType("Color", { color: st.color });
+        for (const line of f.geometry.coordinates) {
+          if (line.length < 2) continue;
+          lines.add({ positions: Cesium.Cartesian3.fromDegreesArray(line.flat()),
+            width: st.width, material });
+          window.thaadBoundaries += 1;
+        }
+      }
+    }).catch((err) => console.warn(`coastlines and borders not shown: ${err}`));
+
     const ds = await Cesium.CzmlDataSource.load("run/engagement.czml");
     await viewer.dataSources.add(ds);
     document.getElementById("title").textContent = ds.name || "thaad view";
@@ -73,7 +94,8 @@
     const legend = document.getElementById("legend");
     const swatch = (c, text) => `<span><i style="background:${c}"></i>${text}</span>`;
     legend.innerHTML = swatch(colors.threat, "threat") + swatch("#3498db", "interceptors") +
-      swatch("#1e8449", "radar field of view") + swatch("#f1c40f", "intercept");
+      swatch("#1e8449", "radar field of view") + swatch("#f1c40f", "intercept") +
+      swatch("#f9e79f", "borders") + swatch("#d6eaf8", "coastlines");
 
     const scratch = new Cesium.Cartographic();
     function stateOf(e, time) {
