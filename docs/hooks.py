@@ -386,3 +386,25 @@ def _indent_safe(doc: str) -> str:
     # a run of lines indented by 4+ spaces after a blank line is a code block in Markdown
     # already; make sure a blank line precedes each such run
     return re.sub(r"(\S)\n( {4,}\S)", r"\1\n\n\2", text)
+
+
+# --- notebooks ----------------------------------------------------------------------------
+
+_NB_NETWORK = (
+    # nbconvert's template: a MathJax loader with an empty address and its configuration
+    re.compile(r"<!-- Load mathjax -->\s*<script src=\"\">\s*</script>", re.S),
+    re.compile(r"<!-- MathJax configuration -->\s*<script type=\"text/x-mathjax-config\">"
+               r".*?</script>\s*<!-- End of mathjax configuration -->", re.S),
+    # and a Mermaid loader that would import its library from a CDN
+    re.compile(r"<script type=\"module\">(?:(?!</script>).)*?mermaid.*?</script>", re.S),
+)  # fmt: skip
+
+
+def on_post_page(output: str, page, config) -> str:
+    """Strip from the executed notebooks' pages the template's scripts that would reach the
+    network (MathJax and Mermaid from a CDN): nothing on the site loads from outside."""
+    if not page.file.src_uri.endswith(".ipynb"):
+        return output
+    for pat in _NB_NETWORK:
+        output = pat.sub("", output)
+    return output

@@ -98,6 +98,14 @@ def test_equations_are_mathml_and_nothing_is_fetched(site: Path) -> None:
         assert not re.search(r"<script[^>]+src=\"(https?:)?//", text), html.name
         assert not re.search(r"<link[^>]+rel=\"stylesheet\"[^>]+href=\"(https?:)?//", text)
         assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, html.name
+        assert "cdnjs" not in text and "cdn.jsdelivr" not in text and "unpkg.com" not in text
+
+
+def test_the_notebook_is_executed_by_the_build(site: Path) -> None:
+    """docs/api/notebook.ipynb runs at every build: its outputs are the current model's."""
+    page = (site / "api" / "notebook.html").read_text(encoding="utf-8")
+    assert re.search(r"P\(kill\) [01]\.\d{3}, 95% interval", page)
+    assert page.count("data:image/png") >= 4  # footprint, histogram, sweep, coverage
 
 
 def test_reference_tests_page_lists_every_test_module(site: Path) -> None:
