@@ -25,6 +25,7 @@ from thaad.core.earth import (
     geodetic_to_ecef,
     great_circle,
 )
+from thaad.core.firecontrol import FlyoutGrid
 from thaad.core.flight import EV_APOGEE, EV_IMPACT, Env, coast_phase, fly
 from thaad.core.interceptor import Interceptor, build_flyout_grid, build_flyout_table
 from thaad.core.kepler import ballistic_solution
@@ -119,8 +120,8 @@ class Prepared:
     launchers: np.ndarray
     el_grid: np.ndarray
     tof_grid: np.ndarray
-    lethality_model: int
-    sspk: float
+    lethality: Any  # thaad.core.doctrine.Lethality
+    seeker: Any  # thaad.core.seeker.Seeker
     drange_dcutoff_mps: float  # d(ground range)/d(cutoff time), for aim-point dispersions
     range_m: float
     scene: Any = None  # thaad.core.scene.Scene
@@ -161,9 +162,8 @@ def prepare(sc: Scenario) -> Prepared:
         fire_control=sc.fire_control_core(),
         launchers=np.array(sc.battery.launcher_sites(), dtype=np.float64),
         el_grid=el_g, tof_grid=tof_g,
-        lethality_model=ceng.LETHALITY_FIXED if sc.lethality.model == "fixed"
-        else ceng.LETHALITY_MISS,
-        sspk=sc.lethality.sspk, drange_dcutoff_mps=(r1 - r2) / d, range_m=r1,
+        lethality=sc.lethality_core(), seeker=sc.seeker_core(),
+        drange_dcutoff_mps=(r1 - r2) / d, range_m=r1,
         scene=sc.sensing.core(sc),
     )  # fmt: skip
 
@@ -188,11 +188,14 @@ def engage_once(prep: Prepared, rng: np.random.Generator, disperse: bool, record
         itc = itc._replace(thrust_n=itc.thrust_n * (1.0 + ds.interceptor_thrust_frac * n[5]))
         pointing = ds.interceptor_pointing_mrad * 1e-3
     rounds = np.full(len(prep.launchers), prep.scenario.battery.launchers.rounds, np.int64)
-    return ceng.engage(
-        prep.mis, aim, prep.env, prep.rcs_boost_m2, prep.rcs_rv_m2, prep.radar, itc,
-        prep.fire_control, prep.launchers, rounds, prep.el_grid, prep.tof_grid, GRID_D_RHO_M,
-        GRID_D_ALT_M, prep.lethality_model, prep.sspk, pointing, rng, record, prep.scene,
-    )  # fmt: skip
+    threat = ceng.ThreatIn(mis=prep.mis, aim=aim, rcs_boost_m2=prep.rcs_boost_m2,
+                           rcs_rv_m2=prep.rcs_rv_m2)  # fmt: skip
+    grid = FlyoutGrid(el_rad=prep.el_grid, tof_s=prep.tof_grid, d_rho_m=GRID_D_RHO_M,
+                      d_alt_m=GRID_D_ALT_M)  # fmt: skip
+    battery = ceng.BatteryIn(radar=prep.radar, interceptor=itc, fire_control=prep.fire_control,
+                             launchers=prep.launchers, rounds=rounds, grid=grid)  # fmt: skip
+    return ceng.engage(threat, battery, prep.scene, prep.seeker, prep.lethality, prep.env,
+                       pointing, rng, record)  # fmt: skip
 
 
 def run(scenario: Scenario | None = None, seed: int | None = None) -> EngagementResult:
