@@ -209,7 +209,7 @@ def run(scenario: Scenario | None = None, seed: int | None = None) -> Engagement
     prep = prepare(sc)
     env, tc, aim = prep.env, threat_class(prep.threat_name), prep.aim
     out = engage_once(prep, np.random.default_rng(seed), False, True)
-    summary, events, ts, ys, track, meas, paths, path_len = out
+    summary, events, ts, ys, track, meas, paths, path_len, seeker_obj = out
     site = sc.battery.site
     lat_s, lon_s = math.radians(site.lat_deg), math.radians(site.lon_deg)
 
@@ -242,6 +242,9 @@ def run(scenario: Scenario | None = None, seed: int | None = None) -> Engagement
             e["range_m"] = round(float(value), 1)
         if name == "seeker_acquisition":
             e["range_m"] = round(float(value), 1)
+            e["object"] = OBJECT_NAMES[min(int(seeker_obj[int(idx)]), 2)]
+        if name == "divert_exhausted":
+            e["dv_used_mps"] = round(float(value), 1)
         if name == "interceptor_burnout":
             e["speed_mps"] = round(float(value), 1)
         if name in ("intercept", "miss"):
@@ -302,6 +305,9 @@ def run(scenario: Scenario | None = None, seed: int | None = None) -> Engagement
                 "t_s": paths[j, : path_len[j], 0].tolist(),
                 "ecef_m": paths[j, : path_len[j], 1:4].tolist(),
                 "speed_mps": paths[j, : path_len[j], 4].tolist(),
+                "seeker_object": None
+                if seeker_obj[j] < 0
+                else OBJECT_NAMES[min(int(seeker_obj[j]), 2)],
             }
             for j in range(int(summary[ceng.S_FIRED]))
         ],

@@ -230,7 +230,8 @@ def engage(
     -------
     summary (N_SUMMARY,), events (k, 4: t, kind, index, value), truth_t, truth_y,
     track (m, 9: t, x(6), sigma_pos_m, nis), meas (m, 5: t, range, az, el, true object),
-    paths (shots, p, 5: t, x, y, z, speed), path_len (shots,). The ``track_firm`` event
+    paths (shots, p, 5: t, x, y, z, speed), path_len (shots,), seeker_object (shots,: the
+    object each seeker homed on, -1 none). The ``track_firm`` event
     carries the engaged track's number (index; -1 for the single-object scene) and the true
     object it follows (value: 0 RV, 1 stage, 2+ debris).
     """
@@ -324,7 +325,7 @@ def engage(
     summary[S_INT_STEPS] = sh.steps[0]
     return (
         summary, sorted_events(log), ts, ys, track_hist[:n_trk].copy(),
-        meas_hist[:n_meas].copy(), sh.paths, sh.path_len,
+        meas_hist[:n_meas].copy(), sh.paths, sh.path_len, sh.target,
     )  # fmt: skip
 
 

@@ -251,11 +251,18 @@ def fly_shot(
                 a_cmd[c] = sh.acc[j, c]
                 an += a_cmd[c] ** 2
             if not sh.dry[j]:
-                sh.dv_used_mps[j] += math.sqrt(an) * h
-                if sh.dv_used_mps[j] >= itc.divert_dv_mps:
+                dv_step = math.sqrt(an) * h
+                left = itc.divert_dv_mps - sh.dv_used_mps[j]
+                if dv_step >= left:  # the last of the propellant: a partial push, then none
+                    f = left / dv_step if dv_step > 0.0 else 0.0
+                    for c in range(3):
+                        a_cmd[c] *= f
+                    sh.dv_used_mps[j] = itc.divert_dv_mps
                     sh.dry[j] = True
                     sh.acc[j, :] = 0.0
                     add_event(log, tcur, EV_DIVERT_EXHAUSTED, j, sh.dv_used_mps[j])
+                else:
+                    sh.dv_used_mps[j] += dv_step
             else:
                 a_cmd[:] = 0.0
         y_old[:] = y
