@@ -64,10 +64,13 @@ def test_a_noisy_seeker_picks_by_the_normal_law():
 
 def test_a_bright_decoy_draws_the_seeker_and_the_kv_misses():
     """Debris given five times the RV's brightness, released slowly and heavy enough (the
-    RV's ballistic coefficient) to stay in the field of regard: the seeker homes on a piece of debris and the KV misses the RV by
-    tens of metres or more (the default engagement misses by centimetres)."""
-    sc = thaad.load_scenario(overrides=["sensing.ir_debris=5.0", "sensing.debris_dv_mps=0.5",
-                                        "sensing.debris_beta_kgpm2=4880", "doctrine.shots=1"])  # fmt: skip
+    RV's ballistic coefficient) to stay in the field of regard: the seeker homes on a piece
+    of debris and the KV misses the RV by tens of metres or more (the default engagement
+    misses by centimetres)."""
+    sc = thaad.load_scenario(
+        overrides=["sensing.ir_debris=5.0", "sensing.debris_dv_mps=0.5",
+                   "sensing.debris_beta_kgpm2=4880", "doctrine.shots=1"]
+    )  # fmt: skip
     r = thaad.run(sc)
     acq = [e for e in r.events if e["kind"] == "seeker_acquisition"]
     assert acq and acq[0]["object"] == "debris"
