@@ -67,6 +67,7 @@ from thaad.core.guidance import RECORD_EVERY_S, Shots, fly_shot, launch_shot, ne
 from thaad.core.interceptor import Interceptor, boost_phases
 from thaad.core.radar import Radar
 from thaad.core.scene import (
+    OBJ_THREAT,
     Objects,
     Scene,
     build_objects,
@@ -131,7 +132,7 @@ class BatteryIn(NamedTuple):
 @_jit
 def _truth_rv(objs: Objects, t: float, out: np.ndarray) -> None:
     """The RV's true state at ``t`` (its last stored state after impact)."""
-    if not object_state(objs, 0, t, out):
+    if not object_state(objs, np.int64(OBJ_THREAT), t, out):
         out[:] = objs.y[0, objs.n[0] - 1]
 
 
@@ -167,7 +168,7 @@ def _fire_control(
 ) -> None:  # fmt: skip
     """Plan against the engaged track and launch when the plan's time comes."""
     fc = bt.fire_control
-    n_flying = 0
+    n_flying = np.int64(0)  # typed counters (not literals): one compiled callee each
     for j in range(sh.flying.shape[0]):
         n_flying += 1 if sh.flying[j] else 0
     if ds.fired[0] >= sh.flying.shape[0] or not may_fire(ds, fc, t, n_flying):
@@ -268,7 +269,7 @@ def engage(
     track_hist = np.full((n_scan if record else 1, 9), np.nan)
     meas_hist = np.full((n_scan * n_obj if record else 1, 5), np.nan)
     n_trk = 0
-    n_meas = 0
+    n_meas = np.int64(0)  # int64, not a literal: one compiled specialisation of the callee
     n_path = int(itc.max_flight_s / RECORD_EVERY_S) + 8
     sh = new_shots(MAX_SHOTS, n_path if record else 1)
     ds = new_doctrine_state()

@@ -57,7 +57,12 @@ def new_event_log() -> EventLog:
     return EventLog(rows=np.zeros((MAX_EVENTS, 4)), n=np.zeros(1, np.int64))
 
 
-@_jit
+# an explicit signature: the event kinds are constants at every call, and without it each
+# would compile its own (literal) specialisation
+_LOG_TYPE = nb.typeof(EventLog(rows=np.zeros((1, 4)), n=np.zeros(1, np.int64)))
+
+
+@nb.njit(nb.void(_LOG_TYPE, nb.float64, nb.int64, nb.int64, nb.float64), cache=True)
 def add_event(log: EventLog, t_s: float, kind: int, index: int, value: float) -> None:
     k = log.n[0]
     if k < log.rows.shape[0]:

@@ -132,7 +132,7 @@ def cell_kill(
         t_l = t - tof
         if t_l < t_ready:
             continue
-        n_flying = 0
+        n_flying = np.int64(0)  # int64, not a literal: one compiled may_fire
         for q in range(shots):
             n_flying += 1 if t_int[q] > t_l else 0
         look = shots > 0 and ds.salvo_left[0] == 0  # a new shot after looking

@@ -117,9 +117,15 @@ def closest_approach(dr: np.ndarray, dv: np.ndarray, h: float) -> tuple[float, f
 
 
 @_jit
-def _record(sh: Shots, j: int, t: float, force: bool) -> None:
-    if t < sh.next_rec_s[j] and not force:
-        return
+def _record_due(sh: Shots, j: int, t: float) -> None:
+    """Record interceptor ``j``'s state when ``RECORD_EVERY_S`` has passed."""
+    if t >= sh.next_rec_s[j]:
+        _record(sh, j, t)
+
+
+@_jit
+def _record(sh: Shots, j: int, t: float) -> None:
+    """Record interceptor ``j``'s state now."""
     p = sh.path_len[j]
     if p < sh.paths.shape[1]:
         sh.paths[j, p, 0] = t
@@ -207,7 +213,8 @@ def fly_shot(
     dv = np.empty(3)
     kv = coast_phase(itc.cda_kv_m2)
     shroud = coast_phase(itc.shroud_cda_m2)
-    object_state(obj, OBJ_THREAT, tcur, yt)
+    rv = np.int64(OBJ_THREAT)  # int64, not a literal: one compiled object_state
+    object_state(obj, rv, tcur, yt)
     while tcur < t_end - 1e-12:
         tau = tcur - sh.t_launch_s[j]
         if tau < itc.burn_s:
@@ -269,7 +276,7 @@ def fly_shot(
         rk4_step(tcur, y, h, ph, env, a_cmd, work)
         sh.steps[0] += 1
         tnew = tcur + h
-        object_state(obj, OBJ_THREAT, tnew, yt2)
+        object_state(obj, rv, tnew, yt2)
         rr_old = 0.0
         rr_new = 0.0
         for c in range(3):
@@ -282,11 +289,11 @@ def fly_shot(
             s, miss = closest_approach(dr, dv, h)
             sh.clock_s[j] = tnew
             sh.flying[j] = False
-            _record(sh, j, tnew, True)
+            _record(sh, j, tnew)
             return True, tcur + s, miss, sh.target[j] == OBJ_THREAT
         tcur = tnew
         yt[:] = yt2
-        _record(sh, j, tcur, False)
+        _record_due(sh, j, tcur)
         rr = math.sqrt((yt[0] - y[0]) ** 2 + (yt[1] - y[1]) ** 2 + (yt[2] - y[2]) ** 2)
         lost = tcur - sh.t_launch_s[j] > itc.max_flight_s
         if not lost and tau > GROUND_CHECK_S:
@@ -294,7 +301,7 @@ def fly_shot(
         if lost:
             sh.clock_s[j] = tcur
             sh.flying[j] = False
-            _record(sh, j, tcur, True)
+            _record(sh, j, tcur)
             return True, tcur, rr, False
     sh.clock_s[j] = tcur
     return False, tcur, math.nan, False

@@ -330,7 +330,7 @@ def sense_and_track(
     lethal-looking track is firm."""
     tab = ss.tab
     cap = tab.status.shape[0]
-    n_live = 0
+    n_live = np.int64(0)  # int64, not a literal: one compiled specialisation of the callee
     for i in range(cap):
         if tab.status[i] != FREE:
             n_live += 1
