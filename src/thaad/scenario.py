@@ -117,7 +117,7 @@ class InterceptorSpec(_Model):
     seeker_ir_noise: float = Field(0.3, ge=0.0)  # 1-sigma error of the measured log brightness
     seeker_los_alpha: float = Field(0.3, gt=0.0, lt=1.0)  # LOS alpha-beta filter gain
     max_flight_s: float = Field(250.0, gt=0.0)
-    shroud_cda_m2: float | None = Field(None, ge=0.0)  # None: cd x body cross-section
+    shroud_cda_m2: float = Field(0.014, ge=0.0)  # Cd 0.15 (pointed nose) x body cross-section
     shroud_mass_kg: float = Field(5.0, ge=0.0)
     shroud_sep_alt_km: float = Field(35.0, ge=0.0)
     shroud_sep_s: float = Field(30.0, ge=0.0)
@@ -139,7 +139,6 @@ class InterceptorSpec(_Model):
             )
         mdot = self.propellant_kg / self.burn_s
         area = math.pi * (0.5 * self.diameter_m) ** 2
-        shroud_cda = self.shroud_cda_m2 if self.shroud_cda_m2 is not None else self.cd * area
         return Interceptor(
             m0_kg=self.mass_kg,
             thrust_n=mdot * self.isp_s * 9.80665,
@@ -157,7 +156,7 @@ class InterceptorSpec(_Model):
             seeker_frame_s=1.0 / self.seeker_frame_hz,
             lethal_radius_m=lethal_radius_m,
             max_flight_s=self.max_flight_s,
-            shroud_cda_m2=shroud_cda,
+            shroud_cda_m2=self.shroud_cda_m2,
             shroud_mass_kg=self.shroud_mass_kg,
             shroud_sep_alt_m=self.shroud_sep_alt_km * 1e3,
             shroud_sep_s=self.shroud_sep_s,

@@ -50,7 +50,7 @@ class Interceptor(NamedTuple):
     seeker_frame_s: float
     lethal_radius_m: float
     max_flight_s: float
-    shroud_cda_m2: float = 0.027  # drag area of the kill vehicle under its nose shroud
+    shroud_cda_m2: float = 0.014  # drag area of the kill vehicle under its nose shroud
     shroud_mass_kg: float = 5.0
     shroud_sep_alt_m: float = 35.0e3  # the shroud comes off at this height...
     shroud_sep_s: float = 30.0  # ...or this long after launch, whichever is first
