@@ -77,7 +77,8 @@ def test_report_in_the_browser(browser, run_dir, tmp_path):
     n_params = page.evaluate("document.querySelectorAll('#parameters tr').length")
     assert n_params > 70
     headline = page.inner_text("#outcome")
-    assert headline.startswith("INTERCEPT at 123.8 km altitude")
+    # 123.4 km since issue 9 (search-found detection, shroud, seeker homing; was 123.8)
+    assert headline.startswith("INTERCEPT at 123.4 km altitude")
     assert seen["errors"] == []
     assert all(u.startswith(("file:", "data:")) for u in seen["requests"]), seen["requests"]
     _not_blank(page.screenshot(), "report.png")  # the top: outcome, cards and timeline

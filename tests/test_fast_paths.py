@@ -71,7 +71,8 @@ def test_gridded_flyout_matches_the_table_within_a_grid_cell():
     itc, env = sc.interceptor_core(), sc.models.env()
     els, rho, alt, _ = flyout_table(itc, env)
     el_g, tof_g = flyout_grid(itc, env)
-    for r_km, h_km in [(50.5, 100.2), (150.3, 60.7), (180.0, 140.0), (100.0, 40.0)]:
+    # (150 km, 61 km) left the envelope when the KV got its shroud's drag (issue 9)
+    for r_km, h_km in [(50.5, 100.2), (150.3, 80.7), (180.0, 140.0), (100.0, 40.0)]:
         e1, t1 = flyout_query(els, rho, alt, TABLE_DT_S, r_km * 1e3, h_km * 1e3)
         e2, t2 = flyout_grid_query(el_g, tof_g, GRID_D_RHO_M, GRID_D_ALT_M, r_km * 1e3,
                                    h_km * 1e3)  # fmt: skip
