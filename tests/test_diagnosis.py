@@ -37,7 +37,7 @@ def test_no_track_when_the_radar_never_sees_it():
 
 
 @pytest.mark.parametrize(("reaction_s", "code"), [(300.0, "track-too-late"),
-                                                  (250.0, "too-late-to-reach")])  # fmt: skip
+                                                  (235.0, "too-late-to-reach")])  # fmt: skip
 def test_too_late(reaction_s, code):
     res, why = _why(f"battery.fire_control.reaction_s={reaction_s}")
     assert not res.intercepted and why.code == code

@@ -10,7 +10,7 @@ import thaad
 
 
 def test_footprint_is_a_dataset_with_the_closed_form_kill_probabilities():
-    ds = thaad.analysis.footprint(launch=(39.2, 125.67), grid=12, extent_km=300)
+    ds = thaad.footprint(launch=(39.2, 125.67), grid=12, extent_km=300)
     assert isinstance(ds, xr.Dataset) and ds["p_kill"].dims == ("latitude", "longitude")
     pk, shots = ds["p_kill"].values, ds["shots"].values
     ok = ~np.isnan(pk)
@@ -19,7 +19,7 @@ def test_footprint_is_a_dataset_with_the_closed_form_kill_probabilities():
 
 
 def test_montecarlo_is_a_dataframe_with_its_summary():
-    df = thaad.analysis.montecarlo(draws=8, overrides=["lethality.model=fixed"])
+    df = thaad.montecarlo(draws=8, overrides=["lethality.model=fixed"])
     assert isinstance(df, pd.DataFrame) and len(df) == 8
     assert list(df["draw"]) == list(range(8))
     assert df.attrs["p_kill"] == pytest.approx(df["intercepted"].mean())
@@ -33,7 +33,7 @@ def test_sweep_is_a_dataset_over_the_varied_key():
 
 
 def test_coverage_is_a_dataframe_of_areas_by_country():
-    df = thaad.analysis.coverage(rcs_m2=0.01, target_alt_km=100, mode="forward-based")
+    df = thaad.coverage(rcs_m2=0.01, target_alt_km=100, mode="forward-based")
     assert df.index.name == "country" and (df["area_km2"] >= 0).all()
     assert df["area_km2"].sum() == pytest.approx(df.attrs["coverage_area_km2"], rel=1e-6)
     assert "KOR" in df.index

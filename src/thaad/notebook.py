@@ -1,13 +1,13 @@
 """The notebook-friendly API: each study in one call, its result as xarray or pandas.
 
 >>> import thaad
->>> fp = thaad.analysis.footprint(launch=(39.2, 125.67), grid=60)       # doctest: +SKIP
+>>> fp = thaad.footprint(launch=(39.2, 125.67), grid=60)       # doctest: +SKIP
 >>> fp.p_kill.plot()                                             # doctest: +SKIP
->>> mc = thaad.analysis.montecarlo(draws=200)                             # doctest: +SKIP
+>>> mc = thaad.montecarlo(draws=200)                             # doctest: +SKIP
 >>> mc.intercept_alt_m.hist()                                    # doctest: +SKIP
 >>> sw = thaad.sweep(["lethality.sspk=0.5:0.9:5"], draws=100)   # doctest: +SKIP
 >>> sw.p_kill.plot()                                             # doctest: +SKIP
->>> thaad.analysis.coverage(rcs_m2=0.01, target_alt_km=100).plot.bar()    # doctest: +SKIP
+>>> thaad.coverage(rcs_m2=0.01, target_alt_km=100).plot.bar()    # doctest: +SKIP
 
 Each function takes a scenario (a :class:`~thaad.Scenario`, a YAML path, or None for the
 default Seongju one) plus ``overrides`` in the ``--set`` form, and runs the same code as the
