@@ -59,9 +59,11 @@ H_POS_ERR_M = 6  # that track's position error (extrapolated to the scan), m
 H_SIGMA_M = 7  # that track's position sigma (root of the covariance trace), m
 H_RANGE_M = 8  # slant range, m
 H_ALT_M = 9  # the missile's altitude, m
-N_HIST = 10
+H_LAT_RAD = 10  # its geodetic latitude and longitude, rad
+H_LON_RAD = 11
+N_HIST = 12
 H_COLUMNS = ("t_s", "in_view", "in_search", "detected", "snr_db", "tracked", "pos_err_m",
-             "sigma_pos_m", "range_m", "alt_m")  # fmt: skip
+             "sigma_pos_m", "range_m", "alt_m", "lat_rad", "lon_rad")  # fmt: skip
 
 
 @_jit
@@ -135,6 +137,8 @@ def observe(
         h[H_IN_SEARCH] = 1.0 if view and in_search_sector(rd, az, el) else 0.0
         h[H_RANGE_M] = rng_m
         h[H_ALT_M] = alt
+        h[H_LAT_RAD] = lat
+        h[H_LON_RAD] = lon
         h[H_DETECTED] = 0.0
         for j in range(nd):
             if ss.who[j] == OBJ_THREAT:

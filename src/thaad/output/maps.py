@@ -22,7 +22,13 @@ if TYPE_CHECKING:
 
     from thaad.analysis.coverage import CoverageResult
 
-__all__ = ["plot_base_map", "plot_coverage", "plot_footprint", "plot_footprint_dir"]
+__all__ = [
+    "plot_base_map",
+    "plot_coverage",
+    "plot_footprint",
+    "plot_footprint_dir",
+    "plot_track_arcs",
+]
 
 LAND_COLOR = "#efe9d8"
 SEA_COLOR = "#d4e6f1"
@@ -275,6 +281,61 @@ def plot_coverage(res: CoverageResult) -> bytes:
         ax.text(0.01, 0.01, "\n".join(lines), transform=ax.transAxes, fontsize=8, va="bottom",
                 bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "0.6"},
                 zorder=4)  # fmt: skip
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    return buf.getvalue()
+
+
+def plot_track_arcs(
+    rows: list[dict[str, Any]], radar_lat_deg: float, radar_lon_deg: float, title: str = ""
+) -> bytes:
+    """PNG map of a family of flights: each ground track (grey) and its tracked part (red),
+    launch points (x) and the radar (triangle). ``rows`` from
+    :func:`thaad.analysis.visibility.family`; longitudes east of 180 are drawn past it."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    def unwrap(lon: float) -> float:
+        return lon + 360.0 if lon < radar_lon_deg - 180.0 else lon
+
+    lats, lons = [radar_lat_deg], [radar_lon_deg]
+    for r in rows:
+        for p in r.get("ground_track", []):
+            lats.append(p[0])
+            lons.append(unwrap(p[1]))
+    pad = 2.0
+    ext = (
+        min(lons) - pad,
+        max(lons) + pad,
+        max(min(lats) - pad, -89.0),
+        min(max(lats) + pad, 89.0),
+    )
+    fig = Figure(figsize=(10.0, 6.5), dpi=110)
+    ax = fig.add_subplot(1, 1, 1)
+    plot_base_map(ax, ext)
+    for r in rows:
+        g = r.get("ground_track", [])
+        if not g:
+            continue
+        ax.plot([unwrap(p[1]) for p in g], [p[0] for p in g], color="0.4", lw=0.8, zorder=2)
+        ax.plot(unwrap(g[0][1]), g[0][0], "kx", ms=5, zorder=3)
+        seg: list[list[float]] = []
+        for p in [*r.get("tracked_arc", []), None]:
+            if p is None:
+                if seg:
+                    ax.plot([unwrap(q[1]) for q in seg], [q[0] for q in seg], color="#c0392b",
+                            lw=2.4, zorder=3, solid_capstyle="round")  # fmt: skip
+                seg = []
+            else:
+                seg.append(p)
+    ax.plot(radar_lon_deg, radar_lat_deg, marker="^", color="k", ms=9, zorder=4)
+    ax.plot([], [], color="0.4", lw=0.8, label="ground track")
+    ax.plot([], [], color="#c0392b", lw=2.4, label="in track")
+    ax.legend(loc="lower left", fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight")
     return buf.getvalue()
