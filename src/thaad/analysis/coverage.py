@@ -338,9 +338,11 @@ def to_geojson(res: CoverageResult) -> dict[str, Any]:
          res.detection_area_by_country_km2),
         ("track", res.track_polygon, res.track_ground_range_m, res.track_area_by_country_km2),
     ):  # fmt: skip
+        if pg is None or pg.is_empty:
+            continue  # an empty region has no feature
         extra.append({
             "type": "Feature",
             "properties": {"kind": kind, "ground_range_m": iv, "area_by_country_km2": by},
-            "geometry": mapping(pg) if pg is not None and not pg.is_empty else None,
+            "geometry": mapping(pg),
         })  # fmt: skip
     return {"type": "FeatureCollection", "features": [region, site, *extra]}

@@ -252,7 +252,10 @@ def visibility(
             "range_m": opt(hist[:, H_RANGE_M]), "alt_m": opt(hist[:, H_ALT_M]),
             "lat_deg": opt(np.degrees(hist[:, H_LAT_RAD])),
             "lon_deg": opt(np.degrees(hist[:, H_LON_RAD])),
-            "in_view": [bool(v) for v in view], "tracked": [bool(v) for v in trk],
+            "in_view": [bool(v) for v in view],
+            "in_search": [bool(v > 0.5) for v in hist[:, H_IN_SEARCH]],
+            "detected": [bool(v > 0.5) for v in hist[:, H_DETECTED]],
+            "tracked": [bool(v) for v in trk],
         },
     )  # fmt: skip
 
