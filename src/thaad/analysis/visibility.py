@@ -120,7 +120,7 @@ def _check_ll(name: str, ll: tuple[float, float]) -> tuple[float, float]:
 
 def _scenario(radar_lla, mode, launch, aim, threat, threat_file, shape, rcs_m2,
               boresight_az_deg, scenario, apogee_km, burnout_angle_deg):  # fmt: skip
-    from thaad.model.catalog import radar_mode
+    from thaad.model.catalog import radar_mode, threat_class
     from thaad.model.scenario import load_scenario
 
     lat, lon, alt = (float(v) for v in radar_lla)
@@ -144,6 +144,7 @@ def _scenario(radar_lla, mode, launch, aim, threat, threat_file, shape, rcs_m2,
     if threat_file:
         th.file = threat_file
     elif threat:
+        threat_class(threat)  # a one-line error for an unknown class
         th.file = None
         th.threat_class = threat
     th.launch = th.launch.model_copy(update={"lat_deg": la[0], "lon_deg": la[1], "alt_m": 0.0})
