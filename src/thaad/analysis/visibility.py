@@ -10,6 +10,11 @@ lasts, the SNR and the track's position error over time, and whether a track of
 fire-control quality (position sigma below ``fc_sigma_m``) exists while the missile is in
 the field of view.
 
+"After cutoff" figures (``tracked_after_cutoff_s``, ``fire_control_quality_after_cutoff``)
+start one label memory after the cutoff (``scan_period_s / RCS_EWMA``, 5 s): a track is the
+missile's while most of its recent detections were (:data:`thaad.core.scene.RCS_EWMA`), so
+the booster's track carried through separation is not counted as a track of the RV.
+
 Phases: boost (before the last stage's cutoff), ascent (after cutoff, before apogee, below
 ``MIDCOURSE_ALT_M``), midcourse (after cutoff, at or above it), descent (after apogee, below
 it).
@@ -75,6 +80,9 @@ class VisibilityResult:
     fire_control_quality: bool
     fire_control_t_s: float | None
     min_sigma_pos_m: float | None
+    tracked_after_cutoff_s: float  # the RV (or the whole body) after the boost
+    fire_control_quality_after_cutoff: bool
+    min_sigma_pos_after_cutoff_m: float | None
     history: dict[str, list[float]] = field(default_factory=dict, repr=False)
 
     def to_dict(self, history: bool = True) -> dict[str, Any]:
@@ -94,7 +102,10 @@ class VisibilityResult:
             "tracked_s": self.tracked_s, "tracked_fraction": self.tracked_fraction,
             "fire_control_quality": self.fire_control_quality,
             "min_sigma_pos_m": self.min_sigma_pos_m, "flight_time_s": self.flight_time_s,
-            "in_view_s": self.in_view_s,
+            "in_view_s": self.in_view_s, "tracked_after_cutoff_s": self.tracked_after_cutoff_s,
+            "fire_control_quality_after_cutoff": self.fire_control_quality_after_cutoff,
+            "min_sigma_pos_after_cutoff_m": self.min_sigma_pos_after_cutoff_m,
+            "threat": self.threat, "rcs_rv_m2": self.rcs_rv_m2, "mode": self.mode,
         }  # fmt: skip
 
 
@@ -183,6 +194,7 @@ def visibility(
     every draw.
     """
     from thaad.analysis.engagement import _solve_threat
+    from thaad.core.scene import RCS_EWMA
     from thaad.core.visibility import (
         H_ALT_M,
         H_DETECTED,
@@ -220,6 +232,11 @@ def visibility(
     fc = trk & view & (hist[:, H_SIGMA_M] < fc_sigma_m)
     first = int(det[0]) if det.size else None
     sig = hist[trk, H_SIGMA_M]
+    # after cutoff: from one label memory on (the track's record of which object it holds
+    # is a running mean over about 1 / RCS_EWMA looks), so that a booster track carried
+    # through separation does not count as a track of the RV
+    post = t >= tb + rd.scan_period_s / RCS_EWMA
+    sig_post = hist[trk & post, H_SIGMA_M]
 
     def opt(a: np.ndarray) -> list[float | None]:
         return [None if not math.isfinite(v) else float(v) for v in a]
@@ -247,6 +264,9 @@ def visibility(
         fc_sigma_m=fc_sigma_m, fire_control_quality=bool(fc.any()),
         fire_control_t_s=float(t[np.argmax(fc)]) if fc.any() else None,
         min_sigma_pos_m=float(sig.min()) if sig.size else None,
+        tracked_after_cutoff_s=float((trk & post).sum() * dt),
+        fire_control_quality_after_cutoff=bool((fc & post).any()),
+        min_sigma_pos_after_cutoff_m=float(sig_post.min()) if sig_post.size else None,
         history={
             "t_s": opt(t), "snr_db": opt(hist[:, H_SNR_DB]),
             "pos_err_m": opt(hist[:, H_POS_ERR_M]), "sigma_pos_m": opt(hist[:, H_SIGMA_M]),

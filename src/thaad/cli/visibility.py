@@ -172,7 +172,8 @@ def _print_one(res) -> None:
         print(f"  first detection at {res.first_detection_t_s:.1f} s, range "
               f"{res.first_detection_range_m * km:.0f} km, altitude "
               f"{res.first_detection_alt_m * km:.0f} km ({res.first_detection_phase})")  # fmt: skip
-    print(f"  tracked {res.tracked_s:.0f} s ({res.tracked_fraction:.1%} of the flight)")
+    print(f"  tracked {res.tracked_s:.0f} s ({res.tracked_fraction:.1%} of the flight), "
+          f"{res.tracked_after_cutoff_s:.0f} s of it after cutoff")  # fmt: skip
     sig = "-" if res.min_sigma_pos_m is None else f"{res.min_sigma_pos_m:.0f} m"
     fq = "yes" if res.fire_control_quality else "no"
     when = "" if res.fire_control_t_s is None else f" from {res.fire_control_t_s:.1f} s"

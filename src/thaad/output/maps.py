@@ -287,11 +287,19 @@ def plot_coverage(res: CoverageResult) -> bytes:
 
 
 def plot_track_arcs(
-    rows: list[dict[str, Any]], radar_lat_deg: float, radar_lon_deg: float, title: str = ""
+    rows: list[dict[str, Any]],
+    radar_lat_deg: float,
+    radar_lon_deg: float,
+    title: str = "",
+    extent: Sequence[float] | None = None,
+    sector: tuple[float, float, float] | None = None,
+    dpi: int = 110,
 ) -> bytes:
     """PNG map of a family of flights: each ground track (grey) and its tracked part (red),
     launch points (x) and the radar (triangle). ``rows`` from
-    :func:`thaad.analysis.visibility.family`; longitudes east of 180 are drawn past it."""
+    :func:`thaad.analysis.visibility.family`; longitudes east of 180 are drawn past it.
+    ``extent`` (lon_min, lon_max, lat_min, lat_max) fixes the view (default: every track);
+    ``sector`` (boresight az, half-width deg, range m) outlines the face's field of view."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -306,15 +314,18 @@ def plot_track_arcs(
             lats.append(p[0])
             lons.append(unwrap(p[1]))
     pad = 2.0
-    ext = (
-        min(lons) - pad,
-        max(lons) + pad,
-        max(min(lats) - pad, -89.0),
-        min(max(lats) + pad, 89.0),
-    )
-    fig = Figure(figsize=(10.0, 6.5), dpi=110)
+    ext = extent or (min(lons) - pad, max(lons) + pad, max(min(lats) - pad, -89.0),
+                     min(max(lats) + pad, 89.0))  # fmt: skip
+    fig = Figure(figsize=(10.0, 6.5), dpi=dpi)
     ax = fig.add_subplot(1, 1, 1)
     plot_base_map(ax, ext)
+    if sector is not None:
+        from thaad.model.geo import sector_polygon
+
+        pg = sector_polygon(radar_lat_deg, radar_lon_deg, sector[2], sector[0], sector[1])
+        x, y = pg.exterior.xy
+        ax.plot([unwrap(v) for v in x], list(y), color="#2c4fa0", lw=1.0, ls="--", zorder=2,
+                label="field of view to the instrumented range")  # fmt: skip
     for r in rows:
         g = r.get("ground_track", [])
         if not g:
@@ -333,7 +344,9 @@ def plot_track_arcs(
     ax.plot(radar_lon_deg, radar_lat_deg, marker="^", color="k", ms=9, zorder=4)
     ax.plot([], [], color="0.4", lw=0.8, label="ground track")
     ax.plot([], [], color="#c0392b", lw=2.4, label="in track")
-    ax.legend(loc="lower left", fontsize=8)
+    ax.legend(loc="upper right", fontsize=8)
+    ax.set_xlim(ext[0], ext[1])  # the lines drawn above must not widen the view
+    ax.set_ylim(ext[2], ext[3])
     if title:
         ax.set_title(title, fontsize=10)
     buf = io.BytesIO()

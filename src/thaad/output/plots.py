@@ -61,7 +61,7 @@ def plot_sweep(ds: Any, path: str | Path, lethality: str = "") -> Path:
     return atomic_write_bytes(path, buf.getvalue())
 
 
-def plot_visibility(res: Any, path: str | Path) -> Path:
+def plot_visibility(res: Any, path: str | Path, dpi: int = 110) -> Path:
     """SNR of the missile's detections and the track's position error and sigma against time
     (log scale), with the flight's phases and the fire-control threshold; ``res`` a
     :class:`thaad.analysis.visibility.VisibilityResult`."""
@@ -76,7 +76,7 @@ def plot_visibility(res: Any, path: str | Path) -> Path:
         return np.array([np.nan if v is None else v for v in h[k]], dtype=float)
 
     t = arr("t_s")
-    fig = Figure(figsize=(8.0, 6.0), dpi=110)
+    fig = Figure(figsize=(8.0, 6.0), dpi=dpi)
     ax1 = fig.add_subplot(2, 1, 1)
     ax2 = fig.add_subplot(2, 1, 2, sharex=ax1)
     for ax in (ax1, ax2):
