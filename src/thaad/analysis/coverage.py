@@ -123,6 +123,17 @@ def _interval(pred, hi_m: float, step_m: float = 1000.0, tol_m: float = 1.0):
     return [inner, outer] if outer > inner else None
 
 
+def _slant_ranges(rd: Any, rcs_m2: float, tracks: int):
+    """``(search fraction, track dwell, search range, track range)``: the time the ``tracks``
+    leave to search and each form of the range equation at the threshold (slant, m)."""
+    from thaad.core import radar as crd
+
+    frac, dwell = crd.time_budget(rd, tracks)
+    det = crd.search_range_m(rd, rcs_m2, frac)
+    trk = (crd.snr_constant_dwell(rd, dwell) * rcs_m2 / 10.0 ** (rd.snr_detect_db / 10.0)) ** 0.25
+    return frac, dwell, det, trk
+
+
 def search_and_track_regions(rd: Any, target_alt_m: float, rcs_m2: float, tracks: int = 0):
     """Ground-range intervals ``(detection, track)`` of an object at ``target_alt_m`` along
     the boresight of the radar ``rd`` (a :class:`thaad.core.radar.Radar`).
@@ -130,16 +141,13 @@ def search_and_track_regions(rd: Any, target_alt_m: float, rcs_m2: float, tracks
     Detection: :func:`~thaad.core.radar.in_view` and
     :func:`~thaad.core.radar.in_search_sector` on the apparent elevation, within the search
     form's range (the time share ``tracks`` leave to search). Track: ``in_view`` within the
-    track form's range (the dwell per track with ``tracks`` tracks; at least one). Each
+    track form's range (the dwell per track with ``tracks`` tracks). Each
     ``[inner, outer]`` in metres, or None.
     """
     from thaad.core import radar as crd
     from thaad.core.visibility import slant_range_m
 
-    frac, _ = crd.time_budget(rd, tracks)
-    _, dwell = crd.time_budget(rd, max(tracks, 1))
-    det = crd.search_range_m(rd, rcs_m2, frac)
-    trk = (crd.snr_constant_dwell(rd, dwell) * rcs_m2 / 10.0 ** (rd.snr_detect_db / 10.0)) ** 0.25
+    _, _, det, trk = _slant_ranges(rd, rcs_m2, tracks)
     az = rd.boresight_az_rad
     hr = rd.alt_m
     hi = crd.horizon_ground_range_m(hr, target_alt_m)
@@ -238,9 +246,7 @@ def coverage(
     rd = bat.radar_core()
 
     h_t = target_alt_km * 1e3
-    frac, dwell = crd.time_budget(rd, tracks)
-    det = crd.search_range_m(rd, rcs_m2, frac)
-    trk = (crd.snr_constant_dwell(rd, dwell) * rcs_m2 / 10.0 ** (rd.snr_detect_db / 10.0)) ** 0.25
+    frac, _, det, trk = _slant_ranges(rd, rcs_m2, tracks)
     g_det = crd.ground_range_from_slant_m(alt, h_t, det)
     g_hor = crd.horizon_ground_range_m(alt, h_t)
     g_el = crd.ground_range_at_elevation_m(alt, h_t, rd.min_el_rad)
