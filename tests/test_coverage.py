@@ -193,3 +193,96 @@ def test_positional_scenario_gives_the_radar_site_and_mode(tmp_path, capsys):
     assert main(["coverage", "--rcs", "0.1", "--target-alt-km", "100", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert (d["radar_lat_deg"], d["radar_lon_deg"], d["mode"]) == (36.0513, 128.2229, "terminal")
+
+
+# --- the search-consistent regions (issue 13) -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("mode", "rcs", "alt_km"),
+    [("terminal", 0.1, 100.0), ("terminal", 1.0, 100.0), ("forward-based", 1.0, 100.0),
+     ("forward-based", 1.0, 300.0), ("terminal", 0.01, 30.0)],
+)  # fmt: skip
+def test_search_region_lies_in_the_searched_band(mode, rcs, alt_km):
+    """Every point of the detection region sits, at the object's altitude, at an apparent
+    elevation (4/3 Earth) inside the searched band, and within the search range; the edges
+    are where one of them ends (to the 1 m of the bisection): the top of the band inside, the
+    bottom of the band, the search range or the instrumented range outside."""
+    from thaad.core.visibility import slant_range_m
+
+    r = coverage(SEONGJU, mode, rcs, alt_km)
+    lo, hi = r.search_elevation_deg
+    assert hi - lo == pytest.approx(10.0 if mode == "terminal" else 2.0)
+    inner, outer = r.detection_ground_range_m
+    h = alt_km * 1e3
+    for g in [inner + (outer - inner) * f for f in (0.0, 0.25, 0.5, 0.75, 1.0)]:
+        el = math.degrees(crd.apparent_elevation_rad(680.0, h, g))
+        assert lo - 1e-3 <= el <= hi + 1e-3
+        assert slant_range_m(680.0, h, g) <= r.detection_range_m + 1.0
+    # the inner edge is the top of the band (the object overhead is not searched)
+    el_in = math.degrees(crd.apparent_elevation_rad(680.0, h, inner))
+    assert el_in == pytest.approx(hi, abs=1e-3)
+    # the outer edge: the bottom of the band, or the search range, whichever comes first
+    el_out = math.degrees(crd.apparent_elevation_rad(680.0, h, outer))
+    g_det = crd.ground_range_from_slant_m(680.0, h, r.detection_range_m)
+    g_max = crd.ground_range_from_slant_m(680.0, h, 1500e3)
+    assert (el_out == pytest.approx(lo, abs=1e-3) or outer == pytest.approx(g_det, abs=2.0)
+            or outer == pytest.approx(g_max, abs=2.0))  # fmt: skip
+    # the detection region is inside the track region
+    t0, t1 = r.track_ground_range_m
+    assert t0 <= inner and outer <= t1
+
+
+def test_small_object_is_never_found_by_the_forward_based_fence(forward):
+    """Issue 13's arithmetic: 0.01 m2 at 100 km sits at 8.5 deg at the 543 km the search
+    range reaches, above the 5-7 deg fence; in the fence (617-747 km) it is beyond the
+    555 km search range. The search finds it nowhere; once in track it is kept to 553 km."""
+    r = forward
+    assert r.search_elevation_deg == pytest.approx([5.0, 7.0])
+    el = math.degrees(crd.apparent_elevation_rad(680.0, 100e3, 543e3))
+    assert el == pytest.approx(8.5, abs=0.1)
+    assert crd.ground_range_at_elevation_m(680.0, 100e3, math.radians(7.0)) == pytest.approx(
+        617e3, abs=1e3
+    )
+    assert r.detection_ground_range_m is None and r.detection_area_by_country_km2 == {}
+    assert r.track_ground_range_m[0] == 0.0
+    assert r.track_ground_range_m[1] == pytest.approx(
+        crd.ground_range_from_slant_m(680.0, 100e3, r.track_range_m), abs=2.0
+    )
+    assert "CHN" in r.track_area_by_country_km2
+
+
+def test_detection_range_scales_as_rcs_to_the_quarter():
+    """Where the search range alone sets the outer edge (terminal mode, 30 km, the band
+    from 0 deg so that the elevation limit lies far out), 16 times the cross-section doubles
+    the slant range of the outer edge (R^4 proportional to sigma)."""
+    from thaad.core.visibility import slant_range_m
+
+    out = []
+    for rcs in (0.01, 0.16):
+        r = coverage(SEONGJU, "terminal", rcs, 30.0, min_elevation_deg=0.0)
+        g = r.detection_ground_range_m[1]
+        assert r.elevation_range_m > g + 1e3  # not the elevation limit
+        out.append(slant_range_m(680.0, 30e3, g))
+    assert out[1] / out[0] == pytest.approx(2.0, rel=1e-4)
+    assert out[0] == pytest.approx(coverage(SEONGJU, "terminal", 0.01, 30.0, min_elevation_deg=0.0)
+                                   .detection_range_m, abs=5.0)  # fmt: skip
+
+
+def test_json_and_geojson_carry_both_regions(tmp_path, capsys):
+    rc = main(["coverage", "--radar", "36.0513,128.2229,680", "--mode", "terminal", "--rcs",
+               "1", "--target-alt-km", "100", "--json", "--geojson",
+               str(tmp_path / "c.gj")])  # fmt: skip
+    assert rc == 0
+    d = json.loads(capsys.readouterr().out)
+    for k in ("search_elevation_deg", "detection_ground_range_m", "track_ground_range_m",
+              "detection_area_by_country_km2", "track_area_by_country_km2"):  # fmt: skip
+        assert k in d
+    a, b = d["detection_ground_range_m"]
+    assert 0 < a < b and d["detection_area_km2"] > 0
+    assert sum(d["detection_area_by_country_km2"].values()) == pytest.approx(
+        d["detection_area_km2"], rel=1e-3
+    )
+    kinds = [f["properties"]["kind"] for f in json.loads((tmp_path / "c.gj").read_text())[
+        "features"]]  # fmt: skip
+    assert kinds == ["coverage", "radar", "detection", "track"]

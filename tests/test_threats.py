@@ -46,7 +46,8 @@ def aim_at(range_km, az_deg=100.0):
 
 
 def test_catalogue_has_the_issue_classes_with_consistent_masses():
-    assert set(THREATS) == {"srbm-300", "srbm-600", "mrbm-1000", "mrbm-1300", "irbm"}
+    assert set(THREATS) == {"srbm-300", "srbm-600", "mrbm-1000", "mrbm-1300", "irbm", "icbm"}
+    assert len(THREATS["icbm"].stages) == 3
     assert len(THREATS["irbm"].stages) == 2
     for tc in THREATS.values():
         mis = tc.missile()
@@ -200,7 +201,7 @@ def test_threats_command_table_and_json(capsys):
     assert main(["threats", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["name"] for r in rows] == list(THREATS)
-    irbm = rows[-1]
+    irbm = next(r for r in rows if r["name"] == "irbm")
     assert len(irbm["stages"]) == 2 and irbm["max_range_km"] == 4543.0
     assert {"thrust_n", "burn_s", "propellant_kg", "dry_kg"} <= set(irbm["stages"][0])
 

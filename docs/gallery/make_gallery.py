@@ -72,7 +72,8 @@ JOBS = [
         "coverage.png",
         "The Seongju radar in terminal mode (volume search of the face, +/-60 deg about "
         "315 deg, 5-15 deg elevation every 10 s) against a 0.01 m^2 object at 100 km: the "
-        "covered sector and its area by country.",
+        "search finds it nowhere (at its search range it sits above 15 deg); once in track it "
+        "is kept out to the track range (blue). The dotted sector is the range-only region.",
     ),
     (
         "coverage-forward-based",
@@ -92,8 +93,11 @@ JOBS = [
         ],
         "coverage.png",
         "The same radar in forward-based mode (a low fence, 5-7 deg elevation every 20 s) "
-        "against the same object: the search form of the radar equation reaches just past "
-        "the nearest Chinese land (the tip of Shandong).",
+        "against the same object: the search range (555 km) reaches just past the nearest "
+        "Chinese land (the tip of Shandong, dotted: the range-only region), but there the "
+        "object sits at 8.5 deg, above the fence, and in the fence (617-747 km) it is beyond "
+        "the search range: the search finds it nowhere. Cued, it is kept in track to 553 km "
+        "(blue). What the radar sees of missiles in flight: [the China question](../china.md).",
     ),
 ]
 

@@ -14,6 +14,22 @@ The limits, each a ground range from the radar on the 4/3 Earth (``thaad.core.ra
 ``coverage_range_m`` is the smallest; the face's azimuth field of view (or the narrower
 search sector) makes the covered region a sector out to that range. Areas are geodesic on
 WGS-84 over the shipped Natural Earth boundaries (:mod:`thaad.model.geo`).
+
+That first region ignores where the search pattern looks. Two regions follow the model's
+own radar (the engagement's :class:`thaad.core.radar.Radar`, built by the scenario's
+``battery.radar_core()``):
+
+- **detection** (``detection_ground_range_m``, ``detection_area_by_country_km2``): where a
+  new object is found by search. At each ground range the object's apparent elevation
+  (:func:`thaad.core.radar.apparent_elevation_rad`) must lie in the searched band
+  (:func:`thaad.core.radar.in_search_sector`, ``search_elevation_deg``), the object must be
+  in view (:func:`thaad.core.radar.in_view`: horizon, instrumented range) and within the
+  search-form detection range. Elevation falls with ground range, so the region is a ring
+  sector ``[inner, outer]``; it is empty (None) when the band lies beyond the search range,
+  as for a small object in the forward-based mode's low fence;
+- **track** (``track_ground_range_m``, ``track_area_by_country_km2``): where an object
+  already in track stays in track: the track form of the range equation (the cued dwell,
+  ``track_range_m``), the field of view and the elevation limits (``in_view``).
 """
 
 from __future__ import annotations
@@ -25,7 +41,7 @@ from typing import Any
 from thaad.errors import ThaadInputError
 from thaad.model.catalog import radar_mode
 
-__all__ = ["CoverageResult", "coverage", "to_geojson"]
+__all__ = ["CoverageResult", "coverage", "search_and_track_regions", "to_geojson"]
 
 
 @dataclass
@@ -60,12 +76,92 @@ class CoverageResult:
     coverage_area_km2: float
     area_by_country_km2: dict[str, float]
     countries: dict[str, dict[str, Any]]
+    search_elevation_deg: list[float] = field(default_factory=list)
+    detection_ground_range_m: list[float] | None = None
+    track_ground_range_m: list[float] | None = None
+    detection_area_km2: float = 0.0
+    track_area_km2: float = 0.0
+    detection_area_by_country_km2: dict[str, float] = field(default_factory=dict)
+    track_area_by_country_km2: dict[str, float] = field(default_factory=dict)
     polygon: Any = field(default=None, repr=False)
+    detection_polygon: Any = field(default=None, repr=False)
+    track_polygon: Any = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        d.pop("polygon")
+        for k in ("polygon", "detection_polygon", "track_polygon"):
+            d.pop(k)
         return d
+
+
+def _interval(pred, hi_m: float, step_m: float = 1000.0, tol_m: float = 1.0):
+    """The ground ranges in ``[0, hi_m]`` where ``pred`` holds, as ``[inner, outer]`` (None
+    when nowhere): sampled every ``step_m``, then each edge bisected to ``tol_m``. The
+    predicates here hold on one interval (elevation and range are monotonic in ground
+    range)."""
+    import numpy as np
+
+    g = np.linspace(0.0, hi_m, max(int(hi_m / step_m), 1) + 1)
+    ok = np.array([pred(float(x)) for x in g])
+    if not ok.any():
+        return None
+    i0 = int(np.argmax(ok))
+    i1 = len(ok) - 1 - int(np.argmax(ok[::-1]))
+
+    def edge(a: float, b: float) -> float:  # pred(a) != pred(b)
+        pa = pred(a)
+        while b - a > tol_m:
+            m = 0.5 * (a + b)
+            if pred(m) == pa:
+                a = m
+            else:
+                b = m
+        return b if not pa else a
+
+    inner = float(g[0]) if i0 == 0 else edge(float(g[i0 - 1]), float(g[i0]))
+    outer = float(g[-1]) if i1 == len(g) - 1 else edge(float(g[i1]), float(g[i1 + 1]))
+    return [inner, outer] if outer > inner else None
+
+
+def _slant_ranges(rd: Any, rcs_m2: float, tracks: int):
+    """``(search fraction, track dwell, search range, track range)``: the time the ``tracks``
+    leave to search and each form of the range equation at the threshold (slant, m)."""
+    from thaad.core import radar as crd
+
+    frac, dwell = crd.time_budget(rd, tracks)
+    det = crd.search_range_m(rd, rcs_m2, frac)
+    trk = (crd.snr_constant_dwell(rd, dwell) * rcs_m2 / 10.0 ** (rd.snr_detect_db / 10.0)) ** 0.25
+    return frac, dwell, det, trk
+
+
+def search_and_track_regions(rd: Any, target_alt_m: float, rcs_m2: float, tracks: int = 0):
+    """Ground-range intervals ``(detection, track)`` of an object at ``target_alt_m`` along
+    the boresight of the radar ``rd`` (a :class:`thaad.core.radar.Radar`).
+
+    Detection: :func:`~thaad.core.radar.in_view` and
+    :func:`~thaad.core.radar.in_search_sector` on the apparent elevation, within the search
+    form's range (the time share ``tracks`` leave to search). Track: ``in_view`` within the
+    track form's range (the dwell per track with ``tracks`` tracks). Each
+    ``[inner, outer]`` in metres, or None.
+    """
+    from thaad.core import radar as crd
+    from thaad.core.visibility import slant_range_m
+
+    _, _, det, trk = _slant_ranges(rd, rcs_m2, tracks)
+    az = rd.boresight_az_rad
+    hr = rd.alt_m
+    hi = crd.horizon_ground_range_m(hr, target_alt_m)
+
+    def seen(g: float, rmax: float) -> tuple[bool, float]:
+        slant = slant_range_m(hr, target_alt_m, g)
+        el = crd.apparent_elevation_rad(hr, target_alt_m, g)
+        return crd.in_view(rd, az, el, slant, target_alt_m, g) and slant <= rmax, el
+
+    def found(g: float) -> bool:
+        ok, el = seen(g, det)
+        return ok and crd.in_search_sector(rd, az, el)
+
+    return _interval(found, hi), _interval(lambda g: seen(g, trk)[0], hi)
 
 
 def _nearest_land_m(lat_deg: float, lon_deg: float, geom: Any) -> float:
@@ -111,6 +207,7 @@ def coverage(
     """
     from thaad.core import radar as crd
     from thaad.model.geo import (
+        annular_sector_polygon,
         area_by_country_km2,
         geodesic_area_km2,
         load_countries,
@@ -149,9 +246,7 @@ def coverage(
     rd = bat.radar_core()
 
     h_t = target_alt_km * 1e3
-    frac, dwell = crd.time_budget(rd, tracks)
-    det = crd.search_range_m(rd, rcs_m2, frac)
-    trk = (crd.snr_constant_dwell(rd, dwell) * rcs_m2 / 10.0 ** (rd.snr_detect_db / 10.0)) ** 0.25
+    frac, _, det, trk = _slant_ranges(rd, rcs_m2, tracks)
     g_det = crd.ground_range_from_slant_m(alt, h_t, det)
     g_hor = crd.horizon_ground_range_m(alt, h_t)
     g_el = crd.ground_range_at_elevation_m(alt, h_t, rd.min_el_rad)
@@ -190,6 +285,19 @@ def coverage(
             "nearest_land_m": near,
             "reach_beyond_nearest_land_m": max(cov - near, 0.0),
         }
+    det_iv, trk_iv = search_and_track_regions(rd, h_t, rcs_m2, tracks)
+    regions = {}
+    for name, iv, hw in (("detection", det_iv, math.degrees(rd.search_half_az_rad)),
+                         ("track", trk_iv, math.degrees(rd.half_fov_rad))):  # fmt: skip
+        if iv is None:
+            from shapely.geometry import Polygon
+
+            regions[name] = (Polygon(), 0.0, {})
+            continue
+        pg = annular_sector_polygon(lat, lon, iv[0], iv[1], spec.boresight_az_deg, hw)
+        bc = area_by_country_km2(pg)
+        regions[name] = (pg, geodesic_area_km2(pg), dict(sorted(bc.items(), key=lambda kv: -kv[1])))
+    el_lo = math.degrees(rd.min_el_rad)
     thr = rd.snr_detect_db
     return CoverageResult(
         radar_lat_deg=lat, radar_lon_deg=lon, radar_alt_m=alt, mode=mode,
@@ -205,12 +313,19 @@ def coverage(
         horizon_range_m=g_hor, elevation_range_m=None if math.isnan(g_el) else g_el,
         instrumented_ground_range_m=None if math.isnan(g_max) else g_max,
         coverage_range_m=cov, limited_by=limited_by, coverage_area_km2=area,
-        area_by_country_km2=by_country, countries=countries, polygon=poly,
+        area_by_country_km2=by_country, countries=countries,
+        search_elevation_deg=[el_lo, el_lo + math.degrees(rd.search_el_span_rad)],
+        detection_ground_range_m=det_iv, track_ground_range_m=trk_iv,
+        detection_area_km2=regions["detection"][1], track_area_km2=regions["track"][1],
+        detection_area_by_country_km2=regions["detection"][2],
+        track_area_by_country_km2=regions["track"][2], polygon=poly,
+        detection_polygon=regions["detection"][0], track_polygon=regions["track"][0],
     )  # fmt: skip
 
 
 def to_geojson(res: CoverageResult) -> dict[str, Any]:
-    """A GeoJSON FeatureCollection: the covered region (with every figure) and the radar."""
+    """A GeoJSON FeatureCollection: the covered region (with every figure), the radar, and the
+    detection and track regions."""
     from shapely.geometry import mapping
 
     region = {
@@ -223,4 +338,17 @@ def to_geojson(res: CoverageResult) -> dict[str, Any]:
         "properties": {"kind": "radar", "mode": res.mode},
         "geometry": {"type": "Point", "coordinates": [res.radar_lon_deg, res.radar_lat_deg]},
     }
-    return {"type": "FeatureCollection", "features": [region, site]}
+    extra = []
+    for kind, pg, iv, by in (
+        ("detection", res.detection_polygon, res.detection_ground_range_m,
+         res.detection_area_by_country_km2),
+        ("track", res.track_polygon, res.track_ground_range_m, res.track_area_by_country_km2),
+    ):  # fmt: skip
+        if pg is None or pg.is_empty:
+            continue  # an empty region has no feature
+        extra.append({
+            "type": "Feature",
+            "properties": {"kind": kind, "ground_range_m": iv, "area_by_country_km2": by},
+            "geometry": mapping(pg),
+        })  # fmt: skip
+    return {"type": "FeatureCollection", "features": [region, site, *extra]}

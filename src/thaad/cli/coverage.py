@@ -38,12 +38,24 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "coverage",
         help="what a radar sees of an object of a given RCS at a given altitude",
-        description="The radar's coverage of one object: the detection range from the search "
-        "form of the radar equation for the mode's search pattern, the radio horizon (4/3 "
-        "Earth), the minimum-elevation limit, the covered region (the face's field of view out "
-        "to the smallest of them) and its area over each country (Natural Earth 1:50m). The "
-        "radar's hardware, site, mode, face and minimum elevation are the scenario's battery's "
-        "(default: Seongju) unless the options say otherwise.",
+        description="The radar's coverage of one object (RCS, altitude), as two regions that "
+        "follow the mode's search pattern, with the engagement's radar (the scenario's "
+        "battery: its site, mode, face and minimum elevation unless the options say "
+        "otherwise; default: Seongju):\n"
+        "  detection  where search finds a new object: its apparent elevation (4/3 Earth) in "
+        "the searched band (search_elevation_deg), inside the search sector's azimuths, within "
+        "the search form of the range equation (detection_ground_range_m [inner, outer], null "
+        "when empty; detection_area_km2, detection_area_by_country_km2)\n"
+        "  track      where an object already in track stays in track: the track form (cued "
+        "dwell), the field of view, the elevation limits, horizon and instrumented range "
+        "(track_ground_range_m, track_area_km2, track_area_by_country_km2)\n"
+        "The older keys remain and ignore where the search looks: detection_range_m (slant "
+        "range of the search form), track_range_m (slant range of the track form), "
+        "radar_equation_ground_range_m, horizon_range_m, elevation_range_m (where the object "
+        "sits at the minimum elevation), coverage_range_m (the smallest of them, limited_by), "
+        "coverage_area_km2 and area_by_country_km2 (the face's sector out to "
+        "coverage_range_m at any elevation: an upper bound, not what search finds), countries "
+        "(per country of that region). Areas are geodesic over Natural Earth 1:50m.",
         epilog="Examples:\n"
         "  thaad coverage --rcs 0.1 --target-alt-km 100\n"
         "  thaad coverage scenarios/seongju.yaml --mode forward-based --rcs 0.01 "
@@ -167,7 +179,22 @@ def run(args: argparse.Namespace) -> int:
         f"  coverage                                  {g(res.coverage_range_m)} km ground "
         f"(limited by the {res.limited_by})"
     )
-    print(f"  area {res.coverage_area_km2:,.0f} km2")
+
+    def iv(v: list[float] | None) -> str:
+        return "none" if v is None else f"{v[0] * km:.0f}-{v[1] * km:.0f} km ground"
+
+    lo, hi = res.search_elevation_deg
+    print(
+        f"  detection (search band {lo:g}-{hi:g} deg, search range): "
+        f"{iv(res.detection_ground_range_m)}, {res.detection_area_km2:,.0f} km2"
+    )
+    for code, km2 in res.detection_area_by_country_km2.items():
+        print(f"    {code:<4s} {km2:12,.0f} km2")
+    print(f"  track (track range, elevation limits): {iv(res.track_ground_range_m)}, "
+          f"{res.track_area_km2:,.0f} km2")  # fmt: skip
+    for code, km2 in res.track_area_by_country_km2.items():
+        print(f"    {code:<4s} {km2:12,.0f} km2")
+    print(f"  range-only region (any elevation; an upper bound) {res.coverage_area_km2:,.0f} km2")
     for code, km2 in res.area_by_country_km2.items():
         extra = ""
         if code in res.countries:

@@ -21,6 +21,7 @@ COMMANDS = [
     "sweep",
     "footprint",
     "coverage",
+    "visibility",
     "track",
     "report",
     "export",

@@ -307,3 +307,49 @@ def sector_polygon(
     lon = np.concatenate([[lon_deg], out_lon, arc_lon, back_lon])
     lat = np.concatenate([[lat_deg], out_lat, arc_lat, back_lat])
     return Polygon(np.column_stack([lon, lat]))
+
+
+def annular_sector_polygon(
+    lat_deg: float,
+    lon_deg: float,
+    inner_m: float,
+    outer_m: float,
+    az_center_deg: float,
+    half_width_deg: float,
+    n: int = 181,
+    n_radial: int = 32,
+) -> Polygon:
+    """Geodesic ring sector: the points of a :func:`sector_polygon` between ground ranges
+    ``inner_m`` and ``outer_m`` (an inner radius of 0 gives the pie sector itself).
+
+    Bounded by the arc at ``outer_m``, the geodesic along ``az_center_deg + half_width_deg``
+    back to ``inner_m``, the arc at ``inner_m`` and the geodesic out again. A search band
+    that starts above the horizontal leaves such a ring (``thaad coverage``).
+    """
+    import numpy as np
+    from shapely.geometry import Polygon
+
+    if inner_m <= 0.0:
+        return sector_polygon(lat_deg, lon_deg, outer_m, az_center_deg, half_width_deg, n,
+                              n_radial)  # fmt: skip
+    if not outer_m > inner_m or half_width_deg <= 0.0 or n < 2 or n_radial < 2:
+        raise ValueError("annular_sector_polygon needs 0 <= inner_m < outer_m, half_width > 0")
+    if half_width_deg >= 180.0:
+        return circle_polygon(lat_deg, lon_deg, outer_m, n=max(n, 360)).difference(
+            circle_polygon(lat_deg, lon_deg, inner_m, n=max(n, 360))
+        )
+    pole = _pole_inside(lat_deg, lon_deg, outer_m)
+    if pole is not None:
+        off = (pole[1] - az_center_deg + 180.0) % 360.0 - 180.0
+        if abs(off) <= half_width_deg:
+            raise ValueError("annular_sector_polygon: the sector contains a pole")
+    a0, a1 = az_center_deg - half_width_deg, az_center_deg + half_width_deg
+    arc = np.linspace(a0, a1, n)
+    dist = np.linspace(inner_m, outer_m, n_radial)[1:-1]
+    o_lon, o_lat = _fwd(lat_deg, lon_deg, arc, outer_m)
+    d_lon, d_lat = _fwd(lat_deg, lon_deg, np.full(dist.shape, a1), dist[::-1])
+    i_lon, i_lat = _fwd(lat_deg, lon_deg, arc[::-1], inner_m)
+    u_lon, u_lat = _fwd(lat_deg, lon_deg, np.full(dist.shape, a0), dist)
+    lon = np.concatenate([o_lon, d_lon, i_lon, u_lon])
+    lat = np.concatenate([o_lat, d_lat, i_lat, u_lat])
+    return Polygon(np.column_stack([lon, lat]))

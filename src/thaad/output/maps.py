@@ -28,6 +28,7 @@ __all__ = [
     "plot_coverage",
     "plot_footprint",
     "plot_footprint_dir",
+    "plot_track_arcs",
 ]
 
 LAND_COLOR = "#efe9d8"
@@ -238,6 +239,10 @@ def plot_footprint_dir(
     return path
 
 
+def _iv_km(iv: list[float] | None) -> str:
+    return "none" if iv is None else f"{iv[0] / 1e3:.0f}-{iv[1] / 1e3:.0f} km"
+
+
 def plot_coverage(res: CoverageResult) -> bytes:
     """PNG of the covered region over coastlines and borders."""
     import matplotlib
@@ -246,13 +251,20 @@ def plot_coverage(res: CoverageResult) -> bytes:
     from matplotlib.figure import Figure
     from matplotlib.patches import Polygon as MplPolygon
 
-    reach_deg = math.degrees(max(res.coverage_range_m, 200e3) / R_MEAN_M)
+    trk_out = (res.track_ground_range_m or [0.0, 0.0])[1]
+    reach_deg = math.degrees(max(res.coverage_range_m, trk_out, 200e3) / R_MEAN_M)
     clat = math.cos(math.radians(res.radar_lat_deg))
-    if res.polygon.is_empty:
-        minx, miny, maxx, maxy = (res.radar_lon_deg, res.radar_lat_deg, res.radar_lon_deg,
-                                  res.radar_lat_deg)  # fmt: skip
-    else:
-        minx, miny, maxx, maxy = res.polygon.bounds
+    minx, miny, maxx, maxy = (res.radar_lon_deg, res.radar_lat_deg, res.radar_lon_deg,
+                              res.radar_lat_deg)  # fmt: skip
+    for pg in (res.polygon, res.track_polygon, res.detection_polygon):
+        if pg is not None and not pg.is_empty:
+            b = pg.bounds
+            minx, miny, maxx, maxy = (
+                min(minx, b[0]),
+                min(miny, b[1]),
+                max(maxx, b[2]),
+                max(maxy, b[3]),
+            )
     pad = 0.15 * reach_deg
     lon0 = min(minx, res.radar_lon_deg - 0.3 * reach_deg / clat) - pad / clat
     lon1 = max(maxx, res.radar_lon_deg + 0.3 * reach_deg / clat) + pad / clat
@@ -261,24 +273,110 @@ def plot_coverage(res: CoverageResult) -> bytes:
     fig = Figure(figsize=(8.5, 7.5), dpi=110)
     ax = fig.add_subplot(1, 1, 1)
     plot_base_map(ax, (lon0, lon1, lat0, lat1))
-    if not res.polygon.is_empty:
-        for poly in getattr(res.polygon, "geoms", [res.polygon]):
-            ax.add_patch(MplPolygon(list(poly.exterior.coords), closed=True, facecolor="#d9534f",
-                                    alpha=0.25, edgecolor="#a02c2c", linewidth=1.4,
-                                    zorder=2))  # fmt: skip
+    from matplotlib.patches import Patch
+
+    handles = []
+    for pg, face, edge, style, label in (
+        (res.polygon, "none", "0.35", ":", "range-only region (search range, any elevation)"),
+        (res.track_polygon, "#5b8fd9", "#2c4fa0", "-", "track: an object in track stays in track"),
+        (res.detection_polygon, "#d9534f", "#a02c2c", "-", "detection: search finds a new object"),
+    ):  # fmt: skip
+        if pg is None or pg.is_empty:
+            continue
+        for poly in getattr(pg, "geoms", [pg]):
+            ax.add_patch(MplPolygon(list(poly.exterior.coords), closed=True, facecolor=face,
+                                    alpha=0.3 if face != "none" else 1.0, edgecolor=edge,
+                                    linewidth=1.4, linestyle=style, zorder=2))  # fmt: skip
+        handles.append(Patch(facecolor=face, edgecolor=edge, linestyle=style,
+                             alpha=0.5 if face != "none" else 1.0, label=label))  # fmt: skip
+    if handles:
+        ax.legend(handles=handles, loc="upper right", fontsize=7)
     ax.plot(res.radar_lon_deg, res.radar_lat_deg, marker="^", color="k", markersize=8, zorder=3)
     ax.set_title(
         f"{res.mode} mode: {res.rcs_m2:g} m² at {res.target_alt_m / 1e3:g} km, "
         f"boresight {res.boresight_az_deg:g}°, min el {res.min_elevation_deg:g}°\n"
-        f"coverage {res.coverage_range_m / 1e3:.0f} km (limited by {res.limited_by}), "
-        f"{res.coverage_area_km2:,.0f} km²",
+        f"detection {_iv_km(res.detection_ground_range_m)}, {res.detection_area_km2:,.0f} km²; "
+        f"track {_iv_km(res.track_ground_range_m)}, {res.track_area_km2:,.0f} km²\n"
+        f"(search band {res.search_elevation_deg[0]:g}-{res.search_elevation_deg[1]:g}° "
+        f"apparent elevation; range-only region {res.coverage_range_m / 1e3:.0f} km)",
         fontsize=10,
     )
-    lines = [f"{code}: {km2:,.0f} km²" for code, km2 in list(res.area_by_country_km2.items())[:6]]
+    lines = ["detection / track area:"] + [
+        f"{code}: {res.detection_area_by_country_km2.get(code, 0.0):,.0f} / {km2:,.0f} km²"
+        for code, km2 in list(res.track_area_by_country_km2.items())[:6]
+    ]
     if lines:
         ax.text(0.01, 0.01, "\n".join(lines), transform=ax.transAxes, fontsize=8, va="bottom",
                 bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "0.6"},
                 zorder=4)  # fmt: skip
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    return buf.getvalue()
+
+
+def plot_track_arcs(
+    rows: list[dict[str, Any]],
+    radar_lat_deg: float,
+    radar_lon_deg: float,
+    title: str = "",
+    extent: Sequence[float] | None = None,
+    sector: tuple[float, float, float] | None = None,
+    dpi: int = 110,
+) -> bytes:
+    """PNG map of a family of flights: each ground track (grey) and its tracked part (red),
+    launch points (x) and the radar (triangle). ``rows`` from
+    :func:`thaad.analysis.visibility.family`; longitudes east of 180 are drawn past it.
+    ``extent`` (lon_min, lon_max, lat_min, lat_max) fixes the view (default: every track);
+    ``sector`` (boresight az, half-width deg, range m) outlines the face's field of view."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    def unwrap(lon: float) -> float:
+        return lon + 360.0 if lon < radar_lon_deg - 180.0 else lon
+
+    lats, lons = [radar_lat_deg], [radar_lon_deg]
+    for r in rows:
+        for p in r.get("ground_track", []):
+            lats.append(p[0])
+            lons.append(unwrap(p[1]))
+    pad = 2.0
+    ext = extent or (min(lons) - pad, max(lons) + pad, max(min(lats) - pad, -89.0),
+                     min(max(lats) + pad, 89.0))  # fmt: skip
+    fig = Figure(figsize=(10.0, 6.5), dpi=dpi)
+    ax = fig.add_subplot(1, 1, 1)
+    plot_base_map(ax, ext)
+    if sector is not None:
+        from thaad.model.geo import sector_polygon
+
+        pg = sector_polygon(radar_lat_deg, radar_lon_deg, sector[2], sector[0], sector[1])
+        x, y = pg.exterior.xy
+        ax.plot([unwrap(v) for v in x], list(y), color="#2c4fa0", lw=1.0, ls="--", zorder=2,
+                label="field of view to the instrumented range")  # fmt: skip
+    for r in rows:
+        g = r.get("ground_track", [])
+        if not g:
+            continue
+        ax.plot([unwrap(p[1]) for p in g], [p[0] for p in g], color="0.4", lw=0.8, zorder=2)
+        ax.plot(unwrap(g[0][1]), g[0][0], "kx", ms=5, zorder=3)
+        seg: list[list[float]] = []
+        for p in [*r.get("tracked_arc", []), None]:
+            if p is None:
+                if seg:
+                    ax.plot([unwrap(q[1]) for q in seg], [q[0] for q in seg], color="#c0392b",
+                            lw=2.4, zorder=3, solid_capstyle="round")  # fmt: skip
+                seg = []
+            else:
+                seg.append(p)
+    ax.plot(radar_lon_deg, radar_lat_deg, marker="^", color="k", ms=9, zorder=4)
+    ax.plot([], [], color="0.4", lw=0.8, label="ground track")
+    ax.plot([], [], color="#c0392b", lw=2.4, label="in track")
+    ax.legend(loc="upper right", fontsize=8)
+    ax.set_xlim(ext[0], ext[1])  # the lines drawn above must not widen the view
+    ax.set_ylim(ext[2], ext[3])
+    if title:
+        ax.set_title(title, fontsize=10)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight")
     return buf.getvalue()

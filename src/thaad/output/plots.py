@@ -1,4 +1,5 @@
-"""Plots of analysis results that are not maps: the sweep's kill probability curves."""
+"""Plots of analysis results that are not maps: the sweep's kill probability curves, what the
+radar saw of a flight (``thaad visibility``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import numpy as np
 
 from thaad.io import atomic_write_bytes
 
-__all__ = ["plot_sweep"]
+__all__ = ["plot_sweep", "plot_visibility"]
 
 
 def plot_sweep(ds: Any, path: str | Path, lethality: str = "") -> Path:
@@ -54,6 +55,64 @@ def plot_sweep(ds: Any, path: str | Path, lethality: str = "") -> Path:
                  + (f"\nlethality: {lethality}" if lethality else ""), fontsize=10)  # fmt: skip
     if len(series) > 1:
         ax.legend(fontsize=8)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return atomic_write_bytes(path, buf.getvalue())
+
+
+def plot_visibility(res: Any, path: str | Path, dpi: int = 110) -> Path:
+    """SNR of the missile's detections and the track's position error and sigma against time
+    (log scale), with the flight's phases and the fire-control threshold; ``res`` a
+    :class:`thaad.analysis.visibility.VisibilityResult`."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    h = res.history
+
+    def arr(k: str) -> np.ndarray:
+        return np.array([np.nan if v is None else v for v in h[k]], dtype=float)
+
+    t = arr("t_s")
+    fig = Figure(figsize=(8.0, 6.0), dpi=dpi)
+    ax1 = fig.add_subplot(2, 1, 1)
+    ax2 = fig.add_subplot(2, 1, 2, sharex=ax1)
+    for ax in (ax1, ax2):
+        ax.axvspan(0.0, res.cutoff_s, color="#f0ad4e", alpha=0.15, lw=0)
+        view = np.array(h["in_view"], dtype=bool)
+        if view.any():
+            ax.fill_between(t, 0, 1, where=view, transform=ax.get_xaxis_transform(),
+                            color="#5b8fd9", alpha=0.12, lw=0)  # fmt: skip
+        if res.apogee_s is not None:
+            ax.axvline(res.apogee_s, color="0.5", ls=":", lw=1)
+        ax.grid(True, alpha=0.4)
+    ax1.plot(t, arr("snr_db"), ".", ms=2.5, color="#a02c2c", label="missile detections")
+    ax1.set_ylabel("SNR of the dwell (dB)")
+    ax1.legend(fontsize=8, loc="upper right")
+    err, sig = arr("pos_err_m"), arr("sigma_pos_m")
+    if np.isfinite(err).any():
+        ax2.semilogy(t, err, lw=1, color="#2c4fa0", label="position error")
+        ax2.semilogy(t, sig, lw=1, ls="--", color="#2c4fa0", label="position sigma")
+    ax2.axhline(res.fc_sigma_m, color="k", lw=0.8, ls="-.",
+                label=f"fire-control threshold {res.fc_sigma_m:g} m")  # fmt: skip
+    ax2.set_ylabel("track (m)")
+    ax2.set_xlabel("time from launch (s); shaded: boost (orange), in view (blue)")
+    ax2.legend(fontsize=8, loc="upper right")
+    first = "never detected"
+    if res.first_detection_t_s is not None:
+        first = (f"first detection {res.first_detection_t_s:.0f} s "
+                 f"({res.first_detection_phase}, "
+                 f"{res.first_detection_range_m / 1e3:.0f} km)")  # fmt: skip
+    ax1.set_title(
+        f"{res.threat} {res.launch_deg[0]:g},{res.launch_deg[1]:g} -> {res.aim_deg[0]:g},"
+        f"{res.aim_deg[1]:g}; {res.mode} face {res.boresight_az_deg:g} deg, RV "
+        f"{res.rcs_rv_m2:g} m2\n{first}; tracked {res.tracked_s:.0f} s; fire-control "
+        f"quality: {'yes' if res.fire_control_quality else 'no'}",
+        fontsize=9,
+    )
+    ax2.set_xlim(0.0, res.flight_time_s)
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
