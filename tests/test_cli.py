@@ -59,8 +59,8 @@ def test_set_override_changes_the_scenario(tmp_path, capsys):
          "maximum range"),
         (["trajectory", "--launch", "39,125", "--aim", "91,0"], "outside [-90, 90]"),
         (["trajectory", "--launch", "39.2,125.67", "--aim", "31,131"], "maximum range"),
-        (["trajectory", "--launch", "39,125", "--aim", "35,128", "--threat", "icbm"],
-         "threat class 'icbm' is unknown"),
+        (["trajectory", "--launch", "39,125", "--aim", "35,128", "--threat", "icbm-x"],
+         "threat class 'icbm-x' is unknown"),
     ],
 )  # fmt: skip
 def test_bad_input_is_one_line_and_exit_2(tmp_path, args, needle):

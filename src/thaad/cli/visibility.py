@@ -57,8 +57,11 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--launch 38:42:3,124:128:3 --aim 13.45,144.8 --threat irbm --workers 2 --out runs/fam\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--radar", type=lat_lon_alt, required=True, metavar="LAT,LON,ALT_M")
-    p.add_argument("--mode", default="forward-based", choices=["terminal", "forward-based"])
+    p.add_argument("--radar", type=lat_lon_alt, required=True, metavar="LAT,LON,ALT_M",
+                   help="the radar's site: latitude, longitude (deg), altitude (m)")  # fmt: skip
+    p.add_argument("--mode", default="forward-based", choices=["terminal", "forward-based"],
+                   help="the radar's mode, which sets its search pattern (default "
+                   "forward-based)")  # fmt: skip
     p.add_argument("--boresight-az-deg", type=_float, metavar="A",
                    help="azimuth the face points at (default: the scenario's, 315)")  # fmt: skip
     p.add_argument("--launch", type=_points, action="append", required=True,
@@ -70,7 +73,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     g.add_argument("--threat", metavar="CLASS", help="catalogue class (default: the scenario's)")
     g.add_argument("--threat-file", metavar="F", help="a threat file (thaad threats --file F)")
     p.add_argument("--shape", default="min-energy",
-                   choices=["min-energy", "lofted", "depressed", "max-range"])  # fmt: skip
+                   choices=["min-energy", "lofted", "depressed", "max-range"],
+                   help="the trajectory's shape (default min-energy)")  # fmt: skip
     p.add_argument(
         "--apogee-km", type=_float, metavar="H", help="apogee of a lofted/depressed shape"
     )
@@ -91,11 +95,10 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     from thaad.analysis.visibility import FC_SIGMA_M, family, visibility
     from thaad.errors import ThaadInputError
-    from thaad.io import atomic_write_bytes, to_json, write_json
+    from thaad.io import atomic_write_bytes, output_dir, to_json, write_json
     from thaad.model.scenario import load_scenario
 
     sc = load_scenario(args.scenario, overrides=args.set)
@@ -107,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     kw = {"threat": args.threat, "threat_file": args.threat_file, "shape": args.shape,
           "rcs_m2": args.rcs, "scenario": sc, "seed": args.seed, "fc_sigma_m": fc,
           "apogee_km": args.apogee_km}  # fmt: skip
-    out = Path(args.out) if args.out else None
+    out = output_dir(args.out) if args.out else None
     if len(launches) == 1 and len(aims) == 1:
         res = visibility(args.radar, args.mode, launches[0], aims[0],
                          boresight_az_deg=args.boresight_az_deg, **kw)  # fmt: skip
