@@ -27,9 +27,21 @@ COMMANDS = [
 ]
 
 
+def say_error(prog: str, message: str) -> None:
+    """``PROG: error: MESSAGE`` on stderr as exactly one line, whatever the message holds.
+
+    Line breaks become ``\\n`` and characters stderr cannot encode (a lone surrogate from a
+    file name, say) are escaped, so printing an error never raises an error of its own.
+    """
+    text = " ".join(message.splitlines()) if message else "error"
+    enc = getattr(sys.stderr, "encoding", None) or "utf-8"
+    text = text.encode(enc, "backslashreplace").decode(enc, "replace")
+    sys.stderr.write(f"{prog}: error: {text}\n")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2 (argparse's own convention)
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        say_error(self.prog, message)
         raise SystemExit(2)
 
 
@@ -51,15 +63,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a path with a lone surrogate prints escaped
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):
+            pass
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
-        parser.print_help()
+        say_error("thaad", "no command given (one of: " + ", ".join(COMMANDS) + "; see thaad -h)")
         return 2
     try:
         return int(args._run(args) or 0)
     except ThaadInputError as exc:
-        sys.stderr.write(f"thaad: error: {exc}\n")
+        say_error("thaad", str(exc))
+        return 2
+    except Exception as exc:
+        # a geometry the input made impossible (GEOS) is bad input too: one line, not a trace
+        if type(exc).__name__ != "GEOSException":
+            raise
+        say_error("thaad", f"the geometry of this input cannot be computed ({exc})")
         return 2
     except KeyboardInterrupt:
         sys.stderr.write("thaad: interrupted\n")

@@ -25,7 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description="Fly N engagements with the scenario's dispersions (threat steering and "
         "aim, interceptor thrust and pointing, radar and seeker noise), one seeded stream per "
         "draw. Per-draw results go to DIR/draws/*.parquet in chunks written atomically; "
-        "DIR/summary.json holds p_kill with its 95%% Wilson interval. A killed run continues "
+        "DIR/summary.json holds p_kill with its 95% Wilson interval. A killed run continues "
         "with --resume.",
         epilog="Examples:\n  thaad montecarlo --draws 1000 --out runs/mc\n"
         "  thaad montecarlo --draws 1000 --out runs/mc --resume\n"
