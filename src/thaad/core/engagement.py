@@ -60,6 +60,9 @@ EVENT_NAMES = (
     "threat_impact",
     "no_feasible_intercept",
 )
+# smallest interceptor integration step, s: every step advances the clock (no stall)
+H_MIN_S = 1e-6
+
 EV_THREAT_LAUNCH = 0
 EV_THREAT_BURNOUT = 1
 EV_THREAT_APOGEE = 2
@@ -313,6 +316,8 @@ def engage(
                     if vc > 0.0:
                         h = min(h, max(0.1 * rng_now / vc, 2e-5))
                     h = min(h, t - tcur)
+                # minimum step: the clock always advances (rail_s - tau can round to ~1e-15 s)
+                h = max(h, min(H_MIN_S, t - tcur))
                 if tau >= itc.burn_s:
                     # divert response: first-order lag of the achieved on the commanded accel
                     lag = 1.0 - math.exp(-h / itc.time_constant_s)

@@ -108,10 +108,10 @@ def deriv(
                 ux = vx / vn
                 uy = vy / vn
                 uz = vz / vn
-            else:
-                ux = ph.up_x
-                uy = ph.up_y
-                uz = ph.up_z
+            else:  # at rest (no rail phase): the turn starts along the launch direction
+                ux = ph.dr_x
+                uy = ph.dr_y
+                uz = ph.dr_z
         elif ph.steer == STEER_PITCH:
             tt = t - ph.t0_s
             if tt <= ph.t_vert_s:
