@@ -126,12 +126,12 @@ def coverage(
     if not -500.0 <= alt <= 10000.0:
         raise ThaadInputError(f"--radar: altitude {alt} m is outside [-500, 10000]")
     radar_mode(mode)
-    if not (rcs_m2 > 0.0 and math.isfinite(rcs_m2)):
-        raise ThaadInputError(f"--rcs: {rcs_m2} is not a positive cross-section in m2")
+    if not 1e-6 <= rcs_m2 <= 1e4:
+        raise ThaadInputError(f"--rcs: {rcs_m2:g} m2 is outside the allowed range [1e-06, 10000]")
     if not (0.0 <= target_alt_km <= 5000.0):
         raise ThaadInputError(f"--target-alt-km: {target_alt_km} is outside [0, 5000]")
-    if tracks < 0:
-        raise ThaadInputError(f"--tracks: {tracks} is negative")
+    if not 0 <= tracks <= 10_000:
+        raise ThaadInputError(f"--tracks: {tracks} is outside the allowed range [0, 10000]")
     sc = scenario if scenario is not None else load_scenario()
     spec = sc.battery.radar.model_copy()
     spec.mode = mode  # type: ignore[assignment]
@@ -140,8 +140,13 @@ def coverage(
             raise ThaadInputError("--boresight-az-deg: not a number")
         spec.boresight_az_deg = boresight_az_deg % 360.0
     if min_elevation_deg is not None:
-        if not -2.0 <= min_elevation_deg < 90.0:
-            raise ThaadInputError(f"--min-elevation-deg: {min_elevation_deg} is outside [-2, 90)")
+        if not -2.0 <= min_elevation_deg <= 85.0:
+            raise ThaadInputError(f"--min-elevation-deg: {min_elevation_deg} is outside [-2, 85]")
+        if min_elevation_deg >= spec.max_elevation_deg:
+            raise ThaadInputError(
+                f"--min-elevation-deg: {min_elevation_deg} is not below the radar's maximum "
+                f"elevation {spec.max_elevation_deg:g}"
+            )
         spec.min_elevation_deg = min_elevation_deg
     bat = sc.battery.model_copy()
     bat.site = bat.site.model_copy(update={"lat_deg": lat, "lon_deg": lon, "alt_m": alt})
@@ -167,7 +172,13 @@ def coverage(
 
     half = math.degrees(min(rd.half_fov_rad, rd.search_half_az_rad))
     if cov > 0.0:
-        poly = sector_polygon(lat, lon, cov, spec.boresight_az_deg, half)
+        try:
+            poly = sector_polygon(lat, lon, cov, spec.boresight_az_deg, half)
+        except ValueError:
+            raise ThaadInputError(
+                f"--radar: the covered region ({cov / 1e3:.0f} km from {lat:g}, {lon:g}) "
+                "takes in a pole; coverage maps near the poles are not supported"
+            ) from None
         area = geodesic_area_km2(poly)
         by_country = area_by_country_km2(poly)
     else:

@@ -309,7 +309,13 @@ class Battery(_Model):
             r.sigma_angle_mrad * 1e-3,
             r.scan_period_s,
             d(min(r.search_half_az_deg or mode.search_half_az_deg, r.half_fov_deg)),
-            d(r.search_el_span_deg or mode.search_el_span_deg),
+            # the search sector stops at the highest elevation the face steers to
+            d(
+                min(
+                    r.search_el_span_deg or mode.search_el_span_deg,
+                    r.max_elevation_deg - r.min_elevation_deg,
+                )
+            ),
             r.search_frame_s or mode.search_frame_s,
             r.false_alarm_prob,
             r.swerling,
