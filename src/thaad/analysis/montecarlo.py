@@ -46,6 +46,9 @@ COLUMNS = (
 _PREPARED: dict[str, Any] = {}
 
 
+MAX_DRAWS = 100_000_000  # --draws: 1e8 engagements is days of CPU; beyond it, a typo
+
+
 def draw_rng(seed: int, draw: int) -> np.random.Generator:
     """The random stream of one draw."""
     return np.random.default_rng([int(seed), int(draw)])
@@ -276,8 +279,8 @@ def run_montecarlo(
 
     ``workers=0`` means one process per core; ``scheduler`` sends chunks to a Dask cluster.
     """
-    if draws <= 0:
-        raise ThaadInputError(f"--draws: must be positive (got {draws})")
+    if not 1 <= draws <= MAX_DRAWS:
+        raise ThaadInputError(f"--draws: {draws} is outside the allowed range [1, {MAX_DRAWS}]")
     if chunk <= 0:
         raise ThaadInputError(f"--chunk: must be positive (got {chunk})")
     seed = sc.seed if seed is None else int(seed)

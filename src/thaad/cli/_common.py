@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+MAX_SEED = 2**63 - 1  # numpy's and numba's int64
+
 
 def latlon(text: str) -> tuple[float, float]:
     """``LAT,LON`` in degrees."""
@@ -25,7 +27,9 @@ def nonneg_int(text: str) -> int:
     try:
         v = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
+        raise argparse.ArgumentTypeError(f"'{text[:40]}' is not an integer") from None
     if v < 0:
         raise argparse.ArgumentTypeError(f"{v} is negative")
+    if v > MAX_SEED:
+        raise argparse.ArgumentTypeError(f"{v} is above {MAX_SEED} (2^63 - 1)")
     return v

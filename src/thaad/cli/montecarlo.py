@@ -13,8 +13,8 @@ def _positive(text: str) -> int:
         v = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
-    if v <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive (got {v})")
+    if not 1 <= v <= 1024:
+        raise argparse.ArgumentTypeError(f"{v} is outside the allowed range [1, 1024]")
     return v
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -54,8 +55,35 @@ def _short(v: Any) -> str:
     return s if len(s) <= 40 else s[:37] + "..."
 
 
+@dataclass(frozen=True)
+class Range:
+    """A field's allowed range, kept in its ``Annotated`` metadata (docs and the fuzz tests)."""
+
+    lo: float
+    hi: float
+    lo_open: bool = False
+    hi_open: bool = False
+
+    def __str__(self) -> str:
+        lo, hi = self.lo, self.hi
+        return f"{'(' if self.lo_open else '['}{lo:g}, {hi:g}{')' if self.hi_open else ']'}"
+
+
+def field_range(info: Any) -> Range | None:
+    """The :class:`Range` of a pydantic ``FieldInfo`` (None for a field without one)."""
+    import typing
+
+    todo = [*getattr(info, "metadata", ()), getattr(info, "annotation", None)]
+    while todo:  # the field's own metadata, then inside Optional[Annotated[...]]
+        m = todo.pop(0)
+        if isinstance(m, Range):
+            return m
+        todo += [*getattr(m, "__metadata__", ()), *typing.get_args(m)]
+    return None
+
+
 def _bounds_check(lo: float, hi: float, lo_open: bool, hi_open: bool) -> Any:
-    text = f"{'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}"
+    text = str(Range(lo, hi, lo_open, hi_open))
 
     def check(v: float) -> float:
         ok = math.isfinite(v) and (v > lo if lo_open else v >= lo)
@@ -73,12 +101,14 @@ def Bounded(lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = Fals
     tight enough that the core never sees a value it cannot handle (inf, NaN, a zero that
     divides, a size that exhausts memory). The error names the field, the value and the range.
     """
-    return Annotated[float, _bounds_check(lo, hi, lo_open, hi_open)]
+    return Annotated[
+        float, _bounds_check(lo, hi, lo_open, hi_open), Range(lo, hi, lo_open, hi_open)
+    ]
 
 
 def BoundedInt(lo: int, hi: int) -> Any:
     """An integer field in ``[lo, hi]`` (see :func:`Bounded`)."""
-    return Annotated[int, _bounds_check(lo, hi, False, False)]
+    return Annotated[int, _bounds_check(lo, hi, False, False), Range(lo, hi)]
 
 
 def _check_text(v: str, limit: int) -> str:
