@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test fuzz lint format bench clean
 
 # thaad view and the browser tests: CesiumJS from the npm registry (into the venv, never
 # committed; keep the version in step with thaad.output.viewer.CESIUM_VERSION) and Debian's Chromium.
@@ -32,6 +32,11 @@ test: $(STAMP)
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
+
+# the fuzz suite at full size (over 1,500 generated command lines, random); the normal test run
+# has a few hundred (THAAD_FUZZ=ci). Prints the counts by outcome: exit 0, exit 2, failures.
+fuzz: $(STAMP)
+	THAAD_FUZZ=full $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
