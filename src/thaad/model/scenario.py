@@ -65,8 +65,8 @@ class Range:
     hi_open: bool = False
 
     def __str__(self) -> str:
-        lo, hi = self.lo, self.hi
-        return f"{'(' if self.lo_open else '['}{lo:g}, {hi:g}{')' if self.hi_open else ']'}"
+        lo, hi = (str(v) if isinstance(v, int) else f"{v:g}" for v in (self.lo, self.hi))
+        return f"{'(' if self.lo_open else '['}{lo}, {hi}{')' if self.hi_open else ']'}"
 
 
 def field_range(info: Any) -> Range | None:
