@@ -231,3 +231,29 @@ def test_yaml_anchors_within_the_caps_still_load(tmp_path):
                  "assets:\n  - *busan\n")  # fmt: skip
     sc = load_scenario(f)
     assert sc.assets[0].name == "Busan" and sc.threat.aim.lat_deg == pytest.approx(35.1796)
+
+
+def test_docs_list_every_range_as_the_schema_has_it():
+    """docs/parameters.md, *Allowed ranges*: one row per ranged key (sites once)."""
+    import re
+    from pathlib import Path
+
+    from test_fuzz import LEAVES
+
+    from thaad.model.scenario import field_range
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "parameters.md").read_text()
+    rows = dict(re.findall(r"^\| `([^`]+)` \| ([\[(][^|]+[\])]) \|", text, re.MULTILINE))
+    n = 0
+    for key, info in LEAVES:
+        r = field_range(info)
+        if r is None:
+            continue
+        parts = key.split(".")
+        if parts[-1] in ("lat_deg", "lon_deg", "alt_m") and (
+            "site" in parts or parts[0] in ("threat", "assets")
+        ):
+            key = "<site>." + parts[-1]
+        assert rows.get(key) == str(r), key
+        n += 1
+    assert n >= 90
