@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 MAX_SEED = 2**63 - 1  # numpy's and numba's int64
 
@@ -33,3 +34,18 @@ def nonneg_int(text: str) -> int:
     if v > MAX_SEED:
         raise argparse.ArgumentTypeError(f"{v} is above {MAX_SEED} (2^63 - 1)")
     return v
+
+
+def bounded(lo: float, hi: float):
+    """An argparse type: a finite number in ``[lo, hi]`` (the error names value and range)."""
+
+    def parse(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text[:40]}' is not a number") from None
+        if not (math.isfinite(v) and lo <= v <= hi):
+            raise argparse.ArgumentTypeError(f"{v:g} is outside the allowed range [{lo:g}, {hi:g}]")
+        return v
+
+    return parse

@@ -5,14 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from thaad.cli._common import latlon
-
-
-def _float(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+from thaad.cli._common import bounded, latlon
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -45,9 +38,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    "(default srbm-600; see `thaad threats`)")  # fmt: skip
     p.add_argument("--shape", default="min-energy",
                    choices=["min-energy", "lofted", "depressed", "max-range"])  # fmt: skip
-    p.add_argument("--apogee-km", type=_float, metavar="KM",
+    p.add_argument("--apogee-km", type=bounded(1.0, 10000.0), metavar="KM",
                    help="apogee altitude of a lofted or depressed trajectory")  # fmt: skip
-    p.add_argument("--burnout-angle-deg", type=_float, metavar="DEG",
+    p.add_argument("--burnout-angle-deg", type=bounded(0.0, 90.0), metavar="DEG",
                    help="burnout flight-path angle of a lofted or depressed trajectory, "
                    "in (0, 90)")  # fmt: skip
     p.add_argument("--model", default="full", choices=["ideal", "full"])
