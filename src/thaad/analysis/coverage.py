@@ -27,6 +27,9 @@ from thaad.model.catalog import radar_mode
 
 __all__ = ["CoverageResult", "coverage", "to_geojson"]
 
+# the radar's latitude: beyond it the map's longitude span and the pole sector break down
+MAX_LAT_DEG = 85.0
+
 
 @dataclass
 class CoverageResult:
@@ -116,11 +119,14 @@ def coverage(
         load_countries,
         sector_polygon,
     )
-    from thaad.model.scenario import load_scenario
+    from thaad.model.scenario import MIN_ELEVATION_SPAN_DEG, load_scenario
 
     lat, lon, alt = (float(v) for v in radar_lla)
-    if not -90.0 <= lat <= 90.0:
-        raise ThaadInputError(f"--radar: latitude {lat} is outside [-90, 90]")
+    if not -MAX_LAT_DEG <= lat <= MAX_LAT_DEG:
+        raise ThaadInputError(
+            f"--radar: latitude {lat} is outside [-{MAX_LAT_DEG:g}, {MAX_LAT_DEG:g}] "
+            "(coverage maps near the poles are not supported)"
+        )
     if not -180.0 <= lon <= 180.0:
         raise ThaadInputError(f"--radar: longitude {lon} is outside [-180, 180]")
     if not -500.0 <= alt <= 10000.0:
@@ -142,10 +148,10 @@ def coverage(
     if min_elevation_deg is not None:
         if not -2.0 <= min_elevation_deg <= 85.0:
             raise ThaadInputError(f"--min-elevation-deg: {min_elevation_deg} is outside [-2, 85]")
-        if min_elevation_deg >= spec.max_elevation_deg:
+        if min_elevation_deg > spec.max_elevation_deg - MIN_ELEVATION_SPAN_DEG:
             raise ThaadInputError(
-                f"--min-elevation-deg: {min_elevation_deg} is not below the radar's maximum "
-                f"elevation {spec.max_elevation_deg:g}"
+                f"--min-elevation-deg: {min_elevation_deg} is not {MIN_ELEVATION_SPAN_DEG:g} deg "
+                f"below the radar's maximum elevation {spec.max_elevation_deg:g}"
             )
         spec.min_elevation_deg = min_elevation_deg
     bat = sc.battery.model_copy()

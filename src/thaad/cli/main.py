@@ -78,12 +78,6 @@ def main(argv: list[str] | None = None) -> int:
     except ThaadInputError as exc:
         say_error("thaad", str(exc))
         return 2
-    except Exception as exc:
-        # a geometry the input made impossible (GEOS) is bad input too: one line, not a trace
-        if type(exc).__name__ != "GEOSException":
-            raise
-        say_error("thaad", f"the geometry of this input cannot be computed ({exc})")
-        return 2
     except KeyboardInterrupt:
         sys.stderr.write("thaad: interrupted\n")
         return 130
@@ -93,6 +87,12 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:
+        # a geometry the input made impossible (GEOS) is bad input too: one line, not a trace
+        if type(exc).__name__ != "GEOSException":
+            raise
+        say_error("thaad", f"the geometry of this input cannot be computed ({exc})")
+        return 2
 
 
 if __name__ == "__main__":

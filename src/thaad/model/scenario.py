@@ -47,6 +47,8 @@ DEFAULT_SCENARIO = Path(__file__).parents[1] / "scenarios" / "seongju.yaml"
 MAX_YAML_DEPTH = 32
 MAX_YAML_NODES = 100_000
 MAX_SEED = 2**63 - 1  # numpy's and numba's int64
+# the face's search sector: at least this tall between its minimum and maximum elevation
+MIN_ELEVATION_SPAN_DEG = 0.1
 
 
 def _short(v: Any) -> str:
@@ -86,7 +88,7 @@ def _bounds_check(lo: float, hi: float, lo_open: bool, hi_open: bool) -> Any:
     text = str(Range(lo, hi, lo_open, hi_open))
 
     def check(v: float) -> float:
-        ok = math.isfinite(v) and (v > lo if lo_open else v >= lo)
+        ok = (isinstance(v, int) or math.isfinite(v)) and (v > lo if lo_open else v >= lo)
         if not (ok and (v < hi if hi_open else v <= hi)):
             raise ValueError(f"{_short(v)} is outside the allowed range {text}")
         return v
@@ -157,9 +159,9 @@ class Models(_Model):
 class RadarSpec(_Model):
     mode: Literal["terminal", "forward-based"] = "terminal"
     boresight_az_deg: Bounded(0.0, 360.0, hi_open=True) = 315.0
-    half_fov_deg: Bounded(0.0, 180.0, lo_open=True) = 60.0
+    half_fov_deg: Bounded(0.1, 180.0) = 60.0
     min_elevation_deg: Bounded(-2.0, 85.0) = 5.0
-    max_elevation_deg: Bounded(0.0, 90.0, lo_open=True) = 90.0
+    max_elevation_deg: Bounded(0.1, 90.0) = 90.0
     peak_power_w: Bounded(1.0, 1e9) = 81.0e3
     aperture_m2: Bounded(0.01, 1000.0) = 9.2
     aperture_efficiency: Bounded(0.0, 1.0, lo_open=True) = 0.8
@@ -173,8 +175,8 @@ class RadarSpec(_Model):
     sigma_angle_mrad: Bounded(1e-4, 100.0) = 0.3
     scan_period_s: Bounded(0.01, 10.0) = 0.5
     # search pattern: None takes the mode's value (thaad.model.catalog.RADAR_MODES)
-    search_half_az_deg: Bounded(0.0, 180.0, lo_open=True) | None = None
-    search_el_span_deg: Bounded(0.0, 90.0, lo_open=True) | None = None
+    search_half_az_deg: Bounded(0.1, 180.0) | None = None
+    search_el_span_deg: Bounded(0.1, 90.0) | None = None
     search_frame_s: Bounded(0.01, 3600.0) | None = None
     false_alarm_prob: Bounded(1e-15, 0.1) = 1e-6
     swerling: BoundedInt(0, 4) = 1
@@ -601,9 +603,9 @@ def load_scenario(
         raise ThaadInputError(_format_validation_error(err)) from None
     sc.fire_control_core()  # cross-field checks
     r = sc.battery.radar
-    if r.min_elevation_deg >= r.max_elevation_deg:
+    if r.min_elevation_deg > r.max_elevation_deg - MIN_ELEVATION_SPAN_DEG:
         raise ThaadInputError(
-            "battery.radar.min_elevation_deg: must be below max_elevation_deg "
-            f"({r.min_elevation_deg:g} >= {r.max_elevation_deg:g})"
+            f"battery.radar.min_elevation_deg: must be at least {MIN_ELEVATION_SPAN_DEG:g} deg "
+            f"below max_elevation_deg ({r.min_elevation_deg:g} and {r.max_elevation_deg:g})"
         )
     return sc
