@@ -257,3 +257,14 @@ def test_docs_list_every_range_as_the_schema_has_it():
         assert rows.get(key) == str(r), key
         n += 1
     assert n >= 90
+
+
+def test_assignment_with_no_finite_cost_ends():
+    """The Hungarian assignment looped for ever when a row had no finite cost left; such a
+    row now stays unassigned (-1) and the finite rows keep their optimum (1 + 1 = 2 here)."""
+    from thaad.core.association import assign
+
+    cost = np.array([[1.0, 5.0, 9.0], [np.nan, np.nan, np.nan], [5.0, 1.0, 9.0]])
+    col = assign(cost)
+    assert col[1] == -1
+    assert sorted(col[[0, 2]]) == [0, 1] and cost[0, col[0]] + cost[2, col[2]] == 2.0
