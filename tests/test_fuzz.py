@@ -87,6 +87,11 @@ def scenario_leaves(model: type[BaseModel] = Scenario, prefix: str = "") -> list
 LEAVES = scenario_leaves()
 
 
+def mostly(valid: st.SearchStrategy, *others: st.SearchStrategy) -> st.SearchStrategy:
+    """``valid`` four times in five, else one of ``others`` (so that many cases run through)."""
+    return st.integers(0, 4).flatmap(lambda i: valid if i else st.one_of(*others))
+
+
 def _edges(r) -> list[float]:
     lo, hi = r.lo, r.hi
     span = hi - lo
@@ -106,7 +111,7 @@ def value_strategy(key: str, info) -> st.SearchStrategy:
             inside = st.integers(int(r.lo), int(r.hi))
         else:
             inside = st.floats(r.lo, r.hi, exclude_min=r.lo_open, exclude_max=r.hi_open)
-        return st.one_of(inside, inside, inside, st.sampled_from(_edges(r)), bad)
+        return mostly(inside, st.sampled_from(_edges(r)), bad)
     if typing.get_origin(ann) is typing.Literal:
         return st.one_of(st.sampled_from(args), st.sampled_from(args), bad)
     if ann is bool:
@@ -150,8 +155,8 @@ def number_text(lo: float, hi: float, integer: bool = False) -> st.SearchStrateg
     """A command-line number: in range, at the ends and beyond, or not a number at all."""
     inside = st.integers(int(lo), int(hi)) if integer else st.floats(lo, hi)
     edges = [lo, hi, lo - 1, hi + 1, 10 * hi + 1, -hi - 1]
-    return st.one_of(
-        *[inside.map(str)] * 8,
+    return mostly(
+        inside.map(str),
         st.sampled_from(edges).map(lambda x: str(int(x)) if integer else repr(float(x))),
         st.sampled_from(["nan", "inf", "-inf", "1e309", "0", "-0", "1e-320", "abc", "",
                          "0x10", "1_000", str(2**64), "١٢"]),
@@ -159,10 +164,15 @@ def number_text(lo: float, hi: float, integer: bool = False) -> st.SearchStrateg
 
 
 def latlon_text(alt: bool = False) -> st.SearchStrategy[str]:
-    return st.builds(
-        lambda la, lo, h: f"{la},{lo}" + (f",{h}" if alt else ""),
-        number_text(-90, 90), number_text(-180, 180), number_text(-500, 10000),
-    )  # fmt: skip
+    """``LAT,LON`` (``LAT,LON,ALT_M``): mostly a valid point, else any of the three fuzzed."""
+
+    def text(la, lo, h):
+        return f"{la},{lo}" + (f",{h}" if alt else "")
+
+    valid = st.builds(text, st.floats(-90, 90), st.floats(-180, 180), st.floats(-500, 10000))
+    fuzzed = st.builds(text, number_text(-90, 90), number_text(-180, 180),
+                       number_text(-500, 10000))  # fmt: skip
+    return mostly(valid, fuzzed)
 
 
 # ---------------------------------------------------------------------------------------------
