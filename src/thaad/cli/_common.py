@@ -44,7 +44,9 @@ def bounded(lo: float, hi: float):
             v = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"'{text[:40]}' is not a number") from None
-        if not (math.isfinite(v) and lo <= v <= hi):
+        if not math.isfinite(v):
+            raise argparse.ArgumentTypeError(f"'{text[:40]}' is not a finite number")
+        if not lo <= v <= hi:
             raise argparse.ArgumentTypeError(f"{v:g} is outside the allowed range [{lo:g}, {hi:g}]")
         return v
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 from thaad.cli._common import bounded, latlon
@@ -40,7 +41,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    choices=["min-energy", "lofted", "depressed", "max-range"])  # fmt: skip
     p.add_argument("--apogee-km", type=bounded(1.0, 10000.0), metavar="KM",
                    help="apogee altitude of a lofted or depressed trajectory")  # fmt: skip
-    p.add_argument("--burnout-angle-deg", type=bounded(0.0, 90.0), metavar="DEG",
+    p.add_argument("--burnout-angle-deg", type=bounded(-math.inf, math.inf), metavar="DEG",
                    help="burnout flight-path angle of a lofted or depressed trajectory, "
                    "in (0, 90)")  # fmt: skip
     p.add_argument("--model", default="full", choices=["ideal", "full"])

@@ -373,7 +373,7 @@ class Battery(_Model):
 
 
 class ThreatSpec(_Model):
-    threat_class: str = Field("srbm-600", alias="class")
+    threat_class: Text = Field("srbm-600", alias="class")
     launch: Site = Site(lat_deg=39.2, lon_deg=125.67, alt_m=0.0, name="generic launch point")
     aim: Site = Site(lat_deg=35.8714, lon_deg=128.6014, alt_m=0.0, name="Daegu")
     shape: Literal["min-energy", "lofted", "depressed", "max-range"] = "min-energy"
@@ -388,7 +388,9 @@ class ThreatSpec(_Model):
     @classmethod
     def _known(cls, v: str) -> str:
         if v not in THREATS:
-            raise ValueError(f"unknown threat class '{v}' (known: {', '.join(sorted(THREATS))})")
+            raise ValueError(
+                f"unknown threat class {_short(v)} (known: {', '.join(sorted(THREATS))})"
+            )
         return v
 
 
