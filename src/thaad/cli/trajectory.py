@@ -39,7 +39,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    "(default srbm-600; see `thaad threats`)")  # fmt: skip
     p.add_argument("--shape", default="min-energy",
                    choices=["min-energy", "lofted", "depressed", "max-range"])  # fmt: skip
-    p.add_argument("--apogee-km", type=bounded(1.0, 10000.0), metavar="KM",
+    p.add_argument("--apogee-km", type=bounded(-math.inf, math.inf), metavar="KM",
                    help="apogee altitude of a lofted or depressed trajectory")  # fmt: skip
     p.add_argument("--burnout-angle-deg", type=bounded(-math.inf, math.inf), metavar="DEG",
                    help="burnout flight-path angle of a lofted or depressed trajectory, "
