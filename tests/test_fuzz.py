@@ -208,23 +208,27 @@ def build_coverage(draw, out: str) -> list[str]:
 
 
 def build_trajectory(draw, out: str) -> list[str]:
-    argv = ["trajectory", "--launch", draw(latlon_text()), "--aim", draw(latlon_text()),
-            "--threat", draw(st.sampled_from([*sorted(THREATS), "icbm", ""])),
-            "--shape", draw(st.sampled_from(["min-energy", "lofted", "depressed", "max-range"])),
-            "--model", draw(st.sampled_from(["full", "ideal"]))]  # fmt: skip
-    if draw(st.booleans()):
-        argv = [
-            "trajectory",
-            "--launch",
-            "39.2,125.67",
-            "--aim",
-            draw(st.sampled_from(["35.87,128.60", "38.9,125.9", "35.18,129.08"])),
-            *argv[5:],
-        ]  # fmt: skip  (mostly reachable: the shapes get exercised)
-    if draw(st.booleans()):
-        argv += ["--apogee-km", draw(number_text(1, 10000))]
-    elif draw(st.booleans()):
-        argv += ["--burnout-angle-deg", draw(number_text(0, 90))]
+    if draw(st.integers(0, 2)):  # two in three: a plausible shot from a fixed launch point
+        argv = ["trajectory", "--launch", "39.2,125.67",
+                "--aim", draw(st.sampled_from(["35.87,128.60", "38.9,125.9", "35.18,129.08"])),
+                "--threat", draw(st.sampled_from(["srbm-600", "mrbm-1000", "mrbm-1300"])),
+                "--model", draw(st.sampled_from(["full", "ideal"]))]  # fmt: skip
+        shape = draw(st.sampled_from(["min-energy", "max-range", "lofted", "depressed"]))
+        argv += ["--shape", shape]
+        if shape == "lofted":
+            argv += ["--burnout-angle-deg", repr(draw(st.floats(50.0, 75.0)))]
+        elif shape == "depressed":
+            argv += ["--burnout-angle-deg", repr(draw(st.floats(15.0, 35.0)))]
+    else:
+        argv = ["trajectory", "--launch", draw(latlon_text()), "--aim", draw(latlon_text()),
+                "--threat", draw(st.sampled_from([*sorted(THREATS), "icbm", ""])),
+                "--shape", draw(st.sampled_from(["min-energy", "lofted", "depressed",
+                                                 "max-range"])),
+                "--model", draw(st.sampled_from(["full", "ideal"]))]  # fmt: skip
+        if draw(st.booleans()):
+            argv += ["--apogee-km", draw(number_text(1, 10000))]
+        elif draw(st.booleans()):
+            argv += ["--burnout-angle-deg", draw(number_text(0, 90))]
     if draw(st.integers(0, 4)) == 0:
         argv += ["--csv", str(Path(out) / "t.csv")]
     return argv
@@ -239,9 +243,9 @@ def build_footprint(draw, out: str) -> list[str]:
 
 # name -> (builder, examples in the ci profile, examples in the full profile)
 COMMANDS = {
-    "run": (build_run, 120, 800),
-    "trajectory": (build_trajectory, 60, 300),
-    "coverage": (build_coverage, 40, 250),
+    "run": (build_run, 150, 800),
+    "trajectory": (build_trajectory, 80, 300),
+    "coverage": (build_coverage, 50, 250),
     "montecarlo": (build_montecarlo, 20, 150),
     "footprint": (build_footprint, 0, 60),
 }
