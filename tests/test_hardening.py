@@ -268,3 +268,12 @@ def test_assignment_with_no_finite_cost_ends():
     col = assign(cost)
     assert col[1] == -1
     assert sorted(col[[0, 2]]) == [0, 1] and cost[0, col[0]] + cost[2, col[2]] == 2.0
+
+
+def test_a_southern_or_western_point_is_a_value_not_an_option(capsys):
+    """``--radar -33.9,151.2,40`` was read as an unknown option ("expected one argument")."""
+    rc = main(["coverage", "--radar", "-33.9,151.2,40", "--rcs", "0.01", "--target-alt-km",
+               "100", "--json"])  # fmt: skip
+    assert rc == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["radar_lat_deg"] == pytest.approx(-33.9) and d["radar_lon_deg"] == 151.2

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 
 from thaad.errors import ThaadInputError
@@ -62,6 +63,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# options whose value is a point, LAT,LON[,ALT_M]: a southern or western one starts with "-"
+POINT_OPTIONS = ("--launch", "--aim", "--radar", "--sensor")
+_NEGATIVE_POINT = re.compile(r"^-[0-9.]")
+
+
+def _join_negative_points(argv: list[str]) -> list[str]:
+    """``--radar -33.9,151.2,40`` as ``--radar=-33.9,151.2,40``: argparse would otherwise take
+    the value for an option ("expected one argument")."""
+    out = list(argv)
+    for i in range(len(out) - 2, -1, -1):
+        if out[i] in POINT_OPTIONS and _NEGATIVE_POINT.match(out[i + 1]):
+            out[i : i + 2] = [f"{out[i]}={out[i + 1]}"]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # a path with a lone surrogate prints escaped
         try:
@@ -69,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         except (AttributeError, ValueError, OSError):
             pass
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_join_negative_points(sys.argv[1:] if argv is None else argv))
     if not getattr(args, "command", None):
         say_error("thaad", "no command given (one of: " + ", ".join(COMMANDS) + "; see thaad -h)")
         return 2
