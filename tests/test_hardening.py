@@ -277,3 +277,17 @@ def test_a_southern_or_western_point_is_a_value_not_an_option(capsys):
     assert rc == 0
     d = json.loads(capsys.readouterr().out)
     assert d["radar_lat_deg"] == pytest.approx(-33.9) and d["radar_lon_deg"] == 151.2
+
+
+@pytest.mark.parametrize(
+    ("override", "key", "beta"),
+    [
+        # 0.33 kg over 0.01 m^2 = 33 kg/m^2: the kill vehicle flew off to 5.7e16 m (fuzz find)
+        ("battery.interceptor.kv_mass_kg=0.3333", "battery.interceptor.kv_mass_kg", "33.3"),
+        # (900 - 660) kg over 0.3 * pi * 2.5^2 m^2 = 40.7 kg/m^2
+        ("battery.interceptor.diameter_m=5", "battery.interceptor.mass_kg", "40.7"),
+    ],
+)
+def test_feather_light_interceptors_are_refused(tmp_path, capsys, override, key, beta):
+    _one_line_error(capsys, ["run", "--out", str(tmp_path / "o"), "--set", override], key,
+                    f"is {beta} kg/m2, below 200 kg/m2")  # fmt: skip

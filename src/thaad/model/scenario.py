@@ -49,6 +49,9 @@ MAX_YAML_NODES = 100_000
 MAX_SEED = 2**63 - 1  # numpy's and numba's int64
 # the face's search sector: at least this tall between its minimum and maximum elevation
 MIN_ELEVATION_SPAN_DEG = 0.1
+# the interceptor's ballistic coefficients (dry body, kill vehicle), kg/m^2: lighter objects are
+# feathers (real ones are thousands) and make the fixed-step flight integration unstable
+MIN_INTERCEPTOR_BETA_KGPM2 = 200.0
 
 
 def _short(v: Any) -> str:
@@ -279,7 +282,7 @@ class FireControlSpec(_Model):
     track_m: BoundedInt(1, 64) = 3
     track_n: BoundedInt(1, 64) = 5
     process_noise_m2ps3: Bounded(0.0, 1e6) = 1.0
-    filter_beta_kgpm2: Bounded(1.0, 1e6) = 4880.0
+    filter_beta_kgpm2: Bounded(100.0, 1e6) = 4880.0
 
     def core(self, doctrine: DoctrineSpec | None = None) -> FireControl:
         dc = doctrine if doctrine is not None else DoctrineSpec()
@@ -573,6 +576,23 @@ def parse_override(text: str) -> tuple[str, Any]:
     return key.strip(), value
 
 
+def _check_interceptor_betas(ic: InterceptorSpec) -> None:
+    """Dry body and kill vehicle at least ``MIN_INTERCEPTOR_BETA_KGPM2`` (mass over CdA)."""
+    cda = ic.cd * math.pi * (0.5 * ic.diameter_m) ** 2
+    dry = ic.mass_kg - ic.propellant_kg
+    for key, beta, what in (
+        ("battery.interceptor.kv_mass_kg", ic.kv_mass_kg / ic.kv_cda_m2 if ic.kv_cda_m2 else None,
+         "kill vehicle's kv_mass_kg / kv_cda_m2"),
+        ("battery.interceptor.mass_kg", dry / cda if cda else None,
+         "burnt-out interceptor's (mass_kg - propellant_kg) / (cd area)"),
+    ):  # fmt: skip
+        if beta is not None and beta < MIN_INTERCEPTOR_BETA_KGPM2:
+            raise ThaadInputError(
+                f"{key}: the {what} is {beta:.3g} kg/m2, below "
+                f"{MIN_INTERCEPTOR_BETA_KGPM2:g} kg/m2 (a feather, not a kill vehicle)"
+            )
+
+
 def load_scenario(
     path: str | Path | None = None, overrides: list[str] | None = None, seed: int | None = None
 ) -> Scenario:
@@ -604,6 +624,7 @@ def load_scenario(
     except ValidationError as err:
         raise ThaadInputError(_format_validation_error(err)) from None
     sc.fire_control_core()  # cross-field checks
+    _check_interceptor_betas(sc.battery.interceptor)
     r = sc.battery.radar
     if r.min_elevation_deg > r.max_elevation_deg - MIN_ELEVATION_SPAN_DEG:
         raise ThaadInputError(
