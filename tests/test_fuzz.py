@@ -31,6 +31,7 @@ import os
 import re
 import tempfile
 import typing
+import warnings
 from collections import Counter
 from pathlib import Path
 
@@ -292,18 +293,23 @@ def check_json(x, where: str, key: str = "") -> None:
 
 
 def run_cli(argv: list[str]) -> tuple[int, str, str]:
-    """``thaad.cli.main(argv)`` in this process: (exit status, stdout, stderr)."""
+    """``thaad.cli.main(argv)`` in this process: (exit status, stdout, stderr). A user or
+    runtime warning (what a user would see on stderr) is appended to stderr."""
     so, se = io.StringIO(), io.StringIO()
     faulthandler.dump_traceback_later(HANG_S, exit=True)
     try:
-        with contextlib.redirect_stdout(so), contextlib.redirect_stderr(se):
+        with (contextlib.redirect_stdout(so), contextlib.redirect_stderr(se),
+              warnings.catch_warnings(record=True) as caught):  # fmt: skip
+            warnings.simplefilter("default")
             try:
                 rc = main(argv)
             except SystemExit as exc:  # argparse
                 rc = exc.code if isinstance(exc.code, int) else 2
     finally:
         faulthandler.cancel_dump_traceback_later()
-    return rc, so.getvalue(), se.getvalue()
+    shown = [w for w in caught if issubclass(w.category, (UserWarning, RuntimeWarning))]
+    err = se.getvalue() + "".join(f"{w.category.__name__}: {w.message}\n" for w in shown)
+    return rc, so.getvalue(), err
 
 
 def check_outcome(name: str, argv: list[str], out: Path) -> str:
