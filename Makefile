@@ -52,6 +52,12 @@ test: $(STAMP_DEV) $(STAMP_WEB)
 docs: $(STAMP_DEV)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
+# the fuzz suite at full size (over 1,500 generated command lines, random); the normal test run
+# has a few hundred (THAAD_FUZZ=ci). Prints the counts by outcome: exit 0, exit 2, failures.
+fuzz: $(STAMP_DEV)
+	THAAD_FUZZ=full $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py
+
+
 gallery: $(STAMP_DEV)
 	$(BIN)/python docs/gallery/make_gallery.py
 

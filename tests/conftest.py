@@ -34,3 +34,25 @@ def viewer_server(run_dir):
     yield server
     server.shutdown()
     server.server_close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fuzz tests' outcomes (tests/test_fuzz.py): counts by command and outcome."""
+    import sys
+
+    mod = sys.modules.get("test_fuzz") or sys.modules.get("tests.test_fuzz")
+    tally = getattr(mod, "TALLY", None)
+    if not tally:
+        return
+    tr = terminalreporter
+    tr.section(f"fuzz outcomes (profile {mod.PROFILE})")
+    names = sorted({name for name, _ in tally})
+    for name in names:
+        row = {k: tally.get((name, k), 0) for k in ("exit 0", "exit 2", "failure")}
+        tr.write_line(f"{name:<12s} exit 0: {row['exit 0']:5d}   exit 2: {row['exit 2']:5d}   "
+                      f"failures: {row['failure']:3d}")  # fmt: skip
+    tot = {
+        k: sum(v for (_, o), v in tally.items() if o == k) for k in ("exit 0", "exit 2", "failure")
+    }
+    tr.write_line(f"{'total':<12s} exit 0: {tot['exit 0']:5d}   exit 2: {tot['exit 2']:5d}   "
+                  f"failures: {tot['failure']:3d}   ({sum(tot.values())} cases)")  # fmt: skip

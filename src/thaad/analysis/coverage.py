@@ -43,6 +43,9 @@ from thaad.model.catalog import radar_mode
 
 __all__ = ["CoverageResult", "coverage", "search_and_track_regions", "to_geojson"]
 
+# the radar's latitude: beyond it the map's longitude span and the pole sector break down
+MAX_LAT_DEG = 85.0
+
 
 @dataclass
 class CoverageResult:
@@ -213,22 +216,25 @@ def coverage(
         load_countries,
         sector_polygon,
     )
-    from thaad.model.scenario import load_scenario
+    from thaad.model.scenario import MIN_ELEVATION_SPAN_DEG, load_scenario
 
     lat, lon, alt = (float(v) for v in radar_lla)
-    if not -90.0 <= lat <= 90.0:
-        raise ThaadInputError(f"--radar: latitude {lat} is outside [-90, 90]")
+    if not -MAX_LAT_DEG <= lat <= MAX_LAT_DEG:
+        raise ThaadInputError(
+            f"--radar: latitude {lat} is outside [-{MAX_LAT_DEG:g}, {MAX_LAT_DEG:g}] "
+            "(coverage maps near the poles are not supported)"
+        )
     if not -180.0 <= lon <= 180.0:
         raise ThaadInputError(f"--radar: longitude {lon} is outside [-180, 180]")
     if not -500.0 <= alt <= 10000.0:
         raise ThaadInputError(f"--radar: altitude {alt} m is outside [-500, 10000]")
     radar_mode(mode)
-    if not (rcs_m2 > 0.0 and math.isfinite(rcs_m2)):
-        raise ThaadInputError(f"--rcs: {rcs_m2} is not a positive cross-section in m2")
+    if not 1e-6 <= rcs_m2 <= 1e4:
+        raise ThaadInputError(f"--rcs: {rcs_m2:g} m2 is outside the allowed range [1e-06, 10000]")
     if not (0.0 <= target_alt_km <= 5000.0):
         raise ThaadInputError(f"--target-alt-km: {target_alt_km} is outside [0, 5000]")
-    if tracks < 0:
-        raise ThaadInputError(f"--tracks: {tracks} is negative")
+    if not 0 <= tracks <= 10_000:
+        raise ThaadInputError(f"--tracks: {tracks} is outside the allowed range [0, 10000]")
     sc = scenario if scenario is not None else load_scenario()
     spec = sc.battery.radar.model_copy()
     spec.mode = mode  # type: ignore[assignment]
@@ -237,8 +243,13 @@ def coverage(
             raise ThaadInputError("--boresight-az-deg: not a number")
         spec.boresight_az_deg = boresight_az_deg % 360.0
     if min_elevation_deg is not None:
-        if not -2.0 <= min_elevation_deg < 90.0:
-            raise ThaadInputError(f"--min-elevation-deg: {min_elevation_deg} is outside [-2, 90)")
+        if not -2.0 <= min_elevation_deg <= 85.0:
+            raise ThaadInputError(f"--min-elevation-deg: {min_elevation_deg} is outside [-2, 85]")
+        if min_elevation_deg > spec.max_elevation_deg - MIN_ELEVATION_SPAN_DEG:
+            raise ThaadInputError(
+                f"--min-elevation-deg: {min_elevation_deg} is not {MIN_ELEVATION_SPAN_DEG:g} deg "
+                f"below the radar's maximum elevation {spec.max_elevation_deg:g}"
+            )
         spec.min_elevation_deg = min_elevation_deg
     bat = sc.battery.model_copy()
     bat.site = bat.site.model_copy(update={"lat_deg": lat, "lon_deg": lon, "alt_m": alt})
@@ -262,7 +273,13 @@ def coverage(
 
     half = math.degrees(min(rd.half_fov_rad, rd.search_half_az_rad))
     if cov > 0.0:
-        poly = sector_polygon(lat, lon, cov, spec.boresight_az_deg, half)
+        try:
+            poly = sector_polygon(lat, lon, cov, spec.boresight_az_deg, half)
+        except ValueError:
+            raise ThaadInputError(
+                f"--radar: the covered region ({cov / 1e3:.0f} km from {lat:g}, {lon:g}) "
+                "takes in a pole; coverage maps near the poles are not supported"
+            ) from None
         area = geodesic_area_km2(poly)
         by_country = area_by_country_km2(poly)
     else:

@@ -27,6 +27,14 @@ SUMMARY_FILE = "footprint.json"
 """The footprint's summary in its directory (its own name: ``thaad montecarlo`` may share
 the directory and writes ``montecarlo.json``)."""
 FAMILY_SIZE = 48
+# input bounds: the grid, the full mode's work, and the latitudes a lat-lon grid can cover
+MAX_GRID = 1000
+MAX_EXTENT_KM = 5000.0
+MAX_DRAWS = 100_000
+MAX_FULL_ENGAGEMENTS = 10_000_000
+MAX_WORKERS = 1024
+MAX_GRID_LAT_DEG = 85.0
+KM_PER_DEG = R_MEAN_M * math.pi / 180.0 / 1e3  # of latitude, on the mean sphere
 FAMILY_SAMPLES = 240
 
 
@@ -62,7 +70,7 @@ def trajectory_family(sc: Scenario, lat0_deg: float, lon0_deg: float, az_deg: fl
         try:
             aim = solve_full(tc, env, (lat0, lon0, 0.0), (lat1, lon1, 0.0), th.shape,
                              th.apogee_km, th.burnout_angle_deg)  # fmt: skip
-        except ThaadInputError:
+        except (ThaadInputError, np.linalg.LinAlgError):  # out of reach, or singular
             continue
         ts, ys, tb = fly_threat(mis, aim, env, 1e-9, 2.0)[:3]
         t, s, h = resample_path(ts, ys, lat0, lon0, env.earth, FAMILY_SAMPLES)
@@ -294,6 +302,40 @@ class FootprintResult:
     summary: dict[str, Any]
 
 
+def check_args(sc: Scenario, grid: int, extent_km: float, mode: str, draws: int,
+               threshold: float, workers: int) -> None:  # fmt: skip
+    """Refuse, in one line naming the option, a footprint that cannot or should not be run."""
+    if not 2 <= grid <= MAX_GRID:
+        raise ThaadInputError(f"--grid: {grid} is outside the allowed range [2, {MAX_GRID}]")
+    if not 0.0 < extent_km <= MAX_EXTENT_KM:
+        raise ThaadInputError(
+            f"--extent-km: {extent_km:g} is outside the allowed range (0, {MAX_EXTENT_KM:g}]"
+        )
+    if not 1 <= draws <= MAX_DRAWS:
+        raise ThaadInputError(f"--draws: {draws} is outside the allowed range [1, {MAX_DRAWS}]")
+    if mode == "full" and grid * grid * draws > MAX_FULL_ENGAGEMENTS:
+        raise ThaadInputError(
+            f"--draws: {grid}x{grid} cells of {draws} draws is {grid * grid * draws:,} "
+            f"engagements (full mode allows {MAX_FULL_ENGAGEMENTS:,}; use a smaller grid)"
+        )
+    if not 0 <= workers <= MAX_WORKERS:
+        raise ThaadInputError(
+            f"--workers: {workers} is outside the allowed range [0, {MAX_WORKERS}]"
+        )
+    lat_c = sc.battery.site.lat_deg
+    reach = abs(lat_c) + extent_km / KM_PER_DEG
+    if reach > MAX_GRID_LAT_DEG:
+        raise ThaadInputError(
+            f"--extent-km: a {extent_km:g} km grid around the battery at {lat_c:g} deg latitude "
+            f"reaches {reach:.1f} deg; footprint grids stop at {MAX_GRID_LAT_DEG:g} deg "
+            "(the longitude spacing collapses near the poles)"
+        )
+    if not 0.0 < threshold <= 1.0:
+        raise ThaadInputError(f"--threshold: must be in (0, 1] (got {threshold})")
+    if mode not in ("kinematic", "full"):
+        raise ThaadInputError(f"--mode: '{mode}' is not one of kinematic, full")
+
+
 def compute_footprint(
     sc: Scenario, launch: tuple[float, float], grid: int = 100, extent_km: float = 400.0,
     mode: str = "kinematic", draws: int = 20, threshold: float = 0.5, workers: int = 0,
@@ -309,6 +351,7 @@ def compute_footprint(
     """
     import os
 
+    check_args(sc, grid, extent_km, mode, draws, threshold, workers)
     from thaad.core.earth import great_circle
 
     lats, lons = _grid(sc, grid, extent_km)
@@ -350,10 +393,15 @@ def compute_footprint(
             vals = [_full_cell(_launch_json(sc, launch), la, lo, draws, sc.seed)
                     for la, lo in zip(a_lat, a_lon, strict=True)]  # fmt: skip
         for a, (p, s, h) in zip(sc.assets, vals, strict=True):
+            psi = great_circle(d(launch[0]), d(launch[1]), d(a.lat_deg), d(a.lon_deg))[0]
             assets[a.name] = {
                 "lat_deg": a.lat_deg, "lon_deg": a.lon_deg,
                 "p_kill": None if math.isnan(p) else p,
                 "threatened": not math.isnan(p),
+                "range_from_launch_m": psi * R_MEAN_M,
+                # why an aim point has no P(kill): nearer than the family's shortest shot
+                # ("too close") or beyond its longest ("too far"); None when it is reached
+                "unreached": None if not math.isnan(p) else _why_unreached(psi * R_MEAN_M, fam),
                 "shots": s, "first_intercept_alt_m": None if math.isnan(h) else h,
                 "defended": (not math.isnan(p)) and p >= threshold,
             }  # fmt: skip
@@ -368,6 +416,7 @@ def compute_footprint(
         "grid": grid, "extent_km": extent_km, "threshold": threshold,
         "defended_area_km2": float(area[defended].sum()),
         "threatened_area_km2": float(area[~np.isnan(pk)].sum()),
+        "threat_range_m": [float(fam.range_m[0]), float(fam.range_m[-1])],
         "assets": assets,
         "family_s": t1 - t0, "grid_s": t2 - t1,
         "cells_per_s": grid * grid / max(t2 - t1, 1e-9),
@@ -396,16 +445,7 @@ def run_footprint(
     definition, and ``resume`` continues a killed run. Results are identical for any worker
     count and backend (every cell's draw ``i`` uses the Monte Carlo's stream ``i``).
     """
-    if grid < 2:
-        raise ThaadInputError(f"--grid: must be at least 2 (got {grid})")
-    if extent_km <= 0:
-        raise ThaadInputError(f"--extent-km: must be positive (got {extent_km})")
-    if draws <= 0:
-        raise ThaadInputError(f"--draws: must be positive (got {draws})")
-    if not 0.0 < threshold <= 1.0:
-        raise ThaadInputError(f"--threshold: must be in (0, 1] (got {threshold})")
-    if mode not in ("kinematic", "full"):
-        raise ThaadInputError(f"--mode: '{mode}' is not one of kinematic, full")
+    check_args(sc, grid, extent_km, mode, draws, threshold, workers)
     if mode != "full" and (scheduler is not None or resume):
         raise ThaadInputError("--scheduler and --resume apply to --mode full only")
     if scheduler is not None and not scheduler.strip():
@@ -430,6 +470,15 @@ def run_footprint(
     summary = res.summary
     write_json(outp / SUMMARY_FILE, summary)
     return summary
+
+
+def _why_unreached(range_m: float, fam: Family) -> str:
+    """``"too close"``, ``"too far"`` or ``"not engageable"`` for an aim point with no P(kill)."""
+    if range_m < fam.range_m[0]:
+        return "too close"
+    if range_m > fam.range_m[-1]:
+        return "too far"
+    return "not engageable"
 
 
 def _launch_json(sc: Scenario, launch) -> str:

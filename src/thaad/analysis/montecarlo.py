@@ -56,6 +56,9 @@ DEFAULT_CHUNK = 500
 _PREPARED: dict[str, Any] = {}
 
 
+MAX_DRAWS = 100_000_000  # --draws: 1e8 engagements is days of CPU; beyond it, a typo
+
+
 def draw_rng(seed: int, draw: int) -> np.random.Generator:
     """The random stream of one draw."""
     return np.random.default_rng([int(seed), int(draw)])
@@ -385,8 +388,8 @@ def run_montecarlo(
     ``workers=0`` means one process per core; ``scheduler`` sends chunks to a Dask cluster.
     ``chunk=None`` is the manifest's chunk size on ``resume``, else :data:`DEFAULT_CHUNK`.
     """
-    if draws <= 0:
-        raise ThaadInputError(f"--draws: must be positive (got {draws})")
+    if not 1 <= draws <= MAX_DRAWS:
+        raise ThaadInputError(f"--draws: {draws} is outside the allowed range [1, {MAX_DRAWS}]")
     if chunk is not None and chunk <= 0:
         raise ThaadInputError(f"--chunk: must be positive (got {chunk})")
     if scheduler is not None and not scheduler.strip():

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import math
+
+MAX_SEED = 2**63 - 1  # numpy's and numba's int64
 
 
 def latlon(text: str) -> tuple[float, float]:
@@ -25,9 +28,11 @@ def nonneg_int(text: str) -> int:
     try:
         v = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
+        raise argparse.ArgumentTypeError(f"'{text[:40]}' is not an integer") from None
     if v < 0:
         raise argparse.ArgumentTypeError(f"{v} is negative")
+    if v > MAX_SEED:
+        raise argparse.ArgumentTypeError(f"{v} is above {MAX_SEED} (2^63 - 1)")
     return v
 
 
@@ -63,3 +68,20 @@ def record(args: argparse.Namespace, command: str, out, sc, files: list[str]) ->
         seed=sc.seed,
         files=files,
     )
+
+
+def bounded(lo: float, hi: float):
+    """An argparse type: a finite number in ``[lo, hi]`` (the error names value and range)."""
+
+    def parse(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text[:40]}' is not a number") from None
+        if not math.isfinite(v):
+            raise argparse.ArgumentTypeError(f"'{text[:40]}' is not a finite number")
+        if not lo <= v <= hi:
+            raise argparse.ArgumentTypeError(f"{v:g} is outside the allowed range [{lo:g}, {hi:g}]")
+        return v
+
+    return parse

@@ -83,7 +83,15 @@ def run(args: argparse.Namespace) -> int:
     print(f"  defended area (P(kill) >= {s['threshold']:g})  {s['defended_area_km2']:,.0f} km2")
     for name, a in s["assets"].items():
         if a["p_kill"] is None:
-            print(f"  {name:<12s} out of the threat's reach from this launch point")
+            lo, hi = (v / 1e3 for v in s["threat_range_m"])
+            far = a["range_from_launch_m"] / 1e3
+            why = {
+                "too close": f"too close to the launch point ({far:,.0f} km; the threat's "
+                f"shortest modelled shot is {lo:,.0f} km)",
+                "too far": f"out of the threat's reach ({far:,.0f} km from the launch point; "
+                f"its longest shot is {hi:,.0f} km)",
+            }.get(a["unreached"], f"not engageable from this launch point ({far:,.0f} km)")
+            print(f"  {name:<12s} {why}")
         else:
             verdict = "DEFENDED" if a["defended"] else "not defended"
             print(f"  {name:<12s} P(kill) {a['p_kill']:.3f}  {verdict}")

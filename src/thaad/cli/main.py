@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 
 from thaad.errors import ThaadInputError
@@ -30,9 +31,21 @@ COMMANDS = [
 ]
 
 
+def say_error(prog: str, message: str) -> None:
+    """``PROG: error: MESSAGE`` on stderr as exactly one line, whatever the message holds.
+
+    Line breaks become ``\\n`` and characters stderr cannot encode (a lone surrogate from a
+    file name, say) are escaped, so printing an error never raises an error of its own.
+    """
+    text = " ".join(message.splitlines()) if message else "error"
+    enc = getattr(sys.stderr, "encoding", None) or "utf-8"
+    text = text.encode(enc, "backslashreplace").decode(enc, "replace")
+    sys.stderr.write(f"{prog}: error: {text}\n")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2 (argparse's own convention)
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        say_error(self.prog, message)
         raise SystemExit(2)
 
 
@@ -53,12 +66,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# options whose value is a point, LAT,LON[,ALT_M]: a southern or western one starts with "-"
+POINT_OPTIONS = ("--launch", "--aim", "--radar", "--sensor")
+_NEGATIVE_POINT = re.compile(r"^-[0-9.]")
+
+
+def _join_negative_points(argv: list[str]) -> list[str]:
+    """``--radar -33.9,151.2,40`` as ``--radar=-33.9,151.2,40``: argparse would otherwise take
+    the value for an option ("expected one argument")."""
+    out = list(argv)
+    for i in range(len(out) - 2, -1, -1):
+        if out[i] in POINT_OPTIONS and _NEGATIVE_POINT.match(out[i + 1]):
+            out[i : i + 2] = [f"{out[i]}={out[i + 1]}"]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a path with a lone surrogate prints escaped
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):
+            pass
     parser = build_parser()
-    args = parser.parse_args(argv)
-    args._argv = list(argv) if argv is not None else sys.argv[1:]
+    argv_list = sys.argv[1:] if argv is None else list(argv)
+    args = parser.parse_args(_join_negative_points(argv_list))
+    args._argv = argv_list
     if not getattr(args, "command", None):
-        parser.print_help()
+        say_error("thaad", "no command given (one of: " + ", ".join(COMMANDS) + "; see thaad -h)")
         return 2
     from thaad.cli._warmup import notice
 
@@ -66,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         with notice(args.command):
             return int(args._run(args) or 0)
     except ThaadInputError as exc:
-        sys.stderr.write(f"thaad: error: {exc}\n")
+        say_error("thaad", str(exc))
         return 2
     except KeyboardInterrupt:
         sys.stderr.write("thaad: interrupted\n")
@@ -77,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:
+        # a geometry the input made impossible (GEOS) is bad input too: one line, not a trace
+        if type(exc).__name__ != "GEOSException":
+            raise
+        say_error("thaad", f"the geometry of this input cannot be computed ({exc})")
+        return 2
 
 
 if __name__ == "__main__":

@@ -13,8 +13,8 @@ def _positive(text: str) -> int:
         v = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
-    if v <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive (got {v})")
+    if not 1 <= v <= 1024:
+        raise argparse.ArgumentTypeError(f"{v} is outside the allowed range [1, 1024]")
     return v
 
 
@@ -25,7 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description="Fly N engagements with the scenario's dispersions (threat steering and "
         "aim, interceptor thrust and pointing, radar and seeker noise), one seeded stream per "
         "draw. Per-draw results go to DIR/draws/*.parquet in chunks written atomically; "
-        "DIR/montecarlo.json holds p_kill with its 95%% Wilson interval; DIR/manifest.json "
+        "DIR/montecarlo.json holds p_kill with its 95% Wilson interval; DIR/manifest.json "
         "pins the scenario, seed, draws and chunks. A killed run continues with --resume; "
         "--resume with more --draws extends a finished run. One run at a time per DIR.",
         epilog="Examples:\n  thaad montecarlo --draws 1000 --out runs/mc\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from thaad.cli._common import bounded
 from thaad.cli.coverage import lat_lon_alt
 
 
@@ -35,14 +36,14 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--sigma-range-m",
-        type=float,
+        type=bounded(1e-3, 1e4),
         default=10.0,
         metavar="S",
         help="range noise, 1 sigma (default 10 m)",
     )
     p.add_argument(
         "--sigma-angle-mrad",
-        type=float,
+        type=bounded(1e-4, 100.0),
         default=0.3,
         metavar="S",
         help="azimuth and elevation noise, 1 sigma (default 0.3 mrad)",
@@ -51,14 +52,14 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    help="extended or unscented Kalman filter (default ekf)")  # fmt: skip
     p.add_argument(
         "--process-noise-m2ps3",
-        type=float,
+        type=bounded(0.0, 1e6),
         default=1.0,
         metavar="Q",
         help="white-noise acceleration spectral density (default 1 m^2/s^3)",
     )
     p.add_argument(
         "--beta-kgpm2",
-        type=float,
+        type=bounded(1.0, 1e6),
         default=4880.0,
         metavar="B",
         help="prior ballistic coefficient (default 4880 kg/m^2); it is estimated once drag is felt",

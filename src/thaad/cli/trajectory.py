@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
-from thaad.cli._common import latlon
-
-
-def _float(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+from thaad.cli._common import bounded, latlon
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -52,9 +46,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    choices=["min-energy", "lofted", "depressed", "max-range"],
                    help="trajectory shape (default min-energy; lofted and depressed need "
                    "--apogee-km or --burnout-angle-deg)")  # fmt: skip
-    p.add_argument("--apogee-km", type=_float, metavar="KM",
+    p.add_argument("--apogee-km", type=bounded(-math.inf, math.inf), metavar="KM",
                    help="apogee altitude of a lofted or depressed trajectory")  # fmt: skip
-    p.add_argument("--burnout-angle-deg", type=_float, metavar="DEG",
+    p.add_argument("--burnout-angle-deg", type=bounded(-math.inf, math.inf), metavar="DEG",
                    help="burnout flight-path angle of a lofted or depressed trajectory, "
                    "in (0, 90)")  # fmt: skip
     p.add_argument("--model", default="full", choices=["ideal", "full"],

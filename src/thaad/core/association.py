@@ -61,6 +61,8 @@ def assign(cost: np.ndarray) -> np.ndarray:
                     if minv[j] < delta:
                         delta = minv[j]
                         j1 = j
+            if j1 == 0:  # no finite cost left (NaN or inf): row i stays unassigned, no hang
+                break
             for j in range(m + 1):
                 if used[j]:
                     u[p[j]] += delta

@@ -30,6 +30,9 @@ STEER_VELOCITY = 1  # thrust along the Earth-relative velocity (gravity turn)
 STEER_PITCH = 2  # vertical rise, linear pitch-over to a final pitch, then hold
 STEER_FIXED = 3  # thrust along a fixed ECEF direction (``dr``)
 
+# most steps (accepted or not) one call of fly takes: a hard stop, never reached in practice
+MAX_STEPS = 10_000_000
+
 # Event indices reported by :func:`fly`.
 EV_IMPACT = 0  # height falls through ``stop_alt_m`` (terminal)
 EV_APOGEE = 1  # radial velocity changes sign from + to -
@@ -175,10 +178,10 @@ def deriv(
                 ux = vx / vn
                 uy = vy / vn
                 uz = vz / vn
-            else:
-                ux = ph.up_x
-                uy = ph.up_y
-                uz = ph.up_z
+            else:  # at rest (no rail phase): the turn starts along the launch direction
+                ux = ph.dr_x
+                uy = ph.dr_y
+                uz = ph.dr_z
         elif ph.steer == STEER_PITCH:
             tt = t - ph.t0_s
             if tt <= ph.t_vert_s:
@@ -385,7 +388,9 @@ def fly(
     h = 0.01 * max(vn, 100.0) / max(an, 1e-3) * (rtol / 1e-9) ** 0.2
     h = min(max(h, 1e-3), max_step_s)
     done = False
-    while not done:
+    n_iter = 0
+    while not done and n_iter < MAX_STEPS:  # the cap: a step that stops shrinking ends it
+        n_iter += 1
         if t + h >= t_end:
             h = t_end - t
         if h <= 0.0:

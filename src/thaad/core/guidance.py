@@ -41,6 +41,8 @@ BOOST_STEP_S = 0.1  # RK4 step while the booster burns
 MIDCOURSE_STEP_S = 0.25  # RK4 step of midcourse (command) guidance
 CA_STEP_FRACTION = 0.1  # near closest approach a step covers at most this share of the range
 MIN_STEP_S = 2.0e-5
+H_MIN_S = 1.0e-6
+"""The smallest integration step, s, whatever the rail and burn times: no stall."""
 GROUND_CHECK_S = 1.0  # check for a fall below the ground after this long in flight
 RECORD_EVERY_S = 0.5  # spacing of the recorded interceptor paths
 
@@ -221,6 +223,8 @@ def fly_shot(
             h = min(BOOST_STEP_S, t_end - tcur, itc.burn_s - tau)
             if tau < itc.rail_s:
                 h = min(h, itc.rail_s - tau)
+            # the clock always advances: rail_s - tau can round to ~1e-15 s
+            h = max(h, min(H_MIN_S, t_end - tcur))
             ph = Phase(
                 itc.thrust_n, itc.mdot_kgps, itc.cda_m2,
                 STEER_FIXED if tau < itc.rail_s else STEER_VELOCITY, 0.0,

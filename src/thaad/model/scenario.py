@@ -11,11 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -46,16 +48,106 @@ DEFAULT_SCENARIO = Path(__file__).parents[1] / "scenarios" / "seongju.yaml"
 AIM_MATCH_M = 1000.0
 """An aim point named after an asset must lie within this of it (m): a city-sized tolerance."""
 
+# YAML scenario files and --set values: nesting and alias expansion are capped, so a deeply
+# nested file or a "billion laughs" alias bomb is one line of error, not a RecursionError
+MAX_YAML_DEPTH = 32
+MAX_YAML_NODES = 100_000
+MAX_SEED = 2**63 - 1  # numpy's and numba's int64
+# the face's search sector: at least this tall between its minimum and maximum elevation
+MIN_ELEVATION_SPAN_DEG = 0.1
+# the interceptor's ballistic coefficients (dry body, kill vehicle), kg/m^2: lighter objects are
+# feathers (real ones are thousands) and make the fixed-step flight integration unstable
+MIN_INTERCEPTOR_BETA_KGPM2 = 200.0
+
+
+def _short(v: Any) -> str:
+    """A value for an error message: one line, at most 40 characters."""
+    s = repr(v)
+    return s if len(s) <= 40 else s[:37] + "..."
+
+
+@dataclass(frozen=True)
+class Range:
+    """A field's allowed range, kept in its ``Annotated`` metadata (docs and the fuzz tests)."""
+
+    lo: float
+    hi: float
+    lo_open: bool = False
+    hi_open: bool = False
+
+    def __str__(self) -> str:
+        lo, hi = (str(v) if isinstance(v, int) else f"{v:g}" for v in (self.lo, self.hi))
+        return f"{'(' if self.lo_open else '['}{lo}, {hi}{')' if self.hi_open else ']'}"
+
+
+def field_range(info: Any) -> Range | None:
+    """The :class:`Range` of a pydantic ``FieldInfo`` (None for a field without one)."""
+    import typing
+
+    todo = [*getattr(info, "metadata", ()), getattr(info, "annotation", None)]
+    while todo:  # the field's own metadata, then inside Optional[Annotated[...]]
+        m = todo.pop(0)
+        if isinstance(m, Range):
+            return m
+        todo += [*getattr(m, "__metadata__", ()), *typing.get_args(m)]
+    return None
+
+
+def _bounds_check(lo: float, hi: float, lo_open: bool, hi_open: bool) -> Any:
+    text = str(Range(lo, hi, lo_open, hi_open))
+
+    def check(v: float) -> float:
+        ok = (isinstance(v, int) or math.isfinite(v)) and (v > lo if lo_open else v >= lo)
+        if not (ok and (v < hi if hi_open else v <= hi)):
+            raise ValueError(f"{_short(v)} is outside the allowed range {text}")
+        return v
+
+    return AfterValidator(check)
+
+
+def Bounded(lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = False) -> Any:
+    """A finite float field in ``[lo, hi]`` (``lo_open``/``hi_open`` exclude an end).
+
+    Every number in a scenario has a physical range, generous enough for what-if studies and
+    tight enough that the core never sees a value it cannot handle (inf, NaN, a zero that
+    divides, a size that exhausts memory). The error names the field, the value and the range.
+    """
+    return Annotated[
+        float, _bounds_check(lo, hi, lo_open, hi_open), Range(lo, hi, lo_open, hi_open)
+    ]
+
+
+def BoundedInt(lo: int, hi: int) -> Any:
+    """An integer field in ``[lo, hi]`` (see :func:`Bounded`)."""
+    return Annotated[int, _bounds_check(lo, hi, False, False), Range(lo, hi)]
+
+
+def _check_text(v: str, limit: int) -> str:
+    try:
+        v.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("contains a character that is not valid Unicode") from None
+    if len(v) > limit:
+        raise ValueError(f"is {len(v)} characters long (at most {limit})")
+    if limit <= 200 and any(c < " " or c == "\x7f" for c in v):
+        raise ValueError("contains a control character (a name is one line)")
+    return v
+
+
+# a name: one line of valid Unicode; a description: valid Unicode, may span lines
+Text = Annotated[str, AfterValidator(lambda v: _check_text(v, 200))]
+LongText = Annotated[str, AfterValidator(lambda v: _check_text(v, 10_000))]
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
 class Site(_Model):
-    lat_deg: float = Field(ge=-90.0, le=90.0)
-    lon_deg: float = Field(ge=-180.0, le=180.0)
-    alt_m: float = Field(0.0, ge=-500.0, le=10000.0)
-    name: str = ""
+    lat_deg: Bounded(-90.0, 90.0)
+    lon_deg: Bounded(-180.0, 180.0)
+    alt_m: Bounded(-500.0, 10000.0) = 0.0
+    name: Text = ""
 
 
 class Models(_Model):
@@ -75,66 +167,66 @@ class Models(_Model):
 
 class RadarSpec(_Model):
     mode: Literal["terminal", "forward-based"] = "terminal"
-    boresight_az_deg: float = Field(315.0, ge=0.0, lt=360.0)
-    half_fov_deg: float = Field(60.0, gt=0.0, le=180.0)
-    min_elevation_deg: float = Field(5.0, ge=-2.0, lt=90.0)
-    max_elevation_deg: float = Field(90.0, gt=0.0, le=90.0)
-    peak_power_w: float = Field(81.0e3, gt=0.0)
-    aperture_m2: float = Field(9.2, gt=0.0)
-    aperture_efficiency: float = Field(0.8, gt=0.0, le=1.0)
-    frequency_hz: float = Field(9.5e9, gt=1e8, lt=1e12)
-    system_temp_k: float = Field(500.0, gt=0.0)
-    losses_db: float = Field(10.0, ge=0.0)
-    dwell_s: float = Field(0.04, gt=0.0)
-    snr_detect_db: float = 13.0
-    max_range_km: float = Field(1500.0, gt=0.0)
-    sigma_range_m: float = Field(10.0, gt=0.0)
-    sigma_angle_mrad: float = Field(0.3, gt=0.0)
-    scan_period_s: float = Field(0.5, gt=0.0, le=10.0)
+    boresight_az_deg: Bounded(0.0, 360.0, hi_open=True) = 315.0
+    half_fov_deg: Bounded(0.1, 180.0) = 60.0
+    min_elevation_deg: Bounded(-2.0, 85.0) = 5.0
+    max_elevation_deg: Bounded(0.1, 90.0) = 90.0
+    peak_power_w: Bounded(1.0, 1e9) = 81.0e3
+    aperture_m2: Bounded(0.01, 1000.0) = 9.2
+    aperture_efficiency: Bounded(0.0, 1.0, lo_open=True) = 0.8
+    frequency_hz: Bounded(1e8, 1e12, lo_open=True, hi_open=True) = 9.5e9
+    system_temp_k: Bounded(1.0, 10000.0) = 500.0
+    losses_db: Bounded(0.0, 100.0) = 10.0
+    dwell_s: Bounded(1e-6, 10.0) = 0.04
+    snr_detect_db: Bounded(-10.0, 40.0) = 13.0
+    max_range_km: Bounded(1.0, 50000.0) = 1500.0
+    sigma_range_m: Bounded(1e-3, 1e4) = 10.0
+    sigma_angle_mrad: Bounded(1e-4, 100.0) = 0.3
+    scan_period_s: Bounded(0.01, 10.0) = 0.5
     # search pattern: None takes the mode's value (thaad.model.catalog.RADAR_MODES)
-    search_half_az_deg: float | None = Field(None, gt=0.0, le=180.0)
-    search_el_span_deg: float | None = Field(None, gt=0.0, le=90.0)
-    search_frame_s: float | None = Field(None, gt=0.0)
-    false_alarm_prob: float = Field(1e-6, gt=0.0, lt=1.0)
-    swerling: int = Field(1, ge=0, le=4)
-    bandwidth_mhz: float = Field(10.0, gt=0.0)
-    monopulse_slope: float = Field(1.6, gt=0.0)
-    track_time_fraction: float = Field(0.5, gt=0.0, le=1.0)
+    search_half_az_deg: Bounded(0.1, 180.0) | None = None
+    search_el_span_deg: Bounded(0.1, 90.0) | None = None
+    search_frame_s: Bounded(0.01, 3600.0) | None = None
+    false_alarm_prob: Bounded(1e-15, 0.1) = 1e-6
+    swerling: BoundedInt(0, 4) = 1
+    bandwidth_mhz: Bounded(1e-3, 1e4) = 10.0
+    monopulse_slope: Bounded(0.1, 10.0) = 1.6
+    track_time_fraction: Bounded(0.0, 1.0, lo_open=True) = 0.5
 
 
 class LauncherSpec(_Model):
-    count: int = Field(6, ge=1, le=16)
-    rounds: int = Field(8, ge=0, le=16)
-    offset_m: float = Field(450.0, ge=0.0, le=50000.0)
-    fan_half_angle_deg: float = Field(30.0, ge=0.0, le=180.0)
+    count: BoundedInt(1, 16) = 6
+    rounds: BoundedInt(0, 16) = 8
+    offset_m: Bounded(0.0, 50000.0) = 450.0
+    fan_half_angle_deg: Bounded(0.0, 180.0) = 30.0
 
 
 class InterceptorSpec(_Model):
-    mass_kg: float = Field(900.0, gt=0.0)
-    propellant_kg: float = Field(660.0, gt=0.0)
-    burn_s: float = Field(15.0, gt=0.0)
-    isp_s: float = Field(270.0, gt=0.0)
-    diameter_m: float = Field(0.34, gt=0.0)
-    cd: float = Field(0.3, ge=0.0)
-    kv_mass_kg: float = Field(60.0, gt=0.0)
-    kv_cda_m2: float = Field(0.01, ge=0.0)
-    rail_s: float = Field(1.0, ge=0.0)
-    accel_limit_mps2: float = Field(100.0, gt=0.0)
-    time_constant_s: float = Field(0.1, gt=0.0, le=5.0)
-    nav_gain: float = Field(4.0, gt=2.0, le=10.0)
-    seeker_range_km: float = Field(40.0, gt=0.0)
-    seeker_noise_urad: float = Field(50.0, ge=0.0)
-    seeker_frame_hz: float = Field(100.0, gt=0.0)
-    seeker_field_of_regard_deg: float = Field(2.0, gt=0.0, le=90.0)  # half-angle
-    seeker_ir_noise: float = Field(0.3, ge=0.0)  # 1-sigma error of the measured log brightness
-    seeker_los_alpha: float = Field(0.3, gt=0.0, lt=1.0)  # LOS alpha-beta filter gain
-    max_flight_s: float = Field(250.0, gt=0.0)
-    shroud_cda_m2: float = Field(0.014, ge=0.0)  # Cd 0.15 (pointed nose) x body cross-section
-    shroud_mass_kg: float = Field(5.0, ge=0.0)
-    shroud_sep_alt_km: float = Field(35.0, ge=0.0)
-    shroud_sep_s: float = Field(30.0, ge=0.0)
-    divert_propellant_kg: float = Field(10.0, ge=0.0)
-    divert_isp_s: float = Field(290.0, gt=0.0)
+    mass_kg: Bounded(1.0, 1e5) = 900.0
+    propellant_kg: Bounded(0.0, 1e5, lo_open=True) = 660.0
+    burn_s: Bounded(0.1, 600.0) = 15.0
+    isp_s: Bounded(1.0, 1000.0) = 270.0
+    diameter_m: Bounded(0.01, 10.0) = 0.34
+    cd: Bounded(0.0, 10.0) = 0.3
+    kv_mass_kg: Bounded(0.1, 1e4) = 60.0
+    kv_cda_m2: Bounded(0.0, 100.0) = 0.01
+    rail_s: Bounded(0.0, 30.0) = 1.0
+    accel_limit_mps2: Bounded(0.1, 1e4) = 100.0
+    time_constant_s: Bounded(1e-3, 5.0) = 0.1
+    nav_gain: Bounded(2.0, 10.0, lo_open=True) = 4.0
+    seeker_range_km: Bounded(0.01, 1000.0) = 40.0
+    seeker_noise_urad: Bounded(0.0, 1e5) = 50.0
+    seeker_frame_hz: Bounded(0.1, 1e4) = 100.0
+    max_flight_s: Bounded(1.0, 3600.0) = 250.0
+    seeker_field_of_regard_deg: Bounded(0.01, 90.0) = 2.0  # half-angle
+    seeker_ir_noise: Bounded(0.0, 10.0) = 0.3  # 1-sigma error of the measured log brightness
+    seeker_los_alpha: Bounded(0.0, 1.0, lo_open=True, hi_open=True) = 0.3  # LOS filter gain
+    shroud_cda_m2: Bounded(0.0, 100.0) = 0.014  # Cd 0.15 (pointed nose) x body cross-section
+    shroud_mass_kg: Bounded(0.0, 1e4) = 5.0
+    shroud_sep_alt_km: Bounded(0.0, 1000.0) = 35.0
+    shroud_sep_s: Bounded(0.0, 3600.0) = 30.0
+    divert_propellant_kg: Bounded(0.0, 1e4) = 10.0
+    divert_isp_s: Bounded(1.0, 1000.0) = 290.0
 
     @field_validator("propellant_kg")
     @classmethod
@@ -182,42 +274,42 @@ class DoctrineSpec(_Model):
     """How many interceptors per threat, and when."""
 
     mode: Literal["shoot-look-shoot", "salvo"] = "shoot-look-shoot"
-    shots: int = Field(2, ge=1, le=16)
-    kill_assessment_s: float = Field(5.0, ge=0.0)
-    salvo_spacing_s: float = Field(1.0, ge=0.0)
-    kill_assessment_accuracy: float = Field(1.0, ge=0.0, le=1.0)
+    shots: BoundedInt(1, 16) = 2
+    kill_assessment_s: Bounded(0.0, 600.0) = 5.0
+    salvo_spacing_s: Bounded(0.0, 600.0) = 1.0
+    kill_assessment_accuracy: Bounded(0.0, 1.0) = 1.0
 
 
 class LethalitySpec(_Model):
     """When an interceptor kills: from the simulated miss distance, or a fixed probability."""
 
     model: Literal["miss-distance", "fixed"] = "miss-distance"
-    lethal_radius_m: float = Field(0.5, gt=0.0)
-    sspk: float = Field(0.8, ge=0.0, le=1.0)
+    lethal_radius_m: Bounded(1e-3, 1000.0) = 0.5
+    sspk: Bounded(0.0, 1.0) = 0.8
 
 
 class DispersionSpec(_Model):
     """One-sigma errors drawn per Monte Carlo draw (radar and seeker noise are the sensors')."""
 
-    threat_azimuth_mrad: float = Field(1.0, ge=0.0)
-    threat_pitch_mrad: float = Field(1.0, ge=0.0)
-    threat_cutoff_s: float = Field(0.05, ge=0.0)
-    threat_aim_m: float = Field(500.0, ge=0.0)
-    interceptor_thrust_frac: float = Field(0.01, ge=0.0, lt=0.5)
-    interceptor_pointing_mrad: float = Field(5.0, ge=0.0)
+    threat_azimuth_mrad: Bounded(0.0, 100.0) = 1.0
+    threat_pitch_mrad: Bounded(0.0, 100.0) = 1.0
+    threat_cutoff_s: Bounded(0.0, 10.0) = 0.05
+    threat_aim_m: Bounded(0.0, 1e5) = 500.0
+    interceptor_thrust_frac: Bounded(0.0, 0.5, hi_open=True) = 0.01
+    interceptor_pointing_mrad: Bounded(0.0, 100.0) = 5.0
 
 
 class FireControlSpec(_Model):
-    min_intercept_alt_km: float = Field(40.0, ge=0.0)
-    max_intercept_alt_km: float = Field(150.0, gt=0.0)
-    max_intercept_range_km: float = Field(200.0, gt=0.0)
-    reaction_s: float = Field(5.0, ge=0.0)
-    replan_s: float = Field(1.0, gt=0.0)
-    max_track_sigma_m: float = Field(1000.0, gt=0.0)
-    track_m: int = Field(3, ge=1)
-    track_n: int = Field(5, ge=1)
-    process_noise_m2ps3: float = Field(1.0, ge=0.0)
-    filter_beta_kgpm2: float = Field(4880.0, gt=0.0)
+    min_intercept_alt_km: Bounded(0.0, 2000.0) = 40.0
+    max_intercept_alt_km: Bounded(0.1, 2000.0) = 150.0
+    max_intercept_range_km: Bounded(0.1, 5000.0) = 200.0
+    reaction_s: Bounded(0.0, 600.0) = 5.0
+    replan_s: Bounded(0.01, 600.0) = 1.0
+    max_track_sigma_m: Bounded(0.1, 1e6) = 1000.0
+    track_m: BoundedInt(1, 64) = 3
+    track_n: BoundedInt(1, 64) = 5
+    process_noise_m2ps3: Bounded(0.0, 1e6) = 1.0
+    filter_beta_kgpm2: Bounded(100.0, 1e6) = 4880.0
 
     def core(self, doctrine: DoctrineSpec | None = None) -> FireControl:
         dc = doctrine if doctrine is not None else DoctrineSpec()
@@ -248,7 +340,7 @@ class FireControlSpec(_Model):
 
 
 class Battery(_Model):
-    name: str = "Seongju"
+    name: Text = "Seongju"
     site: Site = Site(lat_deg=36.0513, lon_deg=128.2229, alt_m=680.0, name="Seongju")
     radar: RadarSpec = RadarSpec()
     launchers: LauncherSpec = LauncherSpec()
@@ -279,7 +371,13 @@ class Battery(_Model):
             r.sigma_angle_mrad * 1e-3,
             r.scan_period_s,
             d(min(r.search_half_az_deg or mode.search_half_az_deg, r.half_fov_deg)),
-            d(r.search_el_span_deg or mode.search_el_span_deg),
+            # the search sector stops at the highest elevation the face steers to
+            d(
+                min(
+                    r.search_el_span_deg or mode.search_el_span_deg,
+                    r.max_elevation_deg - r.min_elevation_deg,
+                )
+            ),
             r.search_frame_s or mode.search_frame_s,
             r.false_alarm_prob,
             r.swerling,
@@ -305,15 +403,15 @@ class Battery(_Model):
 
 
 class ThreatSpec(_Model):
-    threat_class: str = Field("srbm-600", alias="class")
+    threat_class: Text = Field("srbm-600", alias="class")
     launch: Site = Site(lat_deg=39.2, lon_deg=125.67, alt_m=0.0, name="generic launch point")
     aim: Site = Site(lat_deg=35.8714, lon_deg=128.6014, alt_m=0.0, name="Daegu")
     shape: Literal["min-energy", "lofted", "depressed", "max-range"] = "min-energy"
-    apogee_km: float | None = Field(None, gt=0.0)
-    burnout_angle_deg: float | None = Field(None, gt=0.0, lt=90.0)
-    rcs_boost_m2: float | None = Field(None, gt=0.0)
-    rcs_rv_m2: float | None = Field(None, gt=0.0)
-    file: str | None = None  # a threat file (thaad.model.threatfile); wins over `class`
+    apogee_km: Bounded(1.0, 10000.0) | None = None
+    burnout_angle_deg: Bounded(0.0, 90.0, lo_open=True, hi_open=True) | None = None
+    rcs_boost_m2: Bounded(1e-6, 1e4) | None = None
+    rcs_rv_m2: Bounded(1e-6, 1e4) | None = None
+    file: Text | None = None  # a threat file (thaad.model.threatfile); wins over `class`
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -321,7 +419,9 @@ class ThreatSpec(_Model):
     @classmethod
     def _known(cls, v: str) -> str:
         if v not in THREATS:
-            raise ValueError(f"unknown threat class '{v}' (known: {', '.join(sorted(THREATS))})")
+            raise ValueError(
+                f"unknown threat class {_short(v)} (known: {', '.join(sorted(THREATS))})"
+            )
         return v
 
     @field_validator("file")
@@ -344,19 +444,19 @@ class SensingSpec(_Model):
 
     model: Literal["single-object", "multi-object"] = "multi-object"
     filter: Literal["ekf", "ukf"] = "ekf"
-    rcs_stage_m2: float | None = Field(None, gt=0.0)  # None: the class's booster RCS
-    debris_count: int = Field(3, ge=0, le=16)
-    rcs_debris_m2: float = Field(0.01, gt=0.0)
-    debris_beta_kgpm2: float = Field(50.0, gt=0.0)
-    debris_dv_mps: float = Field(3.0, ge=0.0)
-    lethal_rcs_min_m2: float = Field(0.03, gt=0.0)
-    lethal_rcs_max_m2: float = Field(0.3, gt=0.0)
-    max_misses: int = Field(6, ge=1)
-    gate_chi2: float = Field(16.27, gt=0.0)
+    rcs_stage_m2: Bounded(1e-6, 1e4) | None = None  # None: the class's booster RCS
+    debris_count: BoundedInt(0, 16) = 3
+    rcs_debris_m2: Bounded(1e-6, 1e4) = 0.01
+    debris_beta_kgpm2: Bounded(0.1, 1e6) = 50.0
+    debris_dv_mps: Bounded(0.0, 100.0) = 3.0
+    lethal_rcs_min_m2: Bounded(1e-6, 1e4) = 0.03
+    lethal_rcs_max_m2: Bounded(1e-6, 1e4) = 0.3
+    max_misses: BoundedInt(1, 100) = 6
+    gate_chi2: Bounded(0.1, 1000.0) = 16.27
     # infrared-brightness proxies (relative radiant intensity) the KV's seeker sees
-    ir_rv: float = Field(1.0, gt=0.0)
-    ir_stage: float = Field(0.5, gt=0.0)
-    ir_debris: float = Field(0.1, gt=0.0)
+    ir_rv: Bounded(1e-6, 1e6) = 1.0
+    ir_stage: Bounded(1e-6, 1e6) = 0.5
+    ir_debris: Bounded(1e-6, 1e6) = 0.1
 
     def core(self, sc: Scenario) -> Any:
         from thaad.core.scene import Scene
@@ -380,9 +480,9 @@ class SensingSpec(_Model):
 
 
 class Scenario(_Model):
-    name: str = "Seongju default"
-    description: str = ""
-    seed: int = Field(2017, ge=0)
+    name: Text = "Seongju default"
+    description: LongText = ""
+    seed: BoundedInt(0, MAX_SEED) = 2017
     models: Models = Models()
     battery: Battery = Battery()
     threat: ThreatSpec = ThreatSpec()
@@ -523,8 +623,10 @@ def _format_validation_error(err: ValidationError, prefix: str = "") -> str:
         msg = "unknown key"
     elif e["type"] == "missing":
         msg = "required field is missing"
-    else:
+    elif e["type"] == "value_error":
         msg = msg.removeprefix("Value error, ")
+    elif isinstance(e.get("input"), (str, int, float, bool)) or e.get("input") is None:
+        msg = f"{msg} (got {_short(e.get('input'))})"
     extra = f" ({len(err.errors()) - 1} more)" if len(err.errors()) > 1 else ""
     if not loc:  # a check across fields names its own field
         return f"{prefix}{msg}{extra}"
@@ -559,16 +661,86 @@ def set_dotted(data: dict, path: str, value: Any) -> None:
             node = node.setdefault(p, {})
 
 
+class _CappedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with a cap on nesting depth (checked while composing)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise ThaadInputError(f"nested more than {MAX_YAML_DEPTH} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _expanded_size(node: Any) -> int:
+    """Nodes in the document with every alias expanded (memoized: linear in unique nodes)."""
+    memo: dict[int, int] = {}
+
+    def size(n: Any) -> int:
+        if id(n) in memo:
+            return memo[id(n)]
+        total = 1
+        if isinstance(n, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in n.value)
+        elif isinstance(n, yaml.SequenceNode):
+            total += sum(size(v) for v in n.value)
+        memo[id(n)] = total = min(total, MAX_YAML_NODES + 1)
+        return total
+
+    return size(node)
+
+
+def safe_yaml(text: str) -> Any:
+    """Parse one YAML document safely: plain data only, nesting and alias expansion capped.
+
+    Raises ``ThaadInputError`` (no field prefix) for a deep or alias-bomb document, and
+    ``yaml.YAMLError`` for malformed YAML (more than one document included).
+    """
+    loader = _CappedLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node) > MAX_YAML_NODES:
+            raise ThaadInputError(f"more than {MAX_YAML_NODES:,} values once aliases expand")
+        return loader.construct_document(node)
+    except RecursionError:
+        raise ThaadInputError(f"nested more than {MAX_YAML_DEPTH} levels deep") from None
+    finally:
+        loader.dispose()
+
+
 def parse_override(text: str) -> tuple[str, Any]:
     """``KEY=VALUE`` with the value read as a YAML scalar."""
     if "=" not in text:
-        raise ThaadInputError(f"--set {text}: expected KEY=VALUE")
+        raise ThaadInputError(f"--set {_short(text)}: expected KEY=VALUE")
     key, raw = text.split("=", 1)
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
+        value = safe_yaml(raw) if raw.strip() else ""
     except yaml.YAMLError:
-        raise ThaadInputError(f"--set {key}: value '{raw}' is not a YAML scalar") from None
+        raise ThaadInputError(f"--set {key}: value {_short(raw)} is not a YAML value") from None
+    except ThaadInputError as exc:
+        raise ThaadInputError(f"--set {key}: value {exc}") from None
     return key.strip(), value
+
+
+def _check_interceptor_betas(ic: InterceptorSpec) -> None:
+    """Dry body and kill vehicle at least ``MIN_INTERCEPTOR_BETA_KGPM2`` (mass over CdA)."""
+    cda = ic.cd * math.pi * (0.5 * ic.diameter_m) ** 2
+    dry = ic.mass_kg - ic.propellant_kg
+    for key, beta, what in (
+        ("battery.interceptor.kv_mass_kg", ic.kv_mass_kg / ic.kv_cda_m2 if ic.kv_cda_m2 else None,
+         "kill vehicle's kv_mass_kg / kv_cda_m2"),
+        ("battery.interceptor.mass_kg", dry / cda if cda else None,
+         "burnt-out interceptor's (mass_kg - propellant_kg) / (cd area)"),
+    ):  # fmt: skip
+        if beta is not None and beta < MIN_INTERCEPTOR_BETA_KGPM2:
+            raise ThaadInputError(
+                f"{key}: the {what} is {beta:.3g} kg/m2, below "
+                f"{MIN_INTERCEPTOR_BETA_KGPM2:g} kg/m2 (a feather, not a kill vehicle)"
+            )
 
 
 def load_scenario(
@@ -582,7 +754,9 @@ def load_scenario(
         raise ThaadInputError(f"scenario '{p}' is a directory, not a YAML file")
     text = read_text(p, "scenario file", MAX_SCENARIO_BYTES)
     try:
-        data = yaml.safe_load(text)
+        data = safe_yaml(text)
+    except ThaadInputError as exc:
+        raise ThaadInputError(f"scenario '{p}': {exc}") from None
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         where = f" (line {line + 1})" if line is not None else ""
@@ -606,4 +780,11 @@ def load_scenario(
     except ValidationError as err:
         raise ThaadInputError(_format_validation_error(err)) from None
     sc.fire_control_core()  # cross-field checks
+    _check_interceptor_betas(sc.battery.interceptor)
+    r = sc.battery.radar
+    if r.min_elevation_deg > r.max_elevation_deg - MIN_ELEVATION_SPAN_DEG:
+        raise ThaadInputError(
+            f"battery.radar.min_elevation_deg: must be at least {MIN_ELEVATION_SPAN_DEG:g} deg "
+            f"below max_elevation_deg ({r.min_elevation_deg:g} and {r.max_elevation_deg:g})"
+        )
     return sc

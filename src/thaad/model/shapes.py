@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from thaad.core.constants import MU_EARTH_M3PS2, R_MEAN_M
 from thaad.core.flight import Env
 from thaad.core.kepler import (
@@ -33,6 +35,7 @@ from thaad.core.threat import (
     SHAPE_APOGEE,
     SHAPE_GAMMA,
     SHAPE_MIN_ENERGY,
+    TARGET_NO_CONVERGENCE,
     TARGET_OK,
     TARGET_OUT_OF_RANGE,
     TARGET_TOO_CLOSE,
@@ -173,7 +176,11 @@ def solve_full(
     elif shape != "min-energy":
         code, value = SHAPE_APOGEE, float(apogee_km) * 1e3  # type: ignore[arg-type]
         what = f"a {shape} trajectory with an apogee of {apogee_km:g} km"
-    sol, status, miss = solve_aim(mis, lat0, lon0, alt0, lat1, lon1, alt1, env, code, value, 1.0)
+    try:
+        sol, status, miss = solve_aim(mis, lat0, lon0, alt0, lat1, lon1, alt1, env, code, value,
+                                      1.0)  # fmt: skip
+    except np.linalg.LinAlgError:  # a singular Jacobian: the shape cannot steer to the point
+        sol, status, miss = None, TARGET_NO_CONVERGENCE, math.inf
     if status == TARGET_OK:
         return sol
     from thaad.core.earth import great_circle

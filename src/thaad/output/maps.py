@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,10 @@ import numpy as np
 
 from thaad.core.constants import R_MEAN_M
 from thaad.model.geo import _coast_and_borders, _countries, _polygons, _tree, _wrap_lon
+
+# a name in a script the map font lacks (an asset called 名前) draws as boxes: not worth a
+# warning on stderr for every run
+warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
