@@ -215,6 +215,11 @@ def _type_name(ann: object) -> str:
 
 
 def _bounds(field) -> str:
+    from thaad.model.scenario import field_range
+
+    rng = field_range(field)
+    if rng is not None:  # the schema's own allowed range, as the error messages state it
+        return f"`{rng}`"
     parts = []
     for m in field.metadata:
         for attr, sym in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):

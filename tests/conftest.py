@@ -1,6 +1,15 @@
-"""Shared fixtures: the default scenario's engagement is run once per session."""
+"""Shared fixtures: the default scenario's engagement is run once per session.
+
+The first command of a cold numba cache says on stderr that it is compiling; the tests that
+count stderr lines would see it in whichever test happens to run first, so it is off here
+(tests/test_warmup.py turns it on where it is the subject).
+"""
+
+import os
 
 import pytest
+
+os.environ.setdefault("THAAD_NO_COMPILE_NOTICE", "1")
 
 
 @pytest.fixture(scope="session")

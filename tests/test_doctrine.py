@@ -67,10 +67,11 @@ def test_kill_assessment_errs_with_one_minus_its_accuracy():
 
 
 def test_an_imperfect_kill_assessment_sometimes_prevents_the_second_shot():
-    """Every shot misses (a 1-micrometre lethal radius); with assessment accuracy 0.5 about
+    """Every shot misses (fixed lethality with a zero single-shot kill probability); with
+    assessment accuracy 0.5 about
     half the engagements stop after the first shot, each with a false kill assessment of
     that shot, and the others fire the second shot."""
-    sc = thaad.load_scenario(overrides=["lethality.lethal_radius_m=1e-6",
+    sc = thaad.load_scenario(overrides=["lethality.model=fixed", "lethality.sspk=0",
                                         "doctrine.kill_assessment_accuracy=0.5"])  # fmt: skip
     fired = []
     for seed in range(16):

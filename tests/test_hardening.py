@@ -161,7 +161,7 @@ def test_footprint_says_whether_an_asset_is_too_close_or_too_far(tmp_path, capsy
     far = next(line for line in text.splitlines() if "Far" in line)
     assert "too close" in near and "(39 km" in near
     assert "out of the threat's reach" in far and "1,331 km" in far
-    s = json.loads((tmp_path / "summary.json").read_text())
+    s = json.loads((tmp_path / "footprint.json").read_text())
     assert s["assets"]["Near"]["unreached"] == "too close"
     assert s["assets"]["Far"]["unreached"] == "too far"
     assert s["assets"]["Near"]["range_from_launch_m"] == pytest.approx(39.3e3, rel=0.02)

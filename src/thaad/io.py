@@ -359,10 +359,29 @@ def output_dir(path: str | Path, label: str = "--out", parents: bool = False) ->
         p.mkdir(parents=parents, exist_ok=True)
     except OSError as exc:
         raise ThaadInputError(f"{pre}cannot create '{p}' ({_why(exc)})") from None
+    _CREATED.add(os.path.realpath(p))
     return p
 
 
 _HELD: dict[str, int] = {}
+_CREATED: set[str] = set()  # directories this process made (output_dir), for a clean refusal
+
+
+def _undo_refused(path: str | Path, key: str) -> None:
+    """After a refusal (bad input) inside :func:`dir_lock`: leave no trace. The lock file
+    goes if nothing else was written, and the directory too if this process made it."""
+    d = Path(path)
+    try:
+        names = {e.name for e in os.scandir(d)}
+    except OSError:
+        return
+    if names <= {LOCK_FILE}:
+        with contextlib.suppress(OSError):
+            (d / LOCK_FILE).unlink()
+        if key in _CREATED:
+            with contextlib.suppress(OSError):
+                d.rmdir()
+                _CREATED.discard(key)
 
 
 @contextlib.contextmanager
@@ -401,6 +420,9 @@ def dir_lock(path: str | Path, label: str = "--out") -> Iterator[None]:
         _HELD[key] = 1
         try:
             yield
+        except ThaadInputError:
+            _undo_refused(path, key)  # still holding the lock: nobody else is writing here
+            raise
         finally:
             _HELD.pop(key, None)
     finally:
