@@ -62,3 +62,27 @@ def test_no_rounds_means_no_intercept():
     r = thaad.run(sc)
     assert not r.intercepted and r.interceptors_fired == 0
     assert r.events[-1]["kind"] == "threat_impact"
+
+
+def test_the_envelope_is_a_planning_limit_kept_within_its_tolerance():
+    """docs/parameters.md (Fire control, "envelope: a planning limit"): intercepts are
+    planned inside the envelope and land at most 5 km outside it. This MRBM engagement was
+    found at 154.1 km height and 206.2 km ground range before fire control predicted with
+    the track's ballistic coefficient."""
+    from thaad.core.earth import great_circle
+
+    sc = thaad.load_scenario(overrides=[
+        "threat.class=mrbm-1000", "threat.launch.lat_deg=40.00592",
+        "threat.launch.lon_deg=119.42199", "threat.aim.lat_deg=36.13905",
+        "threat.aim.lon_deg=127.71818",
+    ])  # fmt: skip
+    r = thaad.run(sc, seed=908222381)
+    fc = sc.battery.fire_control
+    assert r.intercepted
+    tol_m = 5e3
+    assert fc.min_intercept_alt_km * 1e3 - tol_m <= r.intercept_alt_m
+    assert r.intercept_alt_m <= fc.max_intercept_alt_km * 1e3 + tol_m
+    lat_l, lon_l, _ = sc.battery.launcher_sites()[0]
+    ground = great_circle(lat_l, lon_l, math.radians(r.intercept_lat_deg),
+                          math.radians(r.intercept_lon_deg))[0] * 6371e3  # fmt: skip
+    assert ground <= fc.max_intercept_range_km * 1e3 + tol_m

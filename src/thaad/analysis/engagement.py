@@ -23,6 +23,7 @@ from thaad.core.earth import (
     geodetic_to_ecef,
     great_circle,
 )
+from thaad.core.firecontrol import FlyoutGrid
 from thaad.core.flight import EV_APOGEE, EV_IMPACT, Env, coast_phase, fly, path_at
 from thaad.core.interceptor import Interceptor, build_flyout_grid, build_flyout_table
 from thaad.core.kepler import ballistic_solution
@@ -146,8 +147,8 @@ class Prepared:
     launchers: np.ndarray
     el_grid: np.ndarray
     tof_grid: np.ndarray
-    lethality_model: int
-    sspk: float
+    lethality: Any  # thaad.core.doctrine.Lethality
+    seeker: Any  # thaad.core.seeker.Seeker
     drange_dcutoff_mps: float  # d(ground range)/d(cutoff time), for aim-point dispersions
     range_m: float
     scene: Any = None  # thaad.core.scene.Scene
@@ -196,9 +197,8 @@ def prepare(sc: Scenario) -> Prepared:
         fire_control=sc.fire_control_core(),
         launchers=np.array(sc.battery.launcher_sites(), dtype=np.float64),
         el_grid=el_g, tof_grid=tof_g,
-        lethality_model=ceng.LETHALITY_FIXED if sc.lethality.model == "fixed"
-        else ceng.LETHALITY_MISS,
-        sspk=sc.lethality.sspk, drange_dcutoff_mps=(r1 - r2) / d, range_m=r1,
+        lethality=sc.lethality_core(), seeker=sc.seeker_core(),
+        drange_dcutoff_mps=(r1 - r2) / d, range_m=r1,
         scene=scene, threat=tc,
     )  # fmt: skip
 
@@ -223,11 +223,14 @@ def engage_once(prep: Prepared, rng: np.random.Generator, disperse: bool, record
         itc = itc._replace(thrust_n=itc.thrust_n * (1.0 + ds.interceptor_thrust_frac * n[5]))
         pointing = ds.interceptor_pointing_mrad * 1e-3
     rounds = np.full(len(prep.launchers), prep.scenario.battery.launchers.rounds, np.int64)
-    return ceng.engage(
-        prep.mis, aim, prep.env, prep.rcs_boost_m2, prep.rcs_rv_m2, prep.radar, itc,
-        prep.fire_control, prep.launchers, rounds, prep.el_grid, prep.tof_grid, GRID_D_RHO_M,
-        GRID_D_ALT_M, prep.lethality_model, prep.sspk, pointing, rng, record, prep.scene,
-    )  # fmt: skip
+    threat = ceng.ThreatIn(mis=prep.mis, aim=aim, rcs_boost_m2=prep.rcs_boost_m2,
+                           rcs_rv_m2=prep.rcs_rv_m2)  # fmt: skip
+    grid = FlyoutGrid(el_rad=prep.el_grid, tof_s=prep.tof_grid, d_rho_m=GRID_D_RHO_M,
+                      d_alt_m=GRID_D_ALT_M)  # fmt: skip
+    battery = ceng.BatteryIn(radar=prep.radar, interceptor=itc, fire_control=prep.fire_control,
+                             launchers=prep.launchers, rounds=rounds, grid=grid)  # fmt: skip
+    return ceng.engage(threat, battery, prep.scene, prep.seeker, prep.lethality, prep.env,
+                       pointing, rng, record)  # fmt: skip
 
 
 def run(scenario: Scenario | None = None, seed: int | None = None) -> EngagementResult:
@@ -241,7 +244,7 @@ def run(scenario: Scenario | None = None, seed: int | None = None) -> Engagement
     prep = prepare(sc)
     env, tc, aim = prep.env, prep.threat, prep.aim
     out = engage_once(prep, np.random.default_rng(seed), False, True)
-    summary, events, ts, ys, track, meas, paths, path_len = out
+    summary, events, ts, ys, track, meas, paths, path_len, seeker_obj = out
     site = sc.battery.site
     lat_s, lon_s = math.radians(site.lat_deg), math.radians(site.lon_deg)
 
@@ -271,6 +274,9 @@ def run(scenario: Scenario | None = None, seed: int | None = None) -> Engagement
             e["range_m"] = round(float(value), 1)
         if name == "seeker_acquisition":
             e["range_m"] = round(float(value), 1)
+            e["object"] = OBJECT_NAMES[min(int(seeker_obj[int(idx)]), 2)]
+        if name == "divert_exhausted":
+            e["dv_used_mps"] = round(float(value), 1)
         if name == "interceptor_burnout":
             e["speed_mps"] = round(float(value), 1)
         if name in ("intercept", "miss"):
@@ -335,6 +341,9 @@ def run(scenario: Scenario | None = None, seed: int | None = None) -> Engagement
                 "t_s": paths[j, : path_len[j], 0].tolist(),
                 "ecef_m": paths[j, : path_len[j], 1:4].tolist(),
                 "speed_mps": paths[j, : path_len[j], 4].tolist(),
+                "seeker_object": None
+                if seeker_obj[j] < 0
+                else OBJECT_NAMES[min(int(seeker_obj[j]), 2)],
             }
             for j in range(int(summary[ceng.S_FIRED]))
         ],

@@ -42,22 +42,27 @@ class Family:
 
 
 def trajectory_family(sc: Scenario, lat0_deg: float, lon0_deg: float, az_deg: float) -> Family:
-    """Fly the scenario's threat to a ladder of ranges along ``az_deg`` (full model)."""
+    """Fly the scenario's threat, on the scenario's trajectory shape, to a ladder of ranges
+    along ``az_deg`` (full model); ranges the shape cannot reach are left out."""
     from thaad.core.earth import destination
     from thaad.core.footprint import resample_path
-    from thaad.core.threat import SHAPE_MIN_ENERGY, TARGET_OK, fly_threat, max_range_m, solve_aim
+    from thaad.core.threat import fly_threat, max_range_m
+    from thaad.model.shapes import solve_full
 
     env = sc.models.env()
-    mis = sc.threat.definition().missile()
+    tc = sc.threat.definition()
+    mis = tc.missile()
+    th = sc.threat
     lat0, lon0, az = math.radians(lat0_deg), math.radians(lon0_deg), math.radians(az_deg)
     r_max, _ = max_range_m(mis, lat0, lon0, 0.0, az, env)
     ranges = np.linspace(0.2 * r_max, 0.99 * r_max, FAMILY_SIZE)
     rows = []
     for r in ranges:
         lat1, lon1 = destination(lat0, lon0, az, r / R_MEAN_M)
-        aim, status, _ = solve_aim(mis, lat0, lon0, 0.0, lat1, lon1, 0.0, env,
-                                   SHAPE_MIN_ENERGY, 0.0, 50.0)  # fmt: skip
-        if status != TARGET_OK:
+        try:
+            aim = solve_full(tc, env, (lat0, lon0, 0.0), (lat1, lon1, 0.0), th.shape,
+                             th.apogee_km, th.burnout_angle_deg)  # fmt: skip
+        except ThaadInputError:
             continue
         ts, ys, tb = fly_threat(mis, aim, env, 1e-9, 2.0)[:3]
         t, s, h = resample_path(ts, ys, lat0, lon0, env.earth, FAMILY_SAMPLES)
@@ -95,15 +100,19 @@ def _kinematic(sc: Scenario, launch: tuple[float, float], lats: np.ndarray, lons
                fam: Family):  # fmt: skip
     from thaad.analysis.engagement import GRID_D_ALT_M, GRID_D_RHO_M, flyout_grid
     from thaad.core.footprint import footprint_grid
+    from thaad.core.scene import looks_to_firm
 
     env = sc.models.env()
     rcs_b, rcs_rv = sc.threat_rcs()
     el_g, tof_g = flyout_grid(sc.interceptor_core(), env)
+    lat_l, lon_l, _ = sc.battery.launcher_sites()[0]  # fire control plans from launcher 1
+    n_firm = looks_to_firm(sc.sensing.core(sc).tracker)
     return footprint_grid(
         math.radians(launch[0]), math.radians(launch[1]), np.radians(lats), np.radians(lons),
         fam.range_m, fam.t_s, fam.downrange_m, fam.alt_m, fam.burnout_s,
         sc.battery.radar_core(), rcs_b, rcs_rv, env.earth, sc.fire_control_core(), el_g, tof_g,
-        GRID_D_RHO_M, GRID_D_ALT_M, sc.lethality.sspk,
+        GRID_D_RHO_M, GRID_D_ALT_M, sc.lethality.sspk, lat_l, lon_l, n_firm,
+        sc.doctrine.kill_assessment_accuracy,
     )  # fmt: skip
 
 

@@ -1,77 +1,95 @@
-"""The engagement loop: detect, track, decide, launch, guide, intercept, assess, shoot again.
+"""The engagement loop: search, track, discriminate, plan, launch, guide, home, assess.
 
-One compiled function runs a whole engagement of one threat by one battery. The threat's
-true path is flown first (it does not react); the radar then looks at it every
-``scan_period_s``; the tracker initiates (M of N) and filters; fire control plans and
-launches; interceptors are flown with RK4 under midcourse (track) and terminal (seeker)
-proportional navigation until closest approach, which is found exactly from the relative
-motion over the last, short step. Randomness comes from the ``numpy.random.Generator``
-passed in, so a seed gives the same engagement every time.
+One threat against one battery. The threat's objects (RV, spent stage, debris) are flown
+first (they do not react). Then, every ``scan_period_s``, the loop
+
+1. flies the interceptors in the air up to the look (:mod:`thaad.core.guidance`, with the
+   seeker of :mod:`thaad.core.seeker`) and settles any that ended: lethality, kill
+   assessment, doctrine (:mod:`thaad.core.doctrine`);
+2. looks: the search pattern finds new objects, track beams revisit the tracks, the
+   multi-object tracker and discrimination pick the track to engage
+   (:mod:`thaad.core.scene`, :mod:`thaad.core.tracks`);
+3. plans and launches, when the doctrine allows (:mod:`thaad.core.firecontrol`).
+
+Randomness comes from the ``numpy.random.Generator`` passed in, so a seed gives the same
+engagement every time.
 """
 
 import math
+from typing import NamedTuple
 
 import numba as nb
 import numpy as np
 
-from thaad.core.constants import G0_MPS2, R_MEAN_M
-from thaad.core.earth import (
-    approx_altitude_m,
-    ecef_to_geodetic,
-    enu_basis,
-    geodetic_to_ecef,
-    great_circle,
+from thaad.core.constants import R_MEAN_M
+from thaad.core.doctrine import (
+    LETHALITY_FIXED,
+    LETHALITY_MISS,
+    DoctrineState,
+    Lethality,
+    assess_kill,
+    may_fire,
+    new_doctrine_state,
+    on_launch,
+    on_outcome,
+    shot_kills,
 )
-from thaad.core.firecontrol import DOCTRINE_SALVO, FireControl, plan_intercept
-from thaad.core.flight import (
-    STEER_FIXED,
-    STEER_VELOCITY,
-    Env,
-    Phase,
-    coast_phase,
-    hermite,
-    rk4_step,
+from thaad.core.earth import ecef_to_geodetic, enu_basis, geodetic_to_ecef, great_circle
+from thaad.core.events import (
+    EV_FALSE_KILL_ASSESSMENT,
+    EV_FIRST_DETECTION,
+    EV_INTERCEPT,
+    EV_INTERCEPTOR_LAUNCH,
+    EV_MISS,
+    EV_NO_FEASIBLE,
+    EV_THREAT_APOGEE,
+    EV_THREAT_BURNOUT,
+    EV_THREAT_IMPACT,
+    EV_THREAT_LAUNCH,
+    EV_TRACK_FIRM,
+    EVENT_NAMES,
+    MAX_EVENTS,
+    EventLog,
+    add_event,
+    new_event_log,
+    sorted_events,
 )
-from thaad.core.interceptor import Interceptor, boost_phases, zem_pn_accel
-from thaad.core.radar import Radar, visible
-from thaad.core.scene import Scene, build_objects, engaged_object, multi_look, new_sense_state
+from thaad.core.firecontrol import (
+    DOCTRINE_SALVO,
+    FireControl,
+    FireState,
+    FlyoutGrid,
+    new_fire_state,
+    replan,
+)
+from thaad.core.flight import Env
+from thaad.core.guidance import RECORD_EVERY_S, Shots, fly_shot, launch_shot, new_shots
+from thaad.core.interceptor import Interceptor, boost_phases
+from thaad.core.radar import Radar
+from thaad.core.scene import (
+    OBJ_THREAT,
+    Objects,
+    Scene,
+    build_objects,
+    engaged_object,
+    multi_look,
+    new_sense_state,
+    object_state,
+)
+from thaad.core.seeker import Seeker
 from thaad.core.threat import Aim, Missile, fly_threat, threat_derivs
-from thaad.core.tracking import (
-    ekf_predict_into,
-    ekf_update_into,
-    measurement_cov_ecef,
-    measurement_to_ecef,
-)
+
+__all__ = [
+    "EVENT_NAMES",
+    "LETHALITY_FIXED",
+    "LETHALITY_MISS",
+    "MAX_EVENTS",
+    "BatteryIn",
+    "ThreatIn",
+    "engage",
+]
 
 _jit = nb.njit(cache=True)
-
-# Event kinds (index into EVENT_NAMES)
-EVENT_NAMES = (
-    "threat_launch",
-    "threat_burnout",
-    "threat_apogee",
-    "first_detection",
-    "track_firm",
-    "interceptor_launch",
-    "interceptor_burnout",
-    "seeker_acquisition",
-    "intercept",
-    "miss",
-    "threat_impact",
-    "no_feasible_intercept",
-)
-EV_THREAT_LAUNCH = 0
-EV_THREAT_BURNOUT = 1
-EV_THREAT_APOGEE = 2
-EV_FIRST_DETECTION = 3
-EV_TRACK_FIRM = 4
-EV_INTERCEPTOR_LAUNCH = 5
-EV_INTERCEPTOR_BURNOUT = 6
-EV_SEEKER_ACQUISITION = 7
-EV_INTERCEPT = 8
-EV_MISS = 9
-EV_THREAT_IMPACT = 10
-EV_NO_FEASIBLE = 11
 
 # Summary vector layout
 S_INTERCEPTED = 0
@@ -85,458 +103,230 @@ S_T_FIRM = 9
 S_INT_STEPS = 10  # RK4 steps taken by all interceptors (a cost diagnostic)
 N_SUMMARY = 11
 
-LETHALITY_MISS = 0
-LETHALITY_FIXED = 1
-
-MAX_EVENTS = 64
 MAX_SHOTS = 16
+TRACK_CAPACITY = 32  # track slots of the multi-object tracker
+THREAT_RTOL = 1e-9  # tolerance and longest step of the threat's truth flight
+THREAT_MAX_STEP_S = 2.0
+
+
+class ThreatIn(NamedTuple):
+    """The threat: its missile, its aim and its radar cross-sections."""
+
+    mis: Missile
+    aim: Aim
+    rcs_boost_m2: float
+    rcs_rv_m2: float
+
+
+class BatteryIn(NamedTuple):
+    """The battery: radar, interceptor, fire control, launchers and their rounds."""
+
+    radar: Radar
+    interceptor: Interceptor
+    fire_control: FireControl
+    launchers: np.ndarray  # (n, 3) geodetic latitude, longitude (rad), height (m)
+    rounds: np.ndarray  # (n,) int, decremented in place
+    grid: FlyoutGrid
 
 
 @_jit
-def _truth_derivs(ts, ys, n_boost, mis: Missile, aim: Aim, env: Env):
-    """Derivatives at the stored truth points (each stage with its thrust, then coasting)."""
-    return threat_derivs(ts, ys, mis, aim, env)
+def _truth_rv(objs: Objects, t: float, out: np.ndarray) -> None:
+    """The RV's true state at ``t`` (its last stored state after impact)."""
+    if not object_state(objs, np.int64(OBJ_THREAT), t, out):
+        out[:] = objs.y[0, objs.n[0] - 1]
 
 
 @_jit
-def _truth_at(ts, ys, fs, t, out):
-    """Threat state at ``t`` by cubic Hermite interpolation of the stored truth."""
-    n = ts.shape[0]
-    if t <= ts[0]:
-        out[:] = ys[0]
+def _settle(
+    sh: Shots, j: int, t_end: float, miss_m: float, on_rv: bool, objs_y: np.ndarray,
+    leth: Lethality, fc: FireControl, ds: DoctrineState, log: EventLog, summary: np.ndarray,
+    rng: np.random.Generator,
+) -> bool:  # fmt: skip
+    """Lethality and kill assessment of a shot that ended; returns whether it killed."""
+    if shot_kills(leth, miss_m, on_rv, rng):
+        summary[S_INTERCEPTED] = 1.0
+        summary[S_MISS_M] = miss_m
+        summary[S_T_INTERCEPT] = t_end
+        summary[S_X : S_X + 3] = objs_y[:3]
+        add_event(log, t_end, EV_INTERCEPT, j, miss_m)
+        return True
+    add_event(log, t_end, EV_MISS, j, miss_m)
+    if math.isnan(summary[S_MISS_M]) or miss_m < summary[S_MISS_M]:
+        summary[S_MISS_M] = miss_m
+    declared = assess_kill(False, leth.ka_accuracy, rng)
+    if declared:
+        add_event(log, t_end + fc.assess_s, EV_FALSE_KILL_ASSESSMENT, j, 0.0)
+    on_outcome(ds, fc, t_end, declared)
+    return False
+
+
+@_jit
+def _fire_control(
+    t: float, x: np.ndarray, P: np.ndarray, t_x: float, t_firm: float, t_apogee: float,
+    bt: BatteryIn, env: Env, fs: FireState, ds: DoctrineState, sh: Shots,
+    pointing_sigma_rad: float, rng: np.random.Generator, log: EventLog,
+) -> None:  # fmt: skip
+    """Plan against the engaged track and launch when the plan's time comes."""
+    fc = bt.fire_control
+    n_flying = np.int64(0)  # typed counters (not literals): one compiled callee each
+    for j in range(sh.flying.shape[0]):
+        n_flying += 1 if sh.flying[j] else 0
+    if ds.fired[0] >= sh.flying.shape[0] or not may_fire(ds, fc, t, n_flying):
         return
-    if t >= ts[n - 1]:
-        out[:] = ys[n - 1]
+    salvo = ds.salvo_left[0] > 0
+    if not salvo and math.sqrt(P[0, 0] + P[1, 1] + P[2, 2]) > fc.max_track_sigma_m:
         return
-    k = np.searchsorted(ts, t, side="right")
-    hermite(ts[k - 1], ys[k - 1], fs[k - 1], ts[k], ys[k], fs[k], t, out)
-
-
-@_jit
-def _add_event(events, n_ev, t, kind, idx, value):
-    if n_ev < events.shape[0]:
-        events[n_ev, 0] = t
-        events[n_ev, 1] = kind
-        events[n_ev, 2] = idx
-        events[n_ev, 3] = value
-    return n_ev + 1
+    li = -1
+    for q in range(bt.rounds.shape[0]):
+        if bt.rounds[q] > 0:
+            li = q
+            break
+    if li < 0:
+        return
+    lat_l = bt.launchers[li, 0]
+    lon_l = bt.launchers[li, 1]
+    t_ready = max(t, t_firm + fc.reaction_s)
+    if (t >= fs.next_plan_s[0] and t + fc.replan_s >= t_ready) or salvo:
+        ok = replan(fs, x, t_x, t_ready, t, fc, env, lat_l, lon_l, bt.grid)
+        if not ok and not fs.no_feasible_logged[0] and t > t_apogee:
+            add_event(log, t, EV_NO_FEASIBLE, -1, 0.0)
+            fs.no_feasible_logged[0] = True
+    if not fs.ok[0] or fs.t_launch_s[0] > t + bt.radar.scan_period_s:
+        return
+    az = fs.az_rad[0]
+    el = fs.el_rad[0]
+    if pointing_sigma_rad > 0.0:
+        az += pointing_sigma_rad * rng.standard_normal()
+        el += pointing_sigma_rad * rng.standard_normal()
+    _, _, direction = boost_phases(bt.interceptor, lat_l, lon_l, az, el)
+    j = ds.fired[0]
+    r0 = geodetic_to_ecef(lat_l, lon_l, bt.launchers[li, 2], env.earth)
+    launch_shot(sh, j, t, r0, direction, enu_basis(lat_l, lon_l)[2], li, bt.interceptor.m0_kg)
+    bt.rounds[li] -= 1
+    on_launch(ds, fc, t)
+    fs.ok[0] = False
+    if fc.doctrine == DOCTRINE_SALVO:
+        fs.next_plan_s[0] = t + fc.salvo_spacing_s
+    add_event(log, t, EV_INTERCEPTOR_LAUNCH, j, li)
 
 
 @_jit
 def engage(
-    mis: Missile, aim: Aim, env: Env, rcs_boost_m2: float, rcs_rv_m2: float, rd: Radar,
-    itc: Interceptor, fc: FireControl, launchers: np.ndarray, rounds: np.ndarray,
-    el_g: np.ndarray, tof_g: np.ndarray, d_rho_m: float, d_alt_m: float,
-    lethality_model: int, sspk: float, pointing_sigma_rad: float, rng: np.random.Generator,
-    record: bool, scene: Scene,
+    th: ThreatIn, bt: BatteryIn, scene: Scene, sk: Seeker, leth: Lethality, env: Env,
+    pointing_sigma_rad: float, rng: np.random.Generator, record: bool,
 ):  # fmt: skip
     """Run one engagement.
 
     Parameters
     ----------
-    launchers : (n, 3) geodetic latitude, longitude (rad) and height (m) of each launcher.
-    rounds : (n,) interceptors ready on each launcher (decremented in place).
-    el_g, tof_g, d_rho_m, d_alt_m : the gridded fly-out table of :func:`build_flyout_grid`.
-    lethality_model : ``LETHALITY_MISS`` (kill when the closest approach is within the lethal
-        radius) or ``LETHALITY_FIXED`` (an interceptor that reaches the threat, i.e. passes
-        within the lethal radius, kills with probability ``sspk``).
+    th, bt : the threat and the battery (``bt.rounds`` is decremented in place).
+    scene : the threat cloud and the multi-object tracker; with ``scene.multi_object`` False
+        the radar sees the RV alone (same search, tracking and discrimination).
+    sk : the seeker's discrimination and LOS filter.
+    leth : lethality model and kill-assessment accuracy.
     pointing_sigma_rad : one-sigma launch azimuth and elevation error of each interceptor.
-    record : keep histories (truth, track, interceptors) for output.
-    scene : with ``scene.multi_object`` the radar sees the RV, the spent stage and debris,
-        and the multi-object tracker with discrimination picks the track to engage
-        (:mod:`thaad.core.scene`); the ``track_firm`` event then carries the engaged track's
-        number (index) and the true object it follows (value: 0 RV, 1 stage, 2+ debris).
+    record : keep histories (truth, track, detections, interceptor paths) for output.
 
     Returns
     -------
     summary (N_SUMMARY,), events (k, 4: t, kind, index, value), truth_t, truth_y,
     track (m, 9: t, x(6), sigma_pos_m, nis), meas (m, 5: t, range, az, el, true object),
-    paths (shots, p, 5: t, x, y, z, speed), path_len (shots,)
+    paths (shots, p, 5: t, x, y, z, speed), path_len (shots,), seeker_object (shots,: the
+    object each seeker homed on, -1 none). The ``track_firm`` event
+    carries the engaged track's number (index; -1 for the single-object scene) and the true
+    object it follows (value: 0 RV, 1 stage, 2+ debris).
     """
+    rd = bt.radar
+    fc = bt.fire_control
+    itc = bt.interceptor
     summary = np.full(N_SUMMARY, np.nan)
     summary[S_INTERCEPTED] = 0.0
-    summary[S_FIRED] = 0.0
-    summary[S_INT_STEPS] = 0.0
-    events = np.zeros((MAX_EVENTS, 4))
-    n_ev = 0
+    log = new_event_log()
 
-    # ---- truth -----------------------------------------------------------------------
-    ts, ys, tb, _, t_ap, t_imp, _, ts_st, ys_st, _ = fly_threat(mis, aim, env, 1e-9, 2.0)
-    n_boost = 0
-    while n_boost < ts.shape[0] and ts[n_boost] < tb:
-        n_boost += 1
-    n_boost += 1  # the cutoff row itself carries the booster's mass
-    fs = _truth_derivs(ts, ys, n_boost, mis, aim, env)
-    n_ev = _add_event(events, n_ev, 0.0, EV_THREAT_LAUNCH, -1, 0.0)
-    n_ev = _add_event(events, n_ev, tb, EV_THREAT_BURNOUT, -1, 0.0)
+    # ---- the threat cloud's true paths ------------------------------------------------
+    ts, ys, tb, _, t_ap, t_imp, _, ts_st, ys_st, _ = fly_threat(
+        th.mis, th.aim, env, THREAT_RTOL, THREAT_MAX_STEP_S
+    )
+    fs_ = threat_derivs(ts, ys, th.mis, th.aim, env)
+    multi = scene.multi_object
+    k_st = ts_st.shape[0] if multi else 1  # one row: no stage object
+    objs = build_objects(ts, ys, fs_, tb, ts_st[:k_st], ys_st[:k_st], th.mis, env, scene,
+                         scene.n_debris if multi else 0, th.rcs_boost_m2, th.rcs_rv_m2,
+                         rng)  # fmt: skip
+    add_event(log, 0.0, EV_THREAT_LAUNCH, -1, 0.0)
+    add_event(log, tb, EV_THREAT_BURNOUT, -1, 0.0)
     if not math.isnan(t_ap):
-        n_ev = _add_event(events, n_ev, t_ap, EV_THREAT_APOGEE, -1, 0.0)
+        add_event(log, t_ap, EV_THREAT_APOGEE, -1, 0.0)
     summary[S_T_IMPACT] = t_imp
 
+    # ---- sensing, fire control, doctrine and interceptor records -----------------------
     site = geodetic_to_ecef(rd.lat_rad, rd.lon_rad, rd.alt_m, env.earth)
     site_enu = enu_basis(rd.lat_rad, rd.lon_rad)
-    R = np.zeros((3, 3))
-    R[0, 0] = rd.sigma_range_m**2
-    R[1, 1] = rd.sigma_angle_rad**2
-    R[2, 2] = rd.sigma_angle_rad**2
-
-    n_scan = int(t_imp / rd.scan_period_s) + 2
-    # the objects the radar sees (RV, spent stage, debris) and the multi-object tracker
-    multi = scene.multi_object
-    k_st = ts_st.shape[0] if multi else 1  # the single-object path looks at the RV only
-    objs = build_objects(ts, ys, fs, tb, ts_st[:k_st], ys_st[:k_st], mis, env, scene,
-                         scene.n_debris if multi else 0, rcs_boost_m2, rcs_rv_m2, rng)  # fmt: skip
     n_obj = objs.n.shape[0]
-    az = 0.0
-    el = 0.0
-    ss = new_sense_state(n_obj, 32 if multi else 1)
+    ss = new_sense_state(n_obj, TRACK_CAPACITY)
+    ss.search[0] = 1.0  # new objects are found by the search pattern only
+    n_scan = int(t_imp / rd.scan_period_s) + 2
     track_hist = np.full((n_scan if record else 1, 9), np.nan)
-    meas_hist = np.full((n_scan * (n_obj if multi else 1) if record else 1, 5),
-                        np.nan)  # fmt: skip
+    meas_hist = np.full((n_scan * n_obj if record else 1, 5), np.nan)
     n_trk = 0
-    n_meas = 0
-    rec_every = 0.5
-    n_path = int(itc.max_flight_s / rec_every) + 8
-    paths = np.full((MAX_SHOTS, n_path if record else 1, 5), np.nan)
-    path_len = np.zeros(MAX_SHOTS, np.int64)
-
-    # ---- tracker state -----------------------------------------------------------------
-    det_hist = np.zeros(fc.track_n, np.bool_)
-    n_looks = 0
-    firm = False
-    have_det = False
-    x = np.zeros(6)
-    P = np.zeros((6, 6))
+    n_meas = np.int64(0)  # int64, not a literal: one compiled specialisation of the callee
+    n_path = int(itc.max_flight_s / RECORD_EVERY_S) + 8
+    sh = new_shots(MAX_SHOTS, n_path if record else 1)
+    ds = new_doctrine_state()
+    fs = new_fire_state()
+    x = np.zeros(7)
+    P = np.zeros((7, 7))
     t_x = 0.0
-    first_pos = np.zeros(3)
-    first_t = math.nan
-    first_cov = np.zeros((3, 3))
-    kf_work = np.empty((5, 7, 7))
-
-    # ---- interceptors ------------------------------------------------------------------
-    iy = np.zeros((MAX_SHOTS, 7))
-    it_launch = np.full(MAX_SHOTS, np.nan)
-    i_state = np.zeros(MAX_SHOTS, np.int64)  # 0 unused, 1 flying, 2 done
-    i_seek = np.zeros(MAX_SHOTS, np.bool_)
-    i_burn = np.zeros(MAX_SHOTS, np.bool_)
-    i_next_rec = np.zeros(MAX_SHOTS)
-    i_clock = np.zeros(MAX_SHOTS)
-    i_frame = np.zeros(MAX_SHOTS)
-    seek_noise = np.zeros((MAX_SHOTS, 3))
-    i_acc = np.zeros((MAX_SHOTS, 3))
-    i_dir = np.zeros((MAX_SHOTS, 6))  # launch direction and local up (ECEF unit vectors)
-    n_fired = 0
-    work = np.empty((5, 7))
-    a_cmd = np.zeros(3)
-    yt = np.empty(7)
-    yt2 = np.empty(7)
-    y_old = np.empty(7)
-    z = np.empty(3)
-    dr = np.empty(3)
-    dv = np.empty(3)
-    r_rel = np.empty(3)
-    v_rel = np.empty(3)
-    kv_phase = coast_phase(itc.cda_kv_m2)
-
+    y_rv = np.empty(7)
     killed = False
-    next_plan_t = 0.0
-    hold_until = 0.0  # no new launch before this (look before shooting again)
-    best_miss = math.inf
-    plan_ok = False
-    plan_tl = math.nan
-    plan_az = 0.0
-    plan_el = 0.0
-    salvo_left = 0
-    no_feasible_logged = False
 
     k = 0
-    t = 0.0
-    while True:
+    while not killed:
         t = k * rd.scan_period_s
-        if t > t_imp or killed:
+        if t > t_imp:
             break
-        # ---- 1. fly interceptors up to t -------------------------------------------
-        for j in range(n_fired):
-            if i_state[j] != 1:
-                continue
-            tcur = i_clock[j]
-            _truth_at(ts, ys, fs, tcur, yt)
-            while tcur < t - 1e-12 and i_state[j] == 1:
-                tau = tcur - it_launch[j]
-                for c in range(3):
-                    r_rel[c] = yt[c] - iy[j, c]
-                    v_rel[c] = yt[3 + c] - iy[j, 3 + c]
-                rng_now = math.sqrt(r_rel[0] ** 2 + r_rel[1] ** 2 + r_rel[2] ** 2)
-                vc = -(r_rel[0] * v_rel[0] + r_rel[1] * v_rel[1] + r_rel[2] * v_rel[2])
-                vc /= max(rng_now, 1e-9)
-                if tau < itc.burn_s:
-                    h = min(0.1, t - tcur, itc.burn_s - tau)
-                    if tau < itc.rail_s:
-                        h = min(h, itc.rail_s - tau)
-                    ph = Phase(
-                        itc.thrust_n, itc.mdot_kgps, itc.cda_m2,
-                        STEER_FIXED if tau < itc.rail_s else STEER_VELOCITY, 0.0,
-                        i_dir[j, 3], i_dir[j, 4], i_dir[j, 5], i_dir[j, 0], i_dir[j, 1],
-                        i_dir[j, 2], 0.0, 0.0, 0.0,
-                    )  # fmt: skip
-                    a_cmd[:] = 0.0
-                else:
-                    ph = kv_phase
-                    if not i_burn[j]:
-                        i_burn[j] = True
-                        iy[j, 6] = itc.m_kv_kg
-                        n_ev = _add_event(events, n_ev, tcur, EV_INTERCEPTOR_BURNOUT, j,
-                                          math.sqrt(iy[j, 3] ** 2 + iy[j, 4] ** 2
-                                                    + iy[j, 5] ** 2))  # fmt: skip
-                    if not i_seek[j] and rng_now <= itc.seeker_range_m:
-                        i_seek[j] = True
-                        n_ev = _add_event(events, n_ev, tcur, EV_SEEKER_ACQUISITION, j, rng_now)
-                    if i_seek[j]:
-                        # seeker: relative state with LOS-angle noise held over a frame
-                        if tcur >= i_frame[j]:
-                            for c in range(3):
-                                seek_noise[j, c] = itc.seeker_noise_rad * rng.standard_normal()
-                            i_frame[j] = tcur + itc.seeker_frame_s
-                        for c in range(3):
-                            r_rel[c] += rng_now * seek_noise[j, c]
-                        zem_pn_accel(r_rel, v_rel, iy[j, 3:6], itc.nav_gain,
-                                     itc.accel_limit_mps2, a_cmd)  # fmt: skip
-                    else:
-                        # midcourse: command guidance on the radar track, extrapolated
-                        dt_x = tcur - t_x
-                        for c in range(3):
-                            r_rel[c] = x[c] + x[3 + c] * dt_x - iy[j, c]
-                            v_rel[c] = x[3 + c] - iy[j, 3 + c]
-                        zem_pn_accel(r_rel, v_rel, iy[j, 3:6], itc.nav_gain,
-                                     itc.accel_limit_mps2, a_cmd)  # fmt: skip
-                    h = 0.25 if not i_seek[j] else 0.05
-                    if vc > 0.0:
-                        h = min(h, max(0.1 * rng_now / vc, 2e-5))
-                    h = min(h, t - tcur)
-                if tau >= itc.burn_s:
-                    # divert response: first-order lag of the achieved on the commanded accel
-                    lag = 1.0 - math.exp(-h / itc.time_constant_s)
-                    for c in range(3):
-                        i_acc[j, c] += lag * (a_cmd[c] - i_acc[j, c])
-                        a_cmd[c] = i_acc[j, c]
-                # closest approach check over this step (truth relative motion)
-                y_old[:] = iy[j]
-                rk4_step(tcur, iy[j], h, ph, env, a_cmd, work)
-                summary[S_INT_STEPS] += 1.0
-                tnew = tcur + h
-                _truth_at(ts, ys, fs, tnew, yt2)
-                rr_old = 0.0
-                rr_new = 0.0
-                for c in range(3):
-                    rr_old += (yt[c] - y_old[c]) * (yt[3 + c] - y_old[3 + c])
-                    rr_new += (yt2[c] - iy[j, c]) * (yt2[3 + c] - iy[j, 3 + c])
-                if tau >= itc.burn_s and rr_old < 0.0 and rr_new >= 0.0:
-                    # closest approach inside the step: linear relative motion from the start
-                    for c in range(3):
-                        dr[c] = yt[c] - y_old[c]
-                        dv[c] = ((yt2[c] - iy[j, c]) - dr[c]) / h
-                    s = -(dr[0] * dv[0] + dr[1] * dv[1] + dr[2] * dv[2]) / max(
-                        dv[0] ** 2 + dv[1] ** 2 + dv[2] ** 2, 1e-30
-                    )
-                    s = min(max(s, 0.0), h)
-                    miss = math.sqrt(
-                        (dr[0] + dv[0] * s) ** 2
-                        + (dr[1] + dv[1] * s) ** 2
-                        + (dr[2] + dv[2] * s) ** 2
-                    )
-                    t_ca = tcur + s
-                    i_state[j] = 2
-                    best_miss = min(best_miss, miss)
-                    _truth_at(ts, ys, fs, t_ca, yt)
-                    kill = miss <= itc.lethal_radius_m
-                    if kill and lethality_model == LETHALITY_FIXED:
-                        kill = rng.random() < sspk
-                    if kill and not killed:
-                        killed = True
-                        summary[S_INTERCEPTED] = 1.0
-                        summary[S_MISS_M] = miss
-                        summary[S_T_INTERCEPT] = t_ca
-                        summary[S_X : S_X + 3] = yt[:3]
-                        n_ev = _add_event(events, n_ev, t_ca, EV_INTERCEPT, j, miss)
-                    else:
-                        n_ev = _add_event(events, n_ev, t_ca, EV_MISS, j, miss)
-                        hold_until = max(hold_until, t_ca + fc.assess_s)
-                tcur = tnew
-                yt[:] = yt2
-                if record and (tcur >= i_next_rec[j] or i_state[j] == 2):
-                    p = path_len[j]
-                    if p < paths.shape[1]:
-                        paths[j, p, 0] = tcur
-                        paths[j, p, 1:4] = iy[j, :3]
-                        paths[j, p, 4] = math.sqrt(iy[j, 3] ** 2 + iy[j, 4] ** 2 + iy[j, 5] ** 2)
-                        path_len[j] = p + 1
-                    i_next_rec[j] = tcur + rec_every
-                if i_state[j] == 1:
-                    if tcur - it_launch[j] > itc.max_flight_s:
-                        i_state[j] = 2
-                        n_ev = _add_event(events, n_ev, tcur, EV_MISS, j, rng_now)
-                        hold_until = max(hold_until, tcur)
-                    elif tau > 1.0:
-                        hgt = approx_altitude_m(iy[j, 0], iy[j, 1], iy[j, 2], env.earth)
-                        if hgt < 0.0:
-                            i_state[j] = 2
-                            n_ev = _add_event(events, n_ev, tcur, EV_MISS, j, rng_now)
-                            hold_until = max(hold_until, tcur)
-            i_clock[j] = tcur
+        # 1. fly the interceptors to the look; settle those that ended
+        for j in range(ds.fired[0]):
+            if sh.flying[j]:
+                ended, t_end, miss, on_rv = fly_shot(sh, j, t, objs, x, t_x, itc, sk, env,
+                                                     rng, log)  # fmt: skip
+                if ended:
+                    _truth_rv(objs, t_end, y_rv)
+                    killed = _settle(sh, j, t_end, miss, on_rv, y_rv, leth, fc, ds, log,
+                                     summary, rng) or killed  # fmt: skip
         if killed:
             break
-
-        # ---- 2. radar look -----------------------------------------------------------
-        if multi:
-            firm, n_meas, rg, new_firm = multi_look(
-                objs, ss, scene, t, rd, site, site_enu, env, rng, x, P, meas_hist, n_meas, record
-            )
-            if not math.isnan(rg):
-                summary[S_FIRST_DET] = t
-                n_ev = _add_event(events, n_ev, t, EV_FIRST_DETECTION, -1, rg)
-            if new_firm:
-                if math.isnan(summary[S_T_FIRM]):
-                    summary[S_T_FIRM] = t
-                n_ev = _add_event(events, n_ev, t, EV_TRACK_FIRM, ss.engaged[0],
-                                  engaged_object(ss))  # fmt: skip
-            if firm:
-                t_x = t
-            det = False  # the single-object steps below only record the engaged track
-            have_det = False
-        else:
-            _truth_at(ts, ys, fs, t, yt)
-            rcs = rcs_boost_m2 if t < tb else rcs_rv_m2
-            det, az, el, rg = visible(rd, site, site_enu, yt[:3], rcs, env.earth)
-        if det:
-            z[0] = rg + rd.sigma_range_m * rng.standard_normal()
-            z[1] = az + rd.sigma_angle_rad * rng.standard_normal()
-            z[2] = el + rd.sigma_angle_rad * rng.standard_normal()
-            if record:
-                meas_hist[n_meas, 0] = t
-                meas_hist[n_meas, 1:4] = z
-                meas_hist[n_meas, 4] = 0.0
-                n_meas += 1
-        # ---- 3. tracking -------------------------------------------------------------
-        if det and not have_det:
-            have_det = True
+        # 2. look: search and track dwells, tracking, discrimination
+        firm, n_meas, rg, new_firm = multi_look(objs, ss, scene, t, rd, site, site_enu, env,
+                                                rng, x, P, meas_hist, n_meas, record)  # fmt: skip
+        if not math.isnan(rg):
             summary[S_FIRST_DET] = t
-            n_ev = _add_event(events, n_ev, t, EV_FIRST_DETECTION, -1, rg)
-            first_pos = measurement_to_ecef(site, site_enu, z)
-            first_cov = measurement_cov_ecef(site_enu, z, R)
-            first_t = t
-        if have_det and not firm:
-            det_hist[n_looks % fc.track_n] = det
-            n_looks += 1
-            cnt = 0
-            for b in range(min(n_looks, fc.track_n)):
-                cnt += 1 if det_hist[b] else 0
-            if det and cnt >= fc.track_m and t > first_t:
-                # two-point initiation from the first detection and this one
-                pos = measurement_to_ecef(site, site_enu, z)
-                cov = measurement_cov_ecef(site_enu, z, R)
-                dt0 = t - first_t
-                x[:3] = pos
-                x[3:] = (pos - first_pos) / dt0
-                P[:, :] = 0.0
-                P[:3, :3] = cov
-                P[3:, 3:] = (cov + first_cov) / dt0**2 + np.eye(3) * (0.5 * G0_MPS2 * dt0) ** 2
-                P[:3, 3:] = cov / dt0
-                P[3:, :3] = cov / dt0
-                t_x = t
-                firm = True
+            add_event(log, t, EV_FIRST_DETECTION, -1, rg)
+        if new_firm:
+            if math.isnan(summary[S_T_FIRM]):
                 summary[S_T_FIRM] = t
-                n_ev = _add_event(events, n_ev, t, EV_TRACK_FIRM, -1, 0.0)
-            elif n_looks >= fc.track_n and cnt < fc.track_m and not det:
-                # initiation failed: start again at the next detection
-                have_det = False
-                n_looks = 0
-                det_hist[:] = False
-        elif firm:
-            inv_beta = fc.inv_beta_filter if t >= tb else 0.0
-            ekf_predict_into(x, P, t - t_x, env, inv_beta, fc.q_mps2, kf_work)
+            add_event(log, t, EV_TRACK_FIRM, ss.engaged[0] if multi else -1,
+                      engaged_object(ss))  # fmt: skip
+        if firm:
             t_x = t
-            nis = ss.tab.nis[ss.engaged[1]] if multi else math.nan
-            if det:
-                nis = ekf_update_into(x, P, z, R, site, site_enu, kf_work)
             if record:
                 track_hist[n_trk, 0] = t
-                track_hist[n_trk, 1:7] = x
+                track_hist[n_trk, 1:7] = x[:6]
                 track_hist[n_trk, 7] = math.sqrt(P[0, 0] + P[1, 1] + P[2, 2])
-                track_hist[n_trk, 8] = nis
+                track_hist[n_trk, 8] = ss.tab.nis[ss.engaged[1]]
                 n_trk += 1
-
-        # ---- 4. fire control ---------------------------------------------------------
-        if firm and not killed and n_fired < min(fc.shots, MAX_SHOTS):
-            sig = math.sqrt(P[0, 0] + P[1, 1] + P[2, 2])
-            flying = 0
-            for j in range(n_fired):
-                if i_state[j] == 1:
-                    flying += 1
-            can_shoot = salvo_left > 0 or (
-                flying == 0 and t >= hold_until and sig <= fc.max_track_sigma_m
-            )
-            li = -1
-            for q in range(rounds.shape[0]):
-                if rounds[q] > 0:
-                    li = q
-                    break
-            if can_shoot and li >= 0:
-                t_ready = max(t, summary[S_T_FIRM] + fc.reaction_s)
-                if (t >= next_plan_t and t + fc.replan_s >= t_ready) or salvo_left > 0:
-                    pl = plan_intercept(x, t_x, t_ready, fc, env, launchers[li, 0],
-                                        launchers[li, 1], el_g, tof_g, d_rho_m,
-                                        d_alt_m)  # fmt: skip
-                    next_plan_t = t + fc.replan_s
-                    plan_ok = pl.ok
-                    plan_tl = pl.t_launch_s
-                    plan_az = pl.az_rad
-                    plan_el = pl.el_rad
-                    if not pl.ok and not no_feasible_logged and t > t_ap:
-                        n_ev = _add_event(events, n_ev, t, EV_NO_FEASIBLE, -1, 0.0)
-                        no_feasible_logged = True
-                if plan_ok and plan_tl <= t + rd.scan_period_s:
-                    j = n_fired
-                    n_fired += 1
-                    rounds[li] -= 1
-                    i_state[j] = 1
-                    it_launch[j] = t
-                    i_clock[j] = t
-                    if pointing_sigma_rad > 0.0:
-                        plan_az += pointing_sigma_rad * rng.standard_normal()
-                        plan_el += pointing_sigma_rad * rng.standard_normal()
-                    _, _, dvec = boost_phases(itc, launchers[li, 0], launchers[li, 1], plan_az,
-                                              plan_el)  # fmt: skip
-                    upv = enu_basis(launchers[li, 0], launchers[li, 1])[2]
-                    i_dir[j, :3] = dvec
-                    i_dir[j, 3:] = upv
-                    iy[j, :3] = geodetic_to_ecef(launchers[li, 0], launchers[li, 1],
-                                                 launchers[li, 2], env.earth)  # fmt: skip
-                    iy[j, 3:6] = 0.0
-                    iy[j, 6] = itc.m0_kg
-                    i_next_rec[j] = t
-                    n_ev = _add_event(events, n_ev, t, EV_INTERCEPTOR_LAUNCH, j, li)
-                    if fc.doctrine == DOCTRINE_SALVO:
-                        if salvo_left == 0:
-                            salvo_left = fc.shots - 1
-                        else:
-                            salvo_left -= 1
-                        next_plan_t = t + fc.salvo_spacing_s
-                        plan_ok = False
-                    else:
-                        plan_ok = False
+            # 3. fire control and doctrine
+            _fire_control(t, x, P, t_x, summary[S_T_FIRM], t_ap, bt, env, fs, ds, sh,
+                          pointing_sigma_rad, rng, log)  # fmt: skip
         k += 1
 
     if not killed:
-        n_ev = _add_event(events, n_ev, t_imp, EV_THREAT_IMPACT, -1, 0.0)
-        if best_miss < math.inf:
-            summary[S_MISS_M] = best_miss
-    summary[S_FIRED] = n_fired
-    n_ev = min(n_ev, MAX_EVENTS)
-    ev = events[:n_ev]
-    order = np.argsort(ev[:, 0], kind="mergesort")
+        add_event(log, t_imp, EV_THREAT_IMPACT, -1, 0.0)
+    summary[S_FIRED] = ds.fired[0]
+    summary[S_INT_STEPS] = sh.steps[0]
     return (
-        summary, ev[order].copy(), ts, ys, track_hist[:n_trk].copy(), meas_hist[:n_meas].copy(),
-        paths, path_len,
+        summary, sorted_events(log), ts, ys, track_hist[:n_trk].copy(),
+        meas_hist[:n_meas].copy(), sh.paths, sh.path_len, sh.target,
     )  # fmt: skip
 
 

@@ -68,15 +68,18 @@ def no_plan() -> Plan:
 def plan_intercept(
     x: np.ndarray, t_x: float, t_earliest_launch: float, fc: FireControl, env: Env,
     lat_l: float, lon_l: float, el_g: np.ndarray, tof_g: np.ndarray, d_rho_m: float,
-    d_alt_m: float,
+    d_alt_m: float, inv_beta_m2pkg: float,
 ) -> Plan:  # fmt: skip
-    """Earliest feasible intercept of the track state ``x`` (at time ``t_x``)."""
+    """Earliest feasible intercept of the track state ``x`` (at time ``t_x``), predicted
+    with the track's own estimate of the inverse ballistic coefficient ``inv_beta_m2pkg``.
+
+    Ground range is measured from the launcher (the fly-out table's origin)."""
     t = t_x
-    xs = x.copy()
+    xs = x[:6].copy()
     buf = np.empty((6, 7))
     n = int(fc.predict_horizon_s / fc.predict_dt_s)
     for _ in range(n):
-        propagate_into(xs, fc.predict_dt_s, env, fc.inv_beta_filter, 1, buf)
+        propagate_into(xs, fc.predict_dt_s, env, inv_beta_m2pkg, 1, buf)
         t += fc.predict_dt_s
         lat, lon, h = ecef_to_geodetic(xs[0], xs[1], xs[2], env.earth)
         if h < fc.alt_min_m:
@@ -97,3 +100,57 @@ def plan_intercept(
         if t_l >= t_earliest_launch:
             return Plan(True, t, t_l, az, el, xs[0], xs[1], xs[2])
     return no_plan()
+
+
+class FlyoutGrid(NamedTuple):
+    """The fly-out table inverted onto a (ground range, height) grid (see
+    :func:`thaad.core.interceptor.build_flyout_grid`)."""
+
+    el_rad: np.ndarray  # (n_rho, n_alt) launch elevation
+    tof_s: np.ndarray  # (n_rho, n_alt) time of flight
+    d_rho_m: float
+    d_alt_m: float
+
+
+class FireState(NamedTuple):
+    """Fire control's current plan (one-element arrays, changed in place)."""
+
+    next_plan_s: np.ndarray  # (1,) earliest time of the next plan
+    ok: np.ndarray  # (1,) bool: the current plan is feasible
+    t_launch_s: np.ndarray  # (1,)
+    az_rad: np.ndarray  # (1,)
+    el_rad: np.ndarray  # (1,)
+    no_feasible_logged: np.ndarray  # (1,) bool
+
+
+@_jit
+def new_fire_state() -> FireState:
+    return FireState(
+        next_plan_s=np.zeros(1), ok=np.zeros(1, np.bool_), t_launch_s=np.full(1, np.nan),
+        az_rad=np.zeros(1), el_rad=np.zeros(1), no_feasible_logged=np.zeros(1, np.bool_),
+    )  # fmt: skip
+
+
+@_jit
+def replan(
+    fs: FireState,
+    x: np.ndarray,
+    t_x: float,
+    t_ready: float,
+    t_s: float,
+    fc: FireControl,
+    env: Env,
+    lat_l: float,
+    lon_l: float,
+    grid: FlyoutGrid,
+) -> bool:
+    """Plan the earliest feasible intercept from launcher ``(lat_l, lon_l)`` with the track
+    ``x`` (7: position, velocity, 1/beta) into ``fs``; returns whether one exists."""
+    pl = plan_intercept(x, t_x, t_ready, fc, env, lat_l, lon_l, grid.el_rad, grid.tof_s,
+                        grid.d_rho_m, grid.d_alt_m, max(x[6], 0.0))  # fmt: skip
+    fs.next_plan_s[0] = t_s + fc.replan_s
+    fs.ok[0] = pl.ok
+    fs.t_launch_s[0] = pl.t_launch_s
+    fs.az_rad[0] = pl.az_rad
+    fs.el_rad[0] = pl.el_rad
+    return pl.ok

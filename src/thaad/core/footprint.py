@@ -1,15 +1,20 @@
 """Kinematic defended footprint: can the battery engage a threat aimed at each grid point?
 
-For every aim point the threat's path is taken from a family of minimum-energy trajectories
-flown once in the full model for a ladder of ranges (interpolated in range, laid along the
-great circle from the launch point to the aim point). Along the path the radar's first
-detection, the firm track (M detections later) and the reaction time give the earliest
-launch; each path point inside the engagement envelope is tested against the gridded
-fly-out table. Shoot-look-shoot takes the earliest feasible intercept, then the earliest one
-launched after the kill assessment, and so on; a salvo fires every shot at the first. With
-``n`` shots of single-shot kill probability ``p`` the kill probability is ``1 - (1 - p)^n``.
-The cross-range bending of the path by Earth rotation is neglected here (a few km over
-these ranges); ``mode: full`` in the user layer flies complete engagements instead.
+For every aim point the threat's path is taken from a family of trajectories of the
+scenario's shape flown once in the full model for a ladder of ranges (interpolated in range,
+laid along the great circle from the launch point to the aim point). Along the path the
+engagement's own rules give the timeline: first detection when the path is in the mode's
+search pattern with a search SNR above the threshold, plus half a frame (the mean wait for
+the raster); the track is firm :func:`thaad.core.scene.looks_to_firm` looks later (the
+engagement's confirmation and discrimination); then the reaction time. Each path point inside
+the engagement envelope, with its ground range from the launcher as fire control measures
+it, is tested against the gridded fly-out table, and the doctrine of
+:mod:`thaad.core.doctrine` (the same functions the engagement calls) decides which
+opportunities are shots. Shots of single-shot kill probability ``p`` kill with
+``p sum_k ((1 - p) a)^k`` where a look between shots goes on with the kill assessment's
+accuracy ``a`` (``1 - (1 - p)^n`` when ``a = 1``). The cross-range bending of the path by
+Earth rotation is neglected here (a few km over these ranges); ``mode: full`` in the user
+layer flies complete engagements instead.
 """
 
 import math
@@ -18,16 +23,18 @@ import numba as nb
 import numpy as np
 
 from thaad.core.constants import R_MEAN_M
+from thaad.core.doctrine import may_fire, new_doctrine_state, on_launch, on_outcome
 from thaad.core.earth import (
     destination,
+    ecef_to_aer,
     ecef_to_geodetic,
     enu_basis,
     geodetic_to_ecef,
     great_circle,
 )
-from thaad.core.firecontrol import DOCTRINE_SALVO, FireControl
+from thaad.core.firecontrol import FireControl
 from thaad.core.interceptor import flyout_grid_query
-from thaad.core.radar import Radar, visible
+from thaad.core.radar import Radar, in_search_sector, in_view, search_snr_constant
 
 _jit = nb.njit(cache=True)
 
@@ -58,15 +65,32 @@ def resample_path(ts: np.ndarray, ys: np.ndarray, lat0: float, lon0: float, eart
 
 
 @_jit
+def search_detects(rd: Radar, site: np.ndarray, site_enu: np.ndarray, r: np.ndarray,
+                   rcs_m2: float, earth: int) -> bool:  # fmt: skip
+    """Whether the search pattern can find an object at ECEF ``r``: in view, inside the
+    mode's search sector, with a search SNR (all the radar's time to search) at or above
+    the detection threshold."""
+    az, el, rng = ecef_to_aer(site, site_enu, r)
+    if not in_search_sector(rd, az, el):
+        return False
+    lat, lon, h = ecef_to_geodetic(r[0], r[1], r[2], earth)
+    ground = great_circle(rd.lat_rad, rd.lon_rad, lat, lon)[0] * R_MEAN_M
+    if not in_view(rd, az, el, rng, h, ground):
+        return False
+    snr = search_snr_constant(rd, 1.0) * rcs_m2 / rng**4
+    return 10.0 * math.log10(max(snr, 1e-300)) >= rd.snr_detect_db
+
+
+@_jit
 def cell_kill(
     lat0: float, lon0: float, lat_a: float, lon_a: float, fam_r: np.ndarray,
     fam_t: np.ndarray, fam_s: np.ndarray, fam_h: np.ndarray, fam_tb: np.ndarray,
     rd: Radar, site: np.ndarray, site_enu: np.ndarray, rcs_boost: float, rcs_rv: float,
     earth: int, fc: FireControl, el_g: np.ndarray, tof_g: np.ndarray, d_rho: float,
-    d_alt: float, sspk: float,
+    d_alt: float, sspk: float, lat_l: float, lon_l: float, n_firm: int, ka_accuracy: float,
 ):  # fmt: skip
     """Kill probability, shots and first intercept height for one aim point (NaN if the
-    threat cannot reach it)."""
+    threat cannot reach it); ``(lat_l, lon_l)`` is the launcher fire control plans from."""
     psi, az = great_circle(lat0, lon0, lat_a, lon_a)
     rng = psi * R_MEAN_M
     k_max = fam_r.shape[0]
@@ -78,42 +102,54 @@ def cell_kill(
     n = fam_t.shape[1]
     tb = (1.0 - w) * fam_tb[k - 1] + w * fam_tb[k]
     t_ready = math.inf
-    t_det = math.inf
+    detected = False
+    ds = new_doctrine_state()
+    t_int = np.full(fc.shots, -math.inf)  # planned intercept time of each shot
     shots = 0
-    t_next_launch = math.inf
     alt_first = math.nan
+    pk = 0.0
+    cont = 1.0  # probability that no shot so far killed and the doctrine still fires
     for j in range(n):
         t = (1.0 - w) * fam_t[k - 1, j] + w * fam_t[k, j]
         s = (1.0 - w) * fam_s[k - 1, j] + w * fam_s[k, j]
         h = (1.0 - w) * fam_h[k - 1, j] + w * fam_h[k, j]
         lat, lon = destination(lat0, lon0, az, s / R_MEAN_M)
-        if t_det == math.inf:
+        if not detected:
             r = geodetic_to_ecef(lat, lon, h, earth)
-            ok, _, _, _ = visible(rd, site, site_enu, r, rcs_boost if t < tb else rcs_rv, earth)
-            if ok:
-                t_det = t
-                t_ready = t + (fc.track_m - 1) * rd.scan_period_s + fc.reaction_s
-                t_next_launch = t_ready
+            if search_detects(rd, site, site_enu, r, rcs_boost if t < tb else rcs_rv, earth):
+                detected = True
+                t_det = t + 0.5 * rd.search_frame_s
+                t_ready = t_det + (n_firm - 1) * rd.scan_period_s + fc.reaction_s
             continue
         if h < fc.alt_min_m or h > fc.alt_max_m:
             continue
-        ground = great_circle(rd.lat_rad, rd.lon_rad, lat, lon)[0] * R_MEAN_M
+        ground = great_circle(lat_l, lon_l, lat, lon)[0] * R_MEAN_M
         if ground > fc.range_max_m:
             continue
         el, tof = flyout_grid_query(el_g, tof_g, d_rho, d_alt, ground, h)
         if math.isnan(el):
             continue
-        if t - tof >= t_next_launch:
-            if shots == 0:
-                alt_first = h
-            if fc.doctrine == DOCTRINE_SALVO:
-                shots = fc.shots
-                break
-            shots += 1
-            if shots >= fc.shots:
-                break
-            t_next_launch = t + fc.assess_s
-    pk = 1.0 - (1.0 - sspk) ** shots
+        t_l = t - tof
+        if t_l < t_ready:
+            continue
+        n_flying = np.int64(0)  # int64, not a literal: one compiled may_fire
+        for q in range(shots):
+            n_flying += 1 if t_int[q] > t_l else 0
+        look = shots > 0 and ds.salvo_left[0] == 0  # a new shot after looking
+        if not may_fire(ds, fc, t_l, n_flying):
+            continue
+        on_launch(ds, fc, t_l)
+        on_outcome(ds, fc, t, False)
+        t_int[shots] = t
+        if shots == 0:
+            alt_first = h
+        if look:
+            cont *= ka_accuracy
+        pk += cont * sspk
+        cont *= 1.0 - sspk
+        shots += 1
+        if shots >= fc.shots:
+            break
     return pk, shots, alt_first
 
 
@@ -123,6 +159,7 @@ def footprint_grid(
     fam_t: np.ndarray, fam_s: np.ndarray, fam_h: np.ndarray, fam_tb: np.ndarray,
     rd: Radar, rcs_boost: float, rcs_rv: float, earth: int, fc: FireControl,
     el_g: np.ndarray, tof_g: np.ndarray, d_rho: float, d_alt: float, sspk: float,
+    lat_l: float, lon_l: float, n_firm: int, ka_accuracy: float,
 ):  # fmt: skip
     """:func:`cell_kill` over a (lat, lon) grid, rows in parallel.
 
@@ -139,7 +176,8 @@ def footprint_grid(
         for j in range(nx):
             p, s, a = cell_kill(lat0, lon0, lats[i], lons[j], fam_r, fam_t, fam_s, fam_h,
                                 fam_tb, rd, site, site_enu, rcs_boost, rcs_rv, earth, fc,
-                                el_g, tof_g, d_rho, d_alt, sspk)  # fmt: skip
+                                el_g, tof_g, d_rho, d_alt, sspk, lat_l, lon_l, n_firm,
+                                ka_accuracy)  # fmt: skip
             pk[i, j] = p
             shots[i, j] = s
             alt[i, j] = a

@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numba as nb
 import numpy as np
 
-from thaad.core.constants import R_MEAN_M
+from thaad.core.constants import G0_MPS2, R_MEAN_M
 from thaad.core.earth import enu_basis, geodetic_to_ecef
 from thaad.core.flight import (
     STEER_FIXED,
@@ -50,6 +50,23 @@ class Interceptor(NamedTuple):
     seeker_frame_s: float
     lethal_radius_m: float
     max_flight_s: float
+    shroud_cda_m2: float = 0.027  # drag area of the kill vehicle under its nose shroud
+    shroud_mass_kg: float = 5.0
+    shroud_sep_alt_m: float = 35.0e3  # the shroud comes off at this height...
+    shroud_sep_s: float = 30.0  # ...or this long after launch, whichever is first
+    divert_dv_mps: float = 500.0  # the KV's divert delta-v budget (rocket equation)
+
+
+@_jit
+def shroud_off(itc: Interceptor, tau_s: float, alt_m: float) -> bool:
+    """Whether the shroud has separated ``tau_s`` after launch at height ``alt_m``."""
+    return tau_s >= itc.burn_s and (alt_m >= itc.shroud_sep_alt_m or tau_s >= itc.shroud_sep_s)
+
+
+def divert_delta_v_mps(m_kv_kg: float, propellant_kg: float, isp_s: float) -> float:
+    """Ideal rocket equation: ``Isp g0 ln(m0 / (m0 - m_prop))`` (Sutton and Biblarz,
+    *Rocket Propulsion Elements*, 9th ed., eq. 4-7)."""
+    return isp_s * G0_MPS2 * math.log(m_kv_kg / (m_kv_kg - propellant_kg))
 
 
 @_jit
@@ -97,6 +114,9 @@ def fly_out(itc: Interceptor, el_rad: float, env: Env, dt_s: float, n_t: int, n_
     alt[0] = 0.0
     spd[0] = 0.0
     kv = coast_phase(itc.cda_kv_m2)
+    shroud = coast_phase(itc.shroud_cda_m2)
+    m_shrouded = itc.m_kv_kg + itc.shroud_mass_kg
+    bare = False
     sub = n_sub
     for k in range(1, n_t):
         for _ in range(sub):
@@ -106,19 +126,24 @@ def fly_out(itc: Interceptor, el_rad: float, env: Env, dt_s: float, n_t: int, n_
             elif t < itc.burn_s:
                 ph = turn
             else:
-                ph = kv
+                if not bare:
+                    alt_now = math.sqrt(y[0] ** 2 + y[1] ** 2 + y[2] ** 2) - R_MEAN_M
+                    if shroud_off(itc, t, alt_now):
+                        bare = True
+                        y[6] = itc.m_kv_kg
+                ph = kv if bare else shroud
             if t < itc.burn_s and t + h > itc.burn_s + 1e-12:
                 h1 = itc.burn_s - t
                 rk4_step(t, y, h1, ph, env_s, zero, work)
                 t = itc.burn_s
-                y[6] = itc.m_kv_kg
-                rk4_step(t, y, h - h1, kv, env_s, zero, work)
+                y[6] = m_shrouded
+                rk4_step(t, y, h - h1, shroud, env_s, zero, work)
                 t += h - h1
             else:
                 rk4_step(t, y, h, ph, env_s, zero, work)
                 t += h
                 if abs(t - itc.burn_s) < 1e-9:
-                    y[6] = itc.m_kv_kg
+                    y[6] = m_shrouded
         rn = math.sqrt(y[0] ** 2 + y[1] ** 2 + y[2] ** 2)
         vr = (y[0] * y[3] + y[1] * y[4] + y[2] * y[5]) / rn
         if vr < 0.0 and t > itc.burn_s:

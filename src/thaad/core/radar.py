@@ -363,3 +363,49 @@ def visible(
     if ok and snr_db(rd, rcs_m2, rng) < rd.snr_detect_db:
         ok = False
     return ok, az, el, rng
+
+
+# ----------------------------------------------------------------------------- search pattern
+
+
+@_jit
+def in_search_sector(rd: Radar, az: float, el: float) -> bool:
+    """Whether a direction lies in the mode's search pattern: ``+-search_half_az`` about the
+    boresight, from the minimum elevation up ``search_el_span`` (a low fence for the
+    forward-based mode, the face's volume for the terminal mode)."""
+    d_az = (az - rd.boresight_az_rad + math.pi) % (2.0 * math.pi) - math.pi
+    if abs(d_az) > rd.search_half_az_rad:
+        return False
+    return rd.min_el_rad <= el <= rd.min_el_rad + rd.search_el_span_rad
+
+
+@_jit
+def search_visit_fraction(rd: Radar, az: float, el: float) -> float:
+    """When, as a fraction of the frame, the search raster's beam covers a direction.
+
+    The raster steps through rows of one beamwidth in elevation, from the lowest up, each row
+    swept in azimuth from left to right: row ``i`` of ``n`` is covered from ``i / n`` to
+    ``(i + 1) / n`` of the frame, and inside the row the beam reaches the direction in
+    proportion to its azimuth offset.
+    """
+    bw = beamwidth_rad(rd)
+    n_rows = max(1, int(math.ceil(rd.search_el_span_rad / bw)))
+    row = min(max(int((el - rd.min_el_rad) / bw), 0), n_rows - 1)
+    d_az = (az - rd.boresight_az_rad + math.pi) % (2.0 * math.pi) - math.pi
+    col = min(max((d_az + rd.search_half_az_rad) / (2.0 * rd.search_half_az_rad), 0.0), 1.0)
+    return (row + min(col, 1.0 - 1e-12)) / n_rows
+
+
+@_jit
+def search_visited(rd: Radar, t0_s: float, t1_s: float, az: float, el: float) -> bool:
+    """Whether a search beam covers direction ``(az, el)`` in the interval ``(t0, t1]``.
+
+    Frame ``k`` starts at ``k * search_frame_s``; the beam covers the direction at
+    ``(k + f) * search_frame_s`` with ``f`` from :func:`search_visit_fraction`.
+    """
+    if not in_search_sector(rd, az, el):
+        return False
+    tf = rd.search_frame_s
+    f = search_visit_fraction(rd, az, el)
+    k = math.floor(t1_s / tf - f)  # the last visit at or before t1
+    return (k + f) * tf > t0_s and k >= 0.0

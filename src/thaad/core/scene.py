@@ -41,6 +41,8 @@ from thaad.core.radar import (
     beamwidth_rad,
     in_view,
     pd_swerling,
+    search_snr_constant,
+    search_visited,
     sigma_angle_rad,
     sigma_range_m,
     snr_constant_dwell,
@@ -201,6 +203,9 @@ class SenseState(NamedTuple):
     who: np.ndarray  # (n_obj,) true object of each detection
     snr: np.ndarray  # (n_obj,) measured SNR of each detection
     y: np.ndarray  # (n_obj, 7) true states at the scan
+    search: np.ndarray  # (2,) search on (1.0) or every object tracked (0.0); last look time
+    lit: np.ndarray  # (n_obj,) bool: a track beam pointed at the object this look
+    c_snr: np.ndarray  # (n_obj,) range-equation constant of each detection's dwell
 
 
 @_jit
@@ -210,8 +215,42 @@ def new_sense_state(n_obj: int, cap: int) -> SenseState:
         np.zeros((cap, n_obj)), np.zeros(cap, np.int64), np.zeros(2, np.int64),
         np.zeros(2, np.int64),
         np.zeros((n_obj, 3)), np.zeros((n_obj, 3, 3)), np.zeros(n_obj, np.int64),
-        np.zeros(n_obj), np.zeros((n_obj, 7)),
+        np.zeros(n_obj), np.zeros((n_obj, 7)), np.array([0.0, -np.inf]),
+        np.zeros(n_obj, np.bool_), np.zeros(n_obj),
     )  # fmt: skip
+
+
+@_jit
+def track_beams(obj: Objects, ss: SenseState, t: float, rd: Radar, site_ecef: np.ndarray):
+    """Mark the objects a track beam covers this look (``ss.lit``).
+
+    The radar points one track dwell at each live track's position extrapolated to ``t``
+    (straight line from its last update); an object within one beamwidth of that direction
+    is in the beam. Objects whose state at ``t`` is in ``ss.y`` (call after
+    :func:`object_state` has filled it).
+    """
+    tab = ss.tab
+    bw = beamwidth_rad(rd)
+    cos_bw = math.cos(bw)
+    d = np.empty(3)
+    e = np.empty(3)
+    for o in range(ss.lit.shape[0]):
+        ss.lit[o] = False
+    for i in range(tab.status.shape[0]):
+        if tab.status[i] == FREE:
+            continue
+        dt = t - tab.t[i]
+        for c in range(3):
+            d[c] = tab.x[i, c] + tab.x[i, 3 + c] * dt - site_ecef[c]
+        nd = math.sqrt(d[0] ** 2 + d[1] ** 2 + d[2] ** 2)
+        for o in range(ss.lit.shape[0]):
+            if ss.lit[o]:
+                continue
+            for c in range(3):
+                e[c] = ss.y[o, c] - site_ecef[c]
+            ne = math.sqrt(e[0] ** 2 + e[1] ** 2 + e[2] ** 2)
+            if d[0] * e[0] + d[1] * e[1] + d[2] * e[2] >= cos_bw * nd * ne:
+                ss.lit[o] = True
 
 
 @_jit
@@ -219,15 +258,31 @@ def radar_scan(
     obj: Objects, ss: SenseState, t: float, rd: Radar, site_ecef: np.ndarray,
     site_enu: np.ndarray, env: Env, n_tracks: int, rng: np.random.Generator,
 ) -> int:  # fmt: skip
-    """One look at every object; fills ``ss.Z, ss.R, ss.who, ss.snr``; returns the count."""
-    _, dwell = time_budget(rd, n_tracks)
+    """One look; fills ``ss.Z, ss.R, ss.who, ss.snr``; returns the count of detections.
+
+    Without search (``ss.search[0] == 0``) every object in view gets a track dwell. With
+    search, an object gets a track dwell only if a track beam covers it (:func:`track_beams`);
+    any other object in view is found only when the search raster's beam passes over it
+    since the last look (:func:`radar.search_visited`), with the search form of the range
+    equation (the share of time the tracks leave to search).
+    """
+    s_frac, dwell = time_budget(rd, n_tracks)
     c_snr = snr_constant_dwell(rd, dwell)
+    c_search = search_snr_constant(rd, s_frac)
+    searching = ss.search[0] != 0.0
+    t_prev = ss.search[1]
+    ss.search[1] = t
     res_m = C_MPS / (2.0 * rd.bandwidth_hz)
     bw = beamwidth_rad(rd)
     n_obj = obj.n.shape[0]
+    exists = np.empty(n_obj, np.bool_)
+    for o in range(n_obj):
+        exists[o] = object_state(obj, o, t, ss.y[o])
+    if searching:
+        track_beams(obj, ss, t, rd, site_ecef)
     k = 0
     for o in range(n_obj):
-        if not object_state(obj, o, t, ss.y[o]):
+        if not exists[o]:
             continue
         r = ss.y[o]
         az, el, rng_m = ecef_to_aer(site_ecef, site_enu, r[:3])
@@ -237,8 +292,14 @@ def radar_scan(
         ground = great_circle(rd.lat_rad, rd.lon_rad, lat, lon)[0] * R_MEAN_M
         if not in_view(rd, az, el, rng_m, h, ground):
             continue
+        c = c_snr
+        if searching:
+            if not ss.lit[o]:
+                if not search_visited(rd, t_prev, t, az, el):
+                    continue
+                c = c_search
         rcs_o = object_rcs_seen(obj, o, t, r, site_ecef)
-        snr = c_snr * rcs_o / rng_m**4
+        snr = c * rcs_o / rng_m**4
         if rng.random() >= pd_swerling(snr, rd.pfa, rd.swerling):
             continue
         # an object in the same range cell and beam as an earlier, stronger return is hidden
@@ -251,6 +312,7 @@ def radar_scan(
                     if rcs_o > object_rcs_seen(obj, ss.who[j], t, ss.y[ss.who[j]], site_ecef):
                         ss.who[j] = o
                         ss.snr[j] = snr
+                        ss.c_snr[j] = c
                     break
         if hidden:
             continue
@@ -267,6 +329,7 @@ def radar_scan(
         # the measured SNR of a Swerling 1/2 target fluctuates (exponential about its mean)
         fluct = rd.swerling == 1 or rd.swerling == 2
         ss.snr[k] = snr * (rng.exponential() if fluct else 1.0)
+        ss.c_snr[k] = c
         k += 1
     return k
 
@@ -281,14 +344,12 @@ def sense_and_track(
     lethal-looking track is firm."""
     tab = ss.tab
     cap = tab.status.shape[0]
-    n_live = 0
+    n_live = np.int64(0)  # int64, not a literal: one compiled specialisation of the callee
     for i in range(cap):
         if tab.status[i] != FREE:
             n_live += 1
     k = radar_scan(obj, ss, t, rd, site_ecef, site_enu, env, n_live, rng)
     slots = tracker_scan(tab, scene.tracker, t, ss.Z[:k], ss.R[:k], site_ecef, site_enu, env)
-    _, dwell = time_budget(rd, n_live)
-    c_snr = snr_constant_dwell(rd, dwell)
     for j in range(k):
         s = slots[j]
         if s < 0:
@@ -297,7 +358,7 @@ def sense_and_track(
             ss.slot_ident[s] = tab.ident[s]
             ss.rcs_n[s] = 0
             ss.label[s, :] = 0.0
-        rcs_est = max(ss.snr[j], 1e-12) * ss.Z[j, 0] ** 4 / c_snr
+        rcs_est = max(ss.snr[j], 1e-12) * ss.Z[j, 0] ** 4 / ss.c_snr[j]
         lr = math.log(rcs_est)
         if rd.swerling == 1 or rd.swerling == 2:
             lr += EULER_GAMMA  # E[ln X] = ln(mean) - gamma for an exponential X
@@ -357,8 +418,9 @@ def multi_look(
 ):  # fmt: skip
     """One scan of the engagement loop with every object and the multi-object tracker.
 
-    Writes the engaged track's position and velocity (and their covariance) into ``x``
-    and ``P``. Returns ``(firm, n_meas, first_range_m, became_firm)``: whether a track is
+    Writes the engaged track's state (position, velocity and inverse ballistic coefficient)
+    and its covariance into ``x`` (7,) and ``P`` (7, 7). Returns ``(firm, n_meas,
+    first_range_m, became_firm)``: whether a track is
     engaged, the updated count of recorded detections (``meas_hist`` rows: t, range, az,
     el, true object), the range of the first detection ever (NaN after the first scan with
     one) and whether the engagement just got a track.
@@ -379,8 +441,15 @@ def multi_look(
     firm = ss.flags[1] != 0
     if firm:
         s = ss.engaged[1]
-        for i in range(6):
+        for i in range(7):
             x[i] = ss.tab.x[s, i]
-            for j in range(6):
+            for j in range(7):
                 P[i, j] = ss.tab.P[s, i, j]
     return firm, n_meas, first, firm and not was_firm
+
+
+@_jit
+def looks_to_firm(tp: TrackerParams) -> int:
+    """Detections a track needs before fire control may engage it: M-of-N confirmation and
+    the ``RCS_LOOKS`` looks of discrimination (the rule :func:`sense_and_track` applies)."""
+    return max(tp.m_init, RCS_LOOKS)

@@ -36,7 +36,7 @@ from thaad.core.constants import (
 )
 from thaad.core.firecontrol import DOCTRINE_SALVO, DOCTRINE_SLS, FireControl
 from thaad.core.flight import Env
-from thaad.core.interceptor import Interceptor
+from thaad.core.interceptor import Interceptor, divert_delta_v_mps
 from thaad.core.radar import Radar
 from thaad.errors import ThaadInputError
 from thaad.model.catalog import THREATS, ThreatClass, radar_mode, resolve_threat
@@ -125,7 +125,16 @@ class InterceptorSpec(_Model):
     seeker_range_km: float = Field(40.0, gt=0.0)
     seeker_noise_urad: float = Field(50.0, ge=0.0)
     seeker_frame_hz: float = Field(100.0, gt=0.0)
+    seeker_field_of_regard_deg: float = Field(2.0, gt=0.0, le=90.0)  # half-angle
+    seeker_ir_noise: float = Field(0.3, ge=0.0)  # 1-sigma error of the measured log brightness
+    seeker_los_alpha: float = Field(0.3, gt=0.0, lt=1.0)  # LOS alpha-beta filter gain
     max_flight_s: float = Field(250.0, gt=0.0)
+    shroud_cda_m2: float | None = Field(None, ge=0.0)  # None: cd x body cross-section
+    shroud_mass_kg: float = Field(5.0, ge=0.0)
+    shroud_sep_alt_km: float = Field(35.0, ge=0.0)
+    shroud_sep_s: float = Field(30.0, ge=0.0)
+    divert_propellant_kg: float = Field(10.0, ge=0.0)
+    divert_isp_s: float = Field(290.0, gt=0.0)
 
     @field_validator("propellant_kg")
     @classmethod
@@ -136,25 +145,37 @@ class InterceptorSpec(_Model):
         return v
 
     def core(self, lethal_radius_m: float = 0.5) -> Interceptor:
+        if self.divert_propellant_kg >= self.kv_mass_kg:
+            raise ThaadInputError(
+                "battery.interceptor.divert_propellant_kg: must be less than kv_mass_kg"
+            )
         mdot = self.propellant_kg / self.burn_s
         area = math.pi * (0.5 * self.diameter_m) ** 2
+        shroud_cda = self.shroud_cda_m2 if self.shroud_cda_m2 is not None else self.cd * area
         return Interceptor(
-            self.mass_kg,
-            mdot * self.isp_s * G0_MPS2,
-            mdot,
-            self.burn_s,
-            self.cd * area,
-            self.kv_mass_kg,
-            self.kv_cda_m2,
-            self.rail_s,
-            self.accel_limit_mps2,
-            self.time_constant_s,
-            self.nav_gain,
-            self.seeker_range_km * 1e3,
-            self.seeker_noise_urad * 1e-6,
-            1.0 / self.seeker_frame_hz,
-            lethal_radius_m,
-            self.max_flight_s,
+            m0_kg=self.mass_kg,
+            thrust_n=mdot * self.isp_s * G0_MPS2,
+            mdot_kgps=mdot,
+            burn_s=self.burn_s,
+            cda_m2=self.cd * area,
+            m_kv_kg=self.kv_mass_kg,
+            cda_kv_m2=self.kv_cda_m2,
+            rail_s=self.rail_s,
+            accel_limit_mps2=self.accel_limit_mps2,
+            time_constant_s=self.time_constant_s,
+            nav_gain=self.nav_gain,
+            seeker_range_m=self.seeker_range_km * 1e3,
+            seeker_noise_rad=self.seeker_noise_urad * 1e-6,
+            seeker_frame_s=1.0 / self.seeker_frame_hz,
+            lethal_radius_m=lethal_radius_m,
+            max_flight_s=self.max_flight_s,
+            shroud_cda_m2=shroud_cda,
+            shroud_mass_kg=self.shroud_mass_kg,
+            shroud_sep_alt_m=self.shroud_sep_alt_km * 1e3,
+            shroud_sep_s=self.shroud_sep_s,
+            divert_dv_mps=divert_delta_v_mps(
+                self.kv_mass_kg, self.divert_propellant_kg, self.divert_isp_s
+            ),
         )
 
 
@@ -165,6 +186,7 @@ class DoctrineSpec(_Model):
     shots: int = Field(2, ge=1, le=16)
     kill_assessment_s: float = Field(5.0, ge=0.0)
     salvo_spacing_s: float = Field(1.0, ge=0.0)
+    kill_assessment_accuracy: float = Field(1.0, ge=0.0, le=1.0)
 
 
 class LethalitySpec(_Model):
@@ -332,6 +354,10 @@ class SensingSpec(_Model):
     lethal_rcs_max_m2: float = Field(0.3, gt=0.0)
     max_misses: int = Field(6, ge=1)
     gate_chi2: float = Field(16.27, gt=0.0)
+    # infrared-brightness proxies (relative radiant intensity) the KV's seeker sees
+    ir_rv: float = Field(1.0, gt=0.0)
+    ir_stage: float = Field(0.5, gt=0.0)
+    ir_debris: float = Field(0.1, gt=0.0)
 
     def core(self, sc: Scenario) -> Any:
         from thaad.core.scene import Scene
@@ -395,6 +421,26 @@ class Scenario(_Model):
 
     def interceptor_core(self) -> Interceptor:
         return self.battery.interceptor.core(self.lethality.lethal_radius_m)
+
+    def seeker_core(self) -> Any:
+        from thaad.core.seeker import Seeker
+
+        it, se = self.battery.interceptor, self.sensing
+        return Seeker(
+            for_half_rad=math.radians(it.seeker_field_of_regard_deg), ir_rv=se.ir_rv,
+            ir_stage=se.ir_stage, ir_debris=se.ir_debris, ir_sigma_ln=it.seeker_ir_noise,
+            los_alpha=it.seeker_los_alpha,
+        )  # fmt: skip
+
+    def lethality_core(self) -> Any:
+        from thaad.core.doctrine import LETHALITY_FIXED, LETHALITY_MISS, Lethality
+
+        le = self.lethality
+        return Lethality(
+            model=LETHALITY_FIXED if le.model == "fixed" else LETHALITY_MISS,
+            lethal_radius_m=le.lethal_radius_m, sspk=le.sspk,
+            ka_accuracy=self.doctrine.kill_assessment_accuracy,
+        )  # fmt: skip
 
     def fire_control_core(self) -> FireControl:
         return self.battery.fire_control.core(self.doctrine)

@@ -14,6 +14,8 @@ def event_details(e: dict) -> str:
         bits.append(f"from launcher {e['launcher']}")
     if "track" in e:
         bits.append(f"track {e['track']} (on the {e['object']})")
+    elif "object" in e:
+        bits.append(f"on the {e['object']}")
     if "threat_alt_m" in e:
         bits.append(f"threat at {e['threat_alt_m'] / 1e3:.1f} km")
     if "range_m" in e:

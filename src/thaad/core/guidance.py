@@ -1,0 +1,307 @@
+"""Fly-out, midcourse and terminal guidance of the interceptors, to closest approach.
+
+Each interceptor is a row of the :class:`Shots` record. It boosts (rail, then gravity turn)
+under the booster's drag; after burnout the kill vehicle (KV) coasts under its nose shroud
+(drag area ``shroud_cda_m2``) until the shroud separates at ``shroud_sep_alt_m`` or
+``shroud_sep_s`` after launch; only then does its own small drag area apply and can the
+seeker see. Midcourse: command guidance, proportional navigation in zero-effort-miss form
+against the radar track's extrapolated state. When the track's predicted range is inside
+the seeker's acquisition range, the seeker picks an object (:mod:`thaad.core.seeker`) and
+the KV homes on it with true PN on its own filtered line-of-sight rate. Every manoeuvre
+after burnout (first-order lag ``time_constant_s``, lateral limit ``accel_limit_mps2``)
+spends the divert budget ``divert_dv_mps``; when it is spent the KV coasts.
+
+Closest approach to the RV is found inside the step where the range rate changes sign, from
+the relative motion taken as linear over the step (:func:`closest_approach`).
+"""
+
+import math
+from typing import NamedTuple
+
+import numba as nb
+import numpy as np
+
+from thaad.core.earth import approx_altitude_m
+from thaad.core.events import (
+    EV_DIVERT_EXHAUSTED,
+    EV_INTERCEPTOR_BURNOUT,
+    EV_SEEKER_ACQUISITION,
+    EV_SHROUD_SEPARATION,
+    EventLog,
+    add_event,
+)
+from thaad.core.flight import STEER_FIXED, STEER_VELOCITY, Env, Phase, coast_phase, rk4_step
+from thaad.core.interceptor import Interceptor, shroud_off, zem_pn_accel
+from thaad.core.scene import OBJ_THREAT, Objects, object_state
+from thaad.core.seeker import Seeker, los_filter_update, measure_los, pn_accel, seeker_pick
+
+_jit = nb.njit(cache=True)
+
+BOOST_STEP_S = 0.1  # RK4 step while the booster burns
+MIDCOURSE_STEP_S = 0.25  # RK4 step of midcourse (command) guidance
+CA_STEP_FRACTION = 0.1  # near closest approach a step covers at most this share of the range
+MIN_STEP_S = 2.0e-5
+GROUND_CHECK_S = 1.0  # check for a fall below the ground after this long in flight
+RECORD_EVERY_S = 0.5  # spacing of the recorded interceptor paths
+
+
+class Shots(NamedTuple):
+    """The interceptors of an engagement, one row each (SI, ECEF)."""
+
+    y: np.ndarray  # (n, 7) position, velocity, mass
+    t_launch_s: np.ndarray  # (n,)
+    clock_s: np.ndarray  # (n,) time each has been flown to
+    launcher: np.ndarray  # (n,) int
+    flying: np.ndarray  # (n,) bool
+    burnt_out: np.ndarray  # (n,) bool
+    bare: np.ndarray  # (n,) bool: shroud off
+    seeking: np.ndarray  # (n,) bool: the seeker has picked an object
+    dry: np.ndarray  # (n,) bool: divert budget spent
+    target: np.ndarray  # (n,) int: object the seeker homes on (-1: none yet)
+    launch_dir: np.ndarray  # (n, 3) launch direction (unit, ECEF)
+    up: np.ndarray  # (n, 3) local vertical at the launcher
+    acc: np.ndarray  # (n, 3) achieved lateral acceleration
+    dv_used_mps: np.ndarray  # (n,)
+    los: np.ndarray  # (n, 3) seeker's LOS estimate
+    los_rate: np.ndarray  # (n, 3) its rate (1/s)
+    last_frame_s: np.ndarray  # (n,)
+    next_rec_s: np.ndarray  # (n,)
+    steps: np.ndarray  # (1,) int: RK4 steps taken by all (a cost diagnostic)
+    paths: np.ndarray  # (n, p, 5) recorded t, x, y, z, speed (p = 1 when not recording)
+    path_len: np.ndarray  # (n,) int
+
+
+@_jit
+def new_shots(n: int, n_path: int) -> Shots:
+    return Shots(
+        y=np.zeros((n, 7)), t_launch_s=np.full(n, np.nan), clock_s=np.zeros(n),
+        launcher=np.full(n, -1, np.int64), flying=np.zeros(n, np.bool_),
+        burnt_out=np.zeros(n, np.bool_), bare=np.zeros(n, np.bool_),
+        seeking=np.zeros(n, np.bool_), dry=np.zeros(n, np.bool_),
+        target=np.full(n, -1, np.int64), launch_dir=np.zeros((n, 3)), up=np.zeros((n, 3)),
+        acc=np.zeros((n, 3)), dv_used_mps=np.zeros(n), los=np.zeros((n, 3)),
+        los_rate=np.zeros((n, 3)), last_frame_s=np.zeros(n), next_rec_s=np.zeros(n),
+        steps=np.zeros(1, np.int64), paths=np.full((n, n_path, 5), np.nan),
+        path_len=np.zeros(n, np.int64),
+    )  # fmt: skip
+
+
+@_jit
+def launch_shot(sh: Shots, j: int, t_s: float, r0: np.ndarray, direction: np.ndarray,
+                up: np.ndarray, launcher: int, m0_kg: float) -> None:  # fmt: skip
+    """Put interceptor ``j`` on its launcher at ``r0`` (ECEF), aimed along ``direction``."""
+    sh.y[j, :3] = r0
+    sh.y[j, 3:6] = 0.0
+    sh.y[j, 6] = m0_kg
+    sh.t_launch_s[j] = t_s
+    sh.clock_s[j] = t_s
+    sh.launcher[j] = launcher
+    sh.flying[j] = True
+    sh.launch_dir[j] = direction
+    sh.up[j] = up
+    sh.next_rec_s[j] = t_s
+
+
+@_jit
+def closest_approach(dr: np.ndarray, dv: np.ndarray, h: float) -> tuple[float, float]:
+    """Minimum of ``|dr + dv s|`` over ``0 <= s <= h``: ``(s, distance)``.
+
+    ``s* = -(dr . dv) / |dv|^2`` clipped to the step (the relative motion taken as linear).
+    """
+    s = -(dr[0] * dv[0] + dr[1] * dv[1] + dr[2] * dv[2]) / max(
+        dv[0] ** 2 + dv[1] ** 2 + dv[2] ** 2, 1e-30
+    )
+    s = min(max(s, 0.0), h)
+    d = math.sqrt((dr[0] + dv[0] * s) ** 2 + (dr[1] + dv[1] * s) ** 2 + (dr[2] + dv[2] * s) ** 2)
+    return s, d
+
+
+@_jit
+def _record_due(sh: Shots, j: int, t: float) -> None:
+    """Record interceptor ``j``'s state when ``RECORD_EVERY_S`` has passed."""
+    if t >= sh.next_rec_s[j]:
+        _record(sh, j, t)
+
+
+@_jit
+def _record(sh: Shots, j: int, t: float) -> None:
+    """Record interceptor ``j``'s state now."""
+    p = sh.path_len[j]
+    if p < sh.paths.shape[1]:
+        sh.paths[j, p, 0] = t
+        sh.paths[j, p, 1:4] = sh.y[j, :3]
+        sh.paths[j, p, 4] = math.sqrt(sh.y[j, 3] ** 2 + sh.y[j, 4] ** 2 + sh.y[j, 5] ** 2)
+        sh.path_len[j] = p + 1
+    sh.next_rec_s[j] = t + RECORD_EVERY_S
+
+
+@_jit
+def _steer(
+    sh: Shots, j: int, tcur: float, obj: Objects, x_trk: np.ndarray, t_trk: float,
+    itc: Interceptor, sk: Seeker, rng: np.random.Generator, log: EventLog, a_cmd: np.ndarray,
+) -> float:  # fmt: skip
+    """The commanded acceleration of a coasting KV into ``a_cmd``; returns the step it wants.
+
+    Midcourse on the radar track; after acquisition on the seeker's LOS estimate.
+    """
+    y = sh.y[j]
+    dt_x = tcur - t_trk
+    r_est = np.empty(3)
+    v_est = np.empty(3)
+    for c in range(3):
+        r_est[c] = x_trk[c] + x_trk[3 + c] * dt_x - y[c]
+        v_est[c] = x_trk[3 + c] - y[3 + c]
+    rng_est = math.sqrt(r_est[0] ** 2 + r_est[1] ** 2 + r_est[2] ** 2)
+    if sh.bare[j] and not sh.seeking[j] and rng_est <= itc.seeker_range_m:
+        o, rr = seeker_pick(obj, tcur, y[:3], r_est / max(rng_est, 1e-9), itc.seeker_range_m,
+                            sk, rng)  # fmt: skip
+        if o >= 0:
+            sh.seeking[j] = True
+            sh.target[j] = o
+            add_event(log, tcur, EV_SEEKER_ACQUISITION, j, rr)
+            # hand-over: the LOS from a first look, its rate from the radar track
+            yo = np.empty(7)
+            object_state(obj, o, tcur, yo)
+            measure_los(yo[:3] - y[:3], itc.seeker_noise_rad, rng, sh.los[j])
+            u = r_est / max(rng_est, 1e-9)
+            dv = v_est / max(rng_est, 1e-9)
+            d = dv[0] * u[0] + dv[1] * u[1] + dv[2] * u[2]
+            for c in range(3):
+                sh.los_rate[j, c] = dv[c] - d * u[c]
+            sh.last_frame_s[j] = tcur
+    if sh.seeking[j]:
+        if tcur >= sh.last_frame_s[j] + itc.seeker_frame_s - 1e-9:
+            yo = np.empty(7)
+            if object_state(obj, sh.target[j], tcur, yo):
+                z = np.empty(3)
+                measure_los(yo[:3] - y[:3], itc.seeker_noise_rad, rng, z)
+                los_filter_update(sh.los[j], sh.los_rate[j], z, tcur - sh.last_frame_s[j],
+                                  sk.los_alpha)  # fmt: skip
+            sh.last_frame_s[j] = tcur
+        vc = -(r_est[0] * v_est[0] + r_est[1] * v_est[1] + r_est[2] * v_est[2])
+        vc /= max(rng_est, 1e-9)
+        pn_accel(sh.los[j], sh.los_rate[j], max(vc, 0.0), itc.nav_gain, y[3:6],
+                 itc.accel_limit_mps2, a_cmd)  # fmt: skip
+        step = itc.seeker_frame_s
+    else:
+        zem_pn_accel(r_est, v_est, y[3:6], itc.nav_gain, itc.accel_limit_mps2, a_cmd)
+        step = MIDCOURSE_STEP_S
+    if sh.dry[j]:
+        a_cmd[:] = 0.0
+    return step
+
+
+@_jit
+def fly_shot(
+    sh: Shots, j: int, t_end: float, obj: Objects, x_trk: np.ndarray, t_trk: float,
+    itc: Interceptor, sk: Seeker, env: Env, rng: np.random.Generator, log: EventLog,
+):  # fmt: skip
+    """Fly interceptor ``j`` from its clock to ``t_end`` (or to its end).
+
+    Returns ``(ended, t_end_s, miss_m, on_rv)``: whether it ended (closest approach to the
+    RV, or lost: out of time or below the ground), when, its closest approach to the RV and
+    whether its seeker was homing on the RV.
+    """
+    y = sh.y[j]
+    tcur = sh.clock_s[j]
+    yt = np.empty(7)
+    yt2 = np.empty(7)
+    y_old = np.empty(7)
+    a_cmd = np.zeros(3)
+    work = np.empty((5, 7))
+    dr = np.empty(3)
+    dv = np.empty(3)
+    kv = coast_phase(itc.cda_kv_m2)
+    shroud = coast_phase(itc.shroud_cda_m2)
+    rv = np.int64(OBJ_THREAT)  # int64, not a literal: one compiled object_state
+    object_state(obj, rv, tcur, yt)
+    while tcur < t_end - 1e-12:
+        tau = tcur - sh.t_launch_s[j]
+        if tau < itc.burn_s:
+            h = min(BOOST_STEP_S, t_end - tcur, itc.burn_s - tau)
+            if tau < itc.rail_s:
+                h = min(h, itc.rail_s - tau)
+            ph = Phase(
+                itc.thrust_n, itc.mdot_kgps, itc.cda_m2,
+                STEER_FIXED if tau < itc.rail_s else STEER_VELOCITY, 0.0,
+                sh.up[j, 0], sh.up[j, 1], sh.up[j, 2], sh.launch_dir[j, 0],
+                sh.launch_dir[j, 1], sh.launch_dir[j, 2], 0.0, 0.0, 0.0,
+            )  # fmt: skip
+            a_cmd[:] = 0.0
+        else:
+            if not sh.burnt_out[j]:
+                sh.burnt_out[j] = True
+                y[6] = itc.m_kv_kg + itc.shroud_mass_kg
+                add_event(log, tcur, EV_INTERCEPTOR_BURNOUT, j,
+                          math.sqrt(y[3] ** 2 + y[4] ** 2 + y[5] ** 2))  # fmt: skip
+            if not sh.bare[j]:
+                if shroud_off(itc, tau, approx_altitude_m(y[0], y[1], y[2], env.earth)):
+                    sh.bare[j] = True
+                    y[6] = itc.m_kv_kg
+                    add_event(log, tcur, EV_SHROUD_SEPARATION, j, 0.0)
+            ph = kv if sh.bare[j] else shroud
+            h = _steer(sh, j, tcur, obj, x_trk, t_trk, itc, sk, rng, log, a_cmd)
+            # short steps near closest approach (of the RV or the object homed on)
+            for c in range(3):
+                dr[c] = yt[c] - y[c]
+                dv[c] = yt[3 + c] - y[3 + c]
+            rr = math.sqrt(dr[0] ** 2 + dr[1] ** 2 + dr[2] ** 2)
+            vc = -(dr[0] * dv[0] + dr[1] * dv[1] + dr[2] * dv[2]) / max(rr, 1e-9)
+            if vc > 0.0:
+                h = min(h, max(CA_STEP_FRACTION * rr / vc, MIN_STEP_S))
+            h = min(h, t_end - tcur)
+            # divert response: first-order lag of the achieved on the commanded acceleration
+            lag = 1.0 - math.exp(-h / itc.time_constant_s)
+            an = 0.0
+            for c in range(3):
+                sh.acc[j, c] += lag * (a_cmd[c] - sh.acc[j, c])
+                a_cmd[c] = sh.acc[j, c]
+                an += a_cmd[c] ** 2
+            if not sh.dry[j]:
+                dv_step = math.sqrt(an) * h
+                left = itc.divert_dv_mps - sh.dv_used_mps[j]
+                if dv_step >= left:  # the last of the propellant: a partial push, then none
+                    f = left / dv_step if dv_step > 0.0 else 0.0
+                    for c in range(3):
+                        a_cmd[c] *= f
+                    sh.dv_used_mps[j] = itc.divert_dv_mps
+                    sh.dry[j] = True
+                    sh.acc[j, :] = 0.0
+                    add_event(log, tcur, EV_DIVERT_EXHAUSTED, j, sh.dv_used_mps[j])
+                else:
+                    sh.dv_used_mps[j] += dv_step
+            else:
+                a_cmd[:] = 0.0
+        y_old[:] = y
+        rk4_step(tcur, y, h, ph, env, a_cmd, work)
+        sh.steps[0] += 1
+        tnew = tcur + h
+        object_state(obj, rv, tnew, yt2)
+        rr_old = 0.0
+        rr_new = 0.0
+        for c in range(3):
+            rr_old += (yt[c] - y_old[c]) * (yt[3 + c] - y_old[3 + c])
+            rr_new += (yt2[c] - y[c]) * (yt2[3 + c] - y[3 + c])
+        if tau >= itc.burn_s and rr_old < 0.0 and rr_new >= 0.0:
+            for c in range(3):
+                dr[c] = yt[c] - y_old[c]
+                dv[c] = ((yt2[c] - y[c]) - dr[c]) / h
+            s, miss = closest_approach(dr, dv, h)
+            sh.clock_s[j] = tnew
+            sh.flying[j] = False
+            _record(sh, j, tnew)
+            return True, tcur + s, miss, sh.target[j] == OBJ_THREAT
+        tcur = tnew
+        yt[:] = yt2
+        _record_due(sh, j, tcur)
+        rr = math.sqrt((yt[0] - y[0]) ** 2 + (yt[1] - y[1]) ** 2 + (yt[2] - y[2]) ** 2)
+        lost = tcur - sh.t_launch_s[j] > itc.max_flight_s
+        if not lost and tau > GROUND_CHECK_S:
+            lost = approx_altitude_m(y[0], y[1], y[2], env.earth) < 0.0
+        if lost:
+            sh.clock_s[j] = tcur
+            sh.flying[j] = False
+            _record(sh, j, tcur)
+            return True, tcur, rr, False
+    sh.clock_s[j] = tcur
+    return False, tcur, math.nan, False
