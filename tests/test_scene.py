@@ -33,7 +33,9 @@ def test_the_single_object_model_is_still_there():
     r = thaad.run(sc)
     assert r.intercepted
     assert set(r.history["measurements"]["object"]) == {"rv"}
-    assert all("object" not in e for e in r.events)
+    assert all("track" not in e for e in r.events)  # no track numbers: one object
+    acq = [e for e in r.events if e["kind"] == "seeker_acquisition"]
+    assert acq and all(e["object"] == "rv" for e in acq)
 
 
 @pytest.fixture(scope="module")
