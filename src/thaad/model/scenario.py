@@ -309,14 +309,26 @@ class ThreatSpec(_Model):
     threat_class: str = Field("srbm-600", alias="class")
     launch: Site = Site(lat_deg=39.2, lon_deg=125.67, alt_m=0.0, name="generic launch point")
     aim: Site = Site(lat_deg=35.8714, lon_deg=128.6014, alt_m=0.0, name="Daegu")
-    shape: Literal["min-energy", "lofted", "depressed", "max-range"] = "min-energy"
+    shape: Literal["min-energy", "lofted", "depressed", "max-range", "pull-up"] = "min-energy"
     apogee_km: float | None = Field(None, gt=0.0)
+    # the pull-up shape (docs/parameters.md, Pull-up flight)
+    lift_to_drag: float = Field(2.0, gt=0.0, le=10.0)
+    manoeuvre_start_km: float = Field(50.0, gt=0.0, le=200.0)
+    load_factor_max: float = Field(20.0, gt=0.0, le=100.0)
+    dive_angle_deg: float = Field(30.0, gt=0.0, lt=90.0)
     burnout_angle_deg: float | None = Field(None, gt=0.0, lt=90.0)
     rcs_boost_m2: float | None = Field(None, gt=0.0)
     rcs_rv_m2: float | None = Field(None, gt=0.0)
     file: str | None = None  # a threat file (thaad.model.threatfile); wins over `class`
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    def glide(self):
+        """The pull-up shape's parameters (:class:`thaad.model.shapes.Glide`)."""
+        from thaad.model.shapes import Glide
+
+        return Glide(self.lift_to_drag, self.manoeuvre_start_km, self.load_factor_max,
+                     self.dive_angle_deg)  # fmt: skip
 
     @field_validator("threat_class")
     @classmethod
