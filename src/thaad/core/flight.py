@@ -240,7 +240,8 @@ def coast_phase(cda_m2: float) -> Phase:
 
 @_jit
 def glide_phase(cda_m2: float, ld: float, h_start_m: float, n_max: float, t_arm_s: float,
-                tgt_x: float, tgt_y: float, tgt_z: float, dive_rad: float) -> GlidePhase:  # fmt: skip
+                tgt_x: float, tgt_y: float, tgt_z: float,
+                dive_rad: float) -> GlidePhase:  # fmt: skip
     """An unpowered phase with lift (``ld <= 0``: ballistic, the same as :func:`coast_phase`)."""
     return GlidePhase(0.0, 0.0, cda_m2, STEER_NONE, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0,
                       0.0, 0.0, ld, h_start_m, n_max, t_arm_s, tgt_x, tgt_y, tgt_z, dive_rad,
