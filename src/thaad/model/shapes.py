@@ -51,6 +51,7 @@ from thaad.core.threat import (
     fly_to_impact,
     max_range_aim,
     solve_aim,
+    stage_ignition_s,
 )
 from thaad.errors import ThaadInputError
 from thaad.model.catalog import ThreatClass, burnout_speed_mps
@@ -256,60 +257,87 @@ def solve_pullup(
     """Targeting of the pull-up shape; ``launch`` and ``aim`` (lat, lon, alt) in rad, rad, m.
 
     Full burn; the final pitch is bisected until the (ballistic) apogee is ``apogee_km``;
-    the lift is armed at that apogee's time; the azimuth is corrected (secant, on the
-    glided impact's cross-range) for the Earth's rotation. The glide's guidance then homes
-    on the aim point, so the range is the glide's own: an aim point beyond it is missed
-    short. Returns ``(missile, aim, miss_m)``: the class's missile with the glide's fields
-    set, the steering, and the glided impact's distance from the aim point.
+    the lift is armed at that apogee's time. The glide's guidance then homes on the aim
+    point, so within the glide's reach the aim is hit; beyond it the shot falls short and
+    the miss is returned. An aim point so close that the full-burn shot passes over it
+    before the manoeuvre (the glide cannot turn back) is reached by cutting the thrust
+    earlier (bisection on the cutoff time: range control by thrust termination, a
+    modelling choice). The azimuth is corrected (secant, on the glided impact's
+    cross-range) for the Earth's rotation. Returns ``(missile, aim, miss_m)``: the class's
+    missile with the glide's fields set, the steering, and the glided impact's distance
+    from the aim point.
     """
     mis0 = tc.missile()
     lat0, lon0, alt0 = launch
     lat1, lon1, alt1 = aim
-    _, az_t = great_circle(lat0, lon0, lat1, lon1)
+    ang_t, az_t = great_circle(lat0, lon0, lat1, lon1)
     h_want = apogee_km * 1e3
-    t_cut = mis0.burn_s
+    tgt = geodetic_to_ecef(lat1, lon1, alt1, env.earth)
 
-    def apogee(p: float, az: float) -> tuple[float, float]:
-        t_ap, h_ap, _, _, _ = apogee_and_impact(mis0, Aim(lat0, lon0, alt0, az, t_cut, p), env,
+    def apogee(t_cut: float, p: float) -> tuple[float, float]:
+        t_ap, h_ap, _, _, _ = apogee_and_impact(mis0, Aim(lat0, lon0, alt0, az_t, t_cut, p), env,
                                                 1e-9)  # fmt: skip
         return float(t_ap), float(h_ap)
 
-    lo, hi = math.radians(2.0), math.radians(80.0)
-    if apogee(lo, az_t)[1] > h_want:
-        raise ThaadInputError(
-            f"{names['apogee']}: {tc.name} at full burn cannot peak as low as {apogee_km:g} km"
-        )
-    if apogee(hi, az_t)[1] < h_want:
-        raise ThaadInputError(
-            f"{names['apogee']}: {tc.name} at full burn cannot peak as high as {apogee_km:g} km"
-        )
-    for _ in range(40):
-        mid = 0.5 * (lo + hi)
-        if apogee(mid, az_t)[1] < h_want:
-            lo = mid
-        else:
-            hi = mid
-    pitch = 0.5 * (lo + hi)
-    t_arm, _ = apogee(pitch, az_t)
-    tgt = geodetic_to_ecef(lat1, lon1, alt1, env.earth)
-    mis = mis0._replace(
-        glide_ld=glide.lift_to_drag, glide_h_start_m=glide.manoeuvre_start_km * 1e3,
-        glide_n_max=glide.load_factor_max, glide_dive_rad=math.radians(glide.dive_angle_deg),
-        glide_t_arm_s=t_arm, glide_tgt_x_m=float(tgt[0]), glide_tgt_y_m=float(tgt[1]),
-        glide_tgt_z_m=float(tgt[2]),
-    )  # fmt: skip
-
-    def cross(az: float) -> tuple[float, float, float]:
-        _, lat, lon, _ = fly_to_impact(mis, Aim(lat0, lon0, alt0, az, t_cut, pitch), env, 1e-9)
+    def shot(t_cut: float, az: float):
+        """(missile, aim, signed downrange error m, cross-range m, miss m) or None when
+        this cutoff cannot peak at the apogee asked for."""
+        lo, hi = math.radians(2.0), math.radians(80.0)
+        if apogee(t_cut, lo)[1] > h_want or apogee(t_cut, hi)[1] < h_want:
+            return None
+        for _ in range(40):
+            mid = 0.5 * (lo + hi)
+            if apogee(t_cut, mid)[1] < h_want:
+                lo = mid
+            else:
+                hi = mid
+        pitch = 0.5 * (lo + hi)
+        t_arm, _ = apogee(t_cut, pitch)
+        mis = mis0._replace(
+            glide_ld=glide.lift_to_drag, glide_h_start_m=glide.manoeuvre_start_km * 1e3,
+            glide_n_max=glide.load_factor_max,
+            glide_dive_rad=math.radians(glide.dive_angle_deg), glide_t_arm_s=t_arm,
+            glide_tgt_x_m=float(tgt[0]), glide_tgt_y_m=float(tgt[1]),
+            glide_tgt_z_m=float(tgt[2]),
+        )  # fmt: skip
+        a = Aim(lat0, lon0, alt0, az, t_cut, pitch)
+        _, lat, lon, _ = fly_to_impact(mis, a, env, 1e-9)
         ang, az_i = great_circle(lat0, lon0, lat, lon)
         miss = great_circle(lat, lon, lat1, lon1)[0] * R_MEAN_M
-        return R_MEAN_M * ang * math.sin(az_i - az_t), miss, ang
+        down = R_MEAN_M * (ang * math.cos(az_i - az_t) - ang_t)
+        return mis, a, down, R_MEAN_M * ang * math.sin(az_i - az_t), miss
 
-    az_a, az_b = az_t, az_t + 1e-4
-    c_a, miss, _ = cross(az_a)
+    t_hi = mis0.burn_s
+    best = shot(t_hi, az_t)
+    if best is None:
+        raise ThaadInputError(
+            f"{names['apogee']}: {tc.name} at full burn cannot peak at {apogee_km:g} km"
+        )
+    if best[2] > PULLUP_TOL_M:  # passes over the aim point: cut the thrust earlier
+        t_lo = max(mis0.t_vert_s, stage_ignition_s(mis0, mis0.n_stages - 1)) + 1.0
+        for _ in range(30):
+            t_mid = 0.5 * (t_lo + t_hi)
+            sm = shot(t_mid, az_t)
+            if sm is not None and sm[2] > PULLUP_TOL_M:
+                t_hi = t_mid
+            else:
+                t_lo = t_mid
+                if sm is not None:
+                    best = sm
+                    if abs(sm[2]) < PULLUP_TOL_M:
+                        break
+    mis, a, _, c_a, miss = best
+    t_cut, az_a = a.t_cutoff_s, az_t
+    az_b = az_t + 1e-4
     for _ in range(8):
-        c_b, miss, _ = cross(az_b)
+        sb = shot(t_cut, az_b)
+        if sb is None:
+            break
+        mis, a, _, c_b, miss = sb
         if abs(c_b) < 1.0 or c_b == c_a:
             break
         az_a, az_b, c_a = az_b, az_b - c_b * (az_b - az_a) / (c_b - c_a), c_b
-    return mis, Aim(lat0, lon0, alt0, az_b, t_cut, pitch), float(miss)
+    return mis, a, float(miss)
+
+
+PULLUP_TOL_M = 100.0  # the pull-up targeting's downrange tolerance (the dive homes closer)
