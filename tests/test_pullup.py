@@ -106,3 +106,25 @@ def test_pull_up_shape_needs_an_apogee():
         check_shape("pull-up", 0.1, None, None)
     with pytest.raises(ThaadInputError, match="--burnout-angle-deg"):
         check_shape("pull-up", 0.1, None, 20.0)
+
+
+def test_the_engagement_reports_no_feasible_intercept_under_the_floor():
+    """The default battery against srbm-qb on a 50 km-apogee pull-up toward Daegu: the
+    ballistic prediction of every re-plan stays under the 40 km floor, fire control says
+    so once (after apogee), nothing is launched and the threat reaches Daegu (< 1 km)."""
+    import thaad
+
+    sc = thaad.load_scenario(
+        overrides=["threat.class=srbm-qb", "threat.shape=pull-up", "threat.apogee_km=50"]
+    )
+    r = thaad.run(sc)
+    kinds = [e["kind"] for e in r.events]
+    assert not r.intercepted and r.interceptors_fired == 0
+    assert kinds.count("no_feasible_intercept") == 1
+    nf = next(e for e in r.events if e["kind"] == "no_feasible_intercept")
+    apo = next(e for e in r.events if e["kind"] == "threat_apogee")
+    assert nf["t_s"] >= apo["t_s"]
+    imp = next(e for e in r.events if e["kind"] == "threat_impact")
+    d = great_circle(math.radians(imp["lat_deg"]), math.radians(imp["lon_deg"]),
+                     math.radians(35.8714), math.radians(128.6014))[0] * R_MEAN_M  # fmt: skip
+    assert d < 1.0e3
