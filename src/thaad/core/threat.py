@@ -14,6 +14,11 @@ the payload, with the whole body's tumbling drag area (``cda_body_m2``); there i
 object. While a stage burns its drag coefficient follows a table against Mach number
 (:class:`thaad.core.flight.MachPhase`).
 
+A pull-up threat (``glide_ld > 0``, set by :func:`thaad.model.shapes.solve_pullup`) flies
+its free flight in a :class:`thaad.core.flight.GlidePhase`: after the ballistic apogee
+(``glide_t_arm_s``) and below ``glide_h_start_m`` it generates lift toward a level glide
+and a dive onto the aim point (``glide_tgt_*``); :func:`free_flight_phase`.
+
 The targeting solver finds the launch azimuth, final pitch angle and cutoff time that put
 the RV's impact on the aim point while the burnout state satisfies the trajectory shape:
 
