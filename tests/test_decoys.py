@@ -159,3 +159,14 @@ def test_decoys_lower_the_probability_of_killing_the_rv():
         p.append(float(np.mean(res["intercepted"])))
     assert p[0] >= 0.9
     assert p[1] <= p[0] - 0.15
+
+
+def test_extra_objects_are_named_by_kind():
+    from thaad.analysis.engagement import extra_kinds, object_name
+
+    sc = _with_penaids([{"kind": "decoy", "count": 2}, {"kind": "fragment", "count": 1}])
+    kinds = extra_kinds(sc)
+    assert kinds == ("debris",) * 3 + ("decoy", "decoy", "fragment")
+    names = [object_name(i, kinds) for i in range(8)]
+    assert names == ["rv", "stage", "debris-1", "debris-2", "debris-3", "decoy-1", "decoy-2",
+                     "fragment-1"]  # fmt: skip

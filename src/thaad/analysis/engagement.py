@@ -63,11 +63,28 @@ def lethality_text(sc: Scenario, kinematic: bool = False) -> str:
     )
 
 
-def object_name(index: int) -> str:
+def object_name(index: int, extra_kinds: tuple[str, ...] = ()) -> str:
     """The name of a radar object: ``rv``, ``stage``, ``debris-1``, ``debris-2``, ...
-    (the core's object index: 0 the RV, 1 the spent stage, 2+ the debris)."""
+    (the core's object index: 0 the RV, 1 the spent stage, 2+ the extra objects). With
+    ``extra_kinds`` (the kind of each extra object: ``debris``, ``decoy``, ``fragment``)
+    the extras are numbered within their kind: ``decoy-1``, ``fragment-2``."""
     i = int(index)
-    return OBJECT_NAMES[i] if i < 2 else f"debris-{i - 1}"
+    if i < 2:
+        return OBJECT_NAMES[i]
+    k = i - 2
+    if k < len(extra_kinds):
+        kind = extra_kinds[k]
+        return f"{kind}-{extra_kinds[: k + 1].count(kind)}"
+    return f"debris-{i - 1}"
+
+
+def extra_kinds(sc: Scenario) -> tuple[str, ...]:
+    """The kind of each of the scene's extra objects, in the core's order: the debris,
+    then each penetration-aid group's objects (:meth:`SensingSpec.core`)."""
+    out = ["debris"] * sc.sensing.debris_count
+    for g in sc.threat.penaids:
+        out += [g.kind] * g.count
+    return tuple(out)
 
 
 TABLE_DT_S = 0.5
@@ -272,13 +289,14 @@ def run(scenario: Scenario | None = None, seed: int | None = None) -> Engagement
     def truth_at(t: float) -> np.ndarray:
         return path_at(ts, ys[:, :3], ys[:, 3:6], np.array([t]))[0]
 
+    kinds = extra_kinds(sc)
     ev_list = []
     for t, kind, idx, value in events:
         name = ceng.EVENT_NAMES[int(kind)]
         e: dict[str, Any] = {"t_s": round(float(t), 3), "kind": name}
         if name == "track_firm" and int(idx) > 0:  # multi-object: track number, true object
             e["track"] = int(idx)
-            e["object"] = object_name(value)
+            e["object"] = object_name(value, kinds)
         elif int(idx) >= 0:
             e["interceptor"] = int(idx) + 1  # numbered from 1, as the text and the report say
         if name == "interceptor_launch":
@@ -291,7 +309,7 @@ def run(scenario: Scenario | None = None, seed: int | None = None) -> Engagement
             e["range_m"] = round(float(value), 1)
         if name == "seeker_acquisition":
             e["range_m"] = round(float(value), 1)
-            e["object"] = OBJECT_NAMES[min(int(seeker_obj[int(idx)]), 2)]
+            e["object"] = object_name(int(seeker_obj[int(idx)]), kinds).split("-")[0]
         if name == "divert_exhausted":
             e["dv_used_mps"] = round(float(value), 1)
         if name == "interceptor_burnout":
@@ -351,7 +369,7 @@ def run(scenario: Scenario | None = None, seed: int | None = None) -> Engagement
             "range_m": meas[:, 1].tolist(),
             "az_rad": meas[:, 2].tolist(),
             "el_rad": meas[:, 3].tolist(),
-            "object": [object_name(v) for v in meas[:, 4]],
+            "object": [object_name(v, kinds) for v in meas[:, 4]],
         },
         "interceptors": [
             {
@@ -360,7 +378,7 @@ def run(scenario: Scenario | None = None, seed: int | None = None) -> Engagement
                 "speed_mps": paths[j, : path_len[j], 4].tolist(),
                 "seeker_object": None
                 if seeker_obj[j] < 0
-                else OBJECT_NAMES[min(int(seeker_obj[j]), 2)],
+                else object_name(int(seeker_obj[j]), kinds).split("-")[0],
             }
             for j in range(int(summary[ceng.S_FIRED]))
         ],

@@ -350,7 +350,7 @@ class PenaidGroup(_Model):
 
 
 # kind: (beta kg/m^2, RCS m^2, IR proxy) defaults (docs/parameters.md, Penetration aids)
-PENAID_DEFAULTS = {"decoy": (488.0, 0.1, 0.5), "fragment": (100.0, 0.3, 0.2)}
+PENAID_DEFAULTS = {"decoy": (488.0, 0.1, 0.5), "fragment": (100.0, 1.0, 0.2)}
 
 
 class ThreatSpec(_Model):
