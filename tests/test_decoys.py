@@ -170,3 +170,13 @@ def test_extra_objects_are_named_by_kind():
     names = [object_name(i, kinds) for i in range(8)]
     assert names == ["rv", "stage", "debris-1", "debris-2", "debris-3", "decoy-1", "decoy-2",
                      "fragment-1"]  # fmt: skip
+
+
+def test_penaids_on_a_payload_that_does_not_separate_are_refused():
+    from thaad.analysis.engagement import prepare
+    from thaad.errors import ThaadInputError
+
+    sc = _with_penaids([{"kind": "decoy", "count": 2}])
+    sc = sc.model_copy(update={"threat": sc.threat.model_copy(update={"threat_class": "srbm-qb"})})
+    with pytest.raises(ThaadInputError, match="srbm-qb's payload does not separate"):
+        prepare(sc)

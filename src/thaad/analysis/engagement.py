@@ -219,6 +219,10 @@ def prepare(sc: Scenario) -> Prepared:
     r1 = great_circle(lat0, lon0, la1, lo1)[0] * R_MEAN_M
     r2 = great_circle(lat0, lon0, la2, lo2)[0] * R_MEAN_M
     scene = sc.sensing.core(sc)
+    if not tc.separates and any(g.count > 0 for g in sc.threat.penaids):
+        raise ThaadInputError(
+            f"threat.penaids: {tc.name}'s payload does not separate, so it releases none"
+        )
     if not tc.separates:
         # one body and nothing else: discrimination has nothing to reject, so the lethal
         # window takes in the body's cross-section from nose-on to broadside (x2 margins)
