@@ -46,7 +46,15 @@ def aim_at(range_km, az_deg=100.0):
 
 
 def test_catalogue_has_the_issue_classes_with_consistent_masses():
-    assert set(THREATS) == {"srbm-300", "srbm-600", "mrbm-1000", "mrbm-1300", "irbm", "icbm"}
+    assert set(THREATS) == {
+        "srbm-300",
+        "srbm-600",
+        "srbm-qb",
+        "mrbm-1000",
+        "mrbm-1300",
+        "irbm",
+        "icbm",
+    }
     assert len(THREATS["icbm"].stages) == 3
     assert len(THREATS["irbm"].stages) == 2
     for tc in THREATS.values():

@@ -31,7 +31,7 @@ from thaad.core.threat import Aim, flight_path_angle, fly_threat, fly_to_impact
 from thaad.errors import ThaadInputError
 from thaad.model.catalog import ThreatClass, resolve_threat
 from thaad.model.scenario import Scenario, load_scenario
-from thaad.model.shapes import check_shape, ideal_conic, solve_full
+from thaad.model.shapes import Glide, check_shape, ideal_conic, solve_full, solve_pullup
 from thaad.version import __version__
 
 __all__ = [
@@ -63,11 +63,28 @@ def lethality_text(sc: Scenario, kinematic: bool = False) -> str:
     )
 
 
-def object_name(index: int) -> str:
+def object_name(index: int, extra_kinds: tuple[str, ...] = ()) -> str:
     """The name of a radar object: ``rv``, ``stage``, ``debris-1``, ``debris-2``, ...
-    (the core's object index: 0 the RV, 1 the spent stage, 2+ the debris)."""
+    (the core's object index: 0 the RV, 1 the spent stage, 2+ the extra objects). With
+    ``extra_kinds`` (the kind of each extra object: ``debris``, ``decoy``, ``fragment``)
+    the extras are numbered within their kind: ``decoy-1``, ``fragment-2``."""
     i = int(index)
-    return OBJECT_NAMES[i] if i < 2 else f"debris-{i - 1}"
+    if i < 2:
+        return OBJECT_NAMES[i]
+    k = i - 2
+    if k < len(extra_kinds):
+        kind = extra_kinds[k]
+        return f"{kind}-{extra_kinds[: k + 1].count(kind)}"
+    return f"debris-{i - 1}"
+
+
+def extra_kinds(sc: Scenario) -> tuple[str, ...]:
+    """The kind of each of the scene's extra objects, in the core's order: the debris,
+    then each penetration-aid group's objects (:meth:`SensingSpec.core`)."""
+    out = ["debris"] * sc.sensing.debris_count
+    for g in sc.threat.penaids:
+        out += [g.kind] * g.count
+    return tuple(out)
 
 
 TABLE_DT_S = 0.5
@@ -115,6 +132,9 @@ class EngagementResult:
         return d
 
 
+PULLUP_MISS_MAX_M = 1000.0  # a pull-up shot that misses its aim point by more is refused
+
+
 def _solve_threat(sc: Scenario, env: Env):
     tc = sc.threat.definition()
     d = math.radians
@@ -123,6 +143,17 @@ def _solve_threat(sc: Scenario, env: Env):
              "angle": "threat.burnout_angle_deg"}  # fmt: skip
     psi = great_circle(d(lo.lat_deg), d(lo.lon_deg), d(la.lat_deg), d(la.lon_deg))[0]
     check_shape(th.shape, psi, th.apogee_km, th.burnout_angle_deg, names)
+    if th.shape == "pull-up":
+        mis, aim, miss = solve_pullup(
+            tc, env, (d(lo.lat_deg), d(lo.lon_deg), lo.alt_m),
+            (d(la.lat_deg), d(la.lon_deg), la.alt_m), th.apogee_km, th.glide(), names,
+        )  # fmt: skip
+        if miss > PULLUP_MISS_MAX_M:
+            raise ThaadInputError(
+                f"threat.aim: {tc.name} on the pull-up shape falls {miss / 1e3:,.1f} km short "
+                f"of the aim point (its glide's reach; threat.apogee_km, threat.lift_to_drag)"
+            )
+        return tc, mis, aim
     aim = solve_full(
         tc, env, (d(lo.lat_deg), d(lo.lon_deg), lo.alt_m), (d(la.lat_deg), d(la.lon_deg), la.alt_m),
         th.shape, th.apogee_km, th.burnout_angle_deg, names,
@@ -179,12 +210,19 @@ def prepare(sc: Scenario) -> Prepared:
     # sensitivity of range to the cutoff time (for aim-point errors along the range)
     d = 0.05
     lat0, lon0 = aim.lat0_rad, aim.lon0_rad
-    _, la1, lo1, _ = fly_to_impact(mis, aim._replace(t_cutoff_s=aim.t_cutoff_s - d), env, 1e-9)
-    _, la2, lo2, _ = fly_to_impact(mis, aim._replace(t_cutoff_s=aim.t_cutoff_s - 2 * d), env,
+    # (ballistic: a pull-up threat's glide homes on the aim point and would hide it)
+    mis_b = mis._replace(glide_ld=0.0)
+    _, la1, lo1, _ = fly_to_impact(mis_b, aim._replace(t_cutoff_s=aim.t_cutoff_s - d), env,
+                                   1e-9)  # fmt: skip
+    _, la2, lo2, _ = fly_to_impact(mis_b, aim._replace(t_cutoff_s=aim.t_cutoff_s - 2 * d), env,
                                    1e-9)  # fmt: skip
     r1 = great_circle(lat0, lon0, la1, lo1)[0] * R_MEAN_M
     r2 = great_circle(lat0, lon0, la2, lo2)[0] * R_MEAN_M
     scene = sc.sensing.core(sc)
+    if not tc.separates and any(g.count > 0 for g in sc.threat.penaids):
+        raise ThaadInputError(
+            f"threat.penaids: {tc.name}'s payload does not separate, so it releases none"
+        )
     if not tc.separates:
         # one body and nothing else: discrimination has nothing to reject, so the lethal
         # window takes in the body's cross-section from nose-on to broadside (x2 margins)
@@ -255,13 +293,14 @@ def run(scenario: Scenario | None = None, seed: int | None = None) -> Engagement
     def truth_at(t: float) -> np.ndarray:
         return path_at(ts, ys[:, :3], ys[:, 3:6], np.array([t]))[0]
 
+    kinds = extra_kinds(sc)
     ev_list = []
     for t, kind, idx, value in events:
         name = ceng.EVENT_NAMES[int(kind)]
         e: dict[str, Any] = {"t_s": round(float(t), 3), "kind": name}
         if name == "track_firm" and int(idx) > 0:  # multi-object: track number, true object
             e["track"] = int(idx)
-            e["object"] = object_name(value)
+            e["object"] = object_name(value, kinds)
         elif int(idx) >= 0:
             e["interceptor"] = int(idx) + 1  # numbered from 1, as the text and the report say
         if name == "interceptor_launch":
@@ -274,7 +313,7 @@ def run(scenario: Scenario | None = None, seed: int | None = None) -> Engagement
             e["range_m"] = round(float(value), 1)
         if name == "seeker_acquisition":
             e["range_m"] = round(float(value), 1)
-            e["object"] = OBJECT_NAMES[min(int(seeker_obj[int(idx)]), 2)]
+            e["object"] = object_name(int(seeker_obj[int(idx)]), kinds).split("-")[0]
         if name == "divert_exhausted":
             e["dv_used_mps"] = round(float(value), 1)
         if name == "interceptor_burnout":
@@ -334,7 +373,7 @@ def run(scenario: Scenario | None = None, seed: int | None = None) -> Engagement
             "range_m": meas[:, 1].tolist(),
             "az_rad": meas[:, 2].tolist(),
             "el_rad": meas[:, 3].tolist(),
-            "object": [object_name(v) for v in meas[:, 4]],
+            "object": [object_name(v, kinds) for v in meas[:, 4]],
         },
         "interceptors": [
             {
@@ -343,7 +382,7 @@ def run(scenario: Scenario | None = None, seed: int | None = None) -> Engagement
                 "speed_mps": paths[j, : path_len[j], 4].tolist(),
                 "seeker_object": None
                 if seeker_obj[j] < 0
-                else OBJECT_NAMES[min(int(seeker_obj[j]), 2)],
+                else object_name(int(seeker_obj[j]), kinds).split("-")[0],
             }
             for j in range(int(summary[ceng.S_FIRED]))
         ],
@@ -447,6 +486,7 @@ def fly_trajectory(
     apogee_km: float | None = None,
     burnout_angle_deg: float | None = None,
     threat_file: str | None = None,
+    glide: Glide | None = None,
 ) -> TrajectoryResult:
     """Fly one threat from a launch point at an aim point.
 
@@ -458,6 +498,8 @@ def fly_trajectory(
     ``apogee_km`` or ``burnout_angle_deg`` (see :mod:`thaad.model.shapes`). ``threat`` is a
     catalogue class's name or a :class:`ThreatClass`; ``threat_file`` a threat file (it wins).
     A payload that does not separate has no spent stage (the ``stage_*`` fields are None).
+    ``pull-up`` (full model) takes ``apogee_km`` and ``glide`` (default :class:`Glide`);
+    an aim point beyond the glide's reach is missed short (``aim_miss_m``).
     """
     _check_latlon("--launch", *launch_deg)
     _check_latlon("--aim", *aim_deg)
@@ -504,9 +546,15 @@ def fly_trajectory(
     from thaad.model.scenario import Models
 
     env = Models().env()
-    aim = solve_full(tc, env, (lat0, lon0, 0.0), (lat1, lon1, 0.0), shape, apogee_km,
-                     burnout_angle_deg)  # fmt: skip
-    out = fly_threat(tc.missile(), aim, env, 1e-10, max_step_s)
+    if shape == "pull-up":  # the miss, if any, is stated in aim_miss_m
+        mis, aim, _ = solve_pullup(
+            tc, env, (lat0, lon0, 0.0), (lat1, lon1, 0.0), float(apogee_km), glide or Glide()
+        )  # type: ignore[arg-type]
+    else:
+        mis = tc.missile()
+        aim = solve_full(tc, env, (lat0, lon0, 0.0), (lat1, lon1, 0.0), shape, apogee_km,
+                         burnout_angle_deg)  # fmt: skip
+    out = fly_threat(mis, aim, env, 1e-10, max_step_s)
     ts, ys, tb, yb, t_ap, t_imp, yi, ts_st, ys_st, y_ap = out
     ilat, ilon, _ = ecef_to_geodetic(yi[0], yi[1], yi[2], env.earth)
     slat, slon, _ = ecef_to_geodetic(ys_st[-1, 0], ys_st[-1, 1], ys_st[-1, 2], env.earth)

@@ -52,10 +52,11 @@ class Family:
 def trajectory_family(sc: Scenario, lat0_deg: float, lon0_deg: float, az_deg: float) -> Family:
     """Fly the scenario's threat, on the scenario's trajectory shape, to a ladder of ranges
     along ``az_deg`` (full model); ranges the shape cannot reach are left out."""
+    from thaad.analysis.engagement import PULLUP_MISS_MAX_M
     from thaad.core.earth import destination
     from thaad.core.footprint import resample_path
     from thaad.core.threat import fly_threat, max_range_m
-    from thaad.model.shapes import solve_full
+    from thaad.model.shapes import solve_full, solve_pullup
 
     env = sc.models.env()
     tc = sc.threat.definition()
@@ -67,12 +68,20 @@ def trajectory_family(sc: Scenario, lat0_deg: float, lon0_deg: float, az_deg: fl
     rows = []
     for r in ranges:
         lat1, lon1 = destination(lat0, lon0, az, r / R_MEAN_M)
+        mis_r = mis
         try:
-            aim = solve_full(tc, env, (lat0, lon0, 0.0), (lat1, lon1, 0.0), th.shape,
-                             th.apogee_km, th.burnout_angle_deg)  # fmt: skip
+            if th.shape == "pull-up":  # the glide's reach, not the ballistic one
+                mis_r, aim, miss = solve_pullup(
+                    tc, env, (lat0, lon0, 0.0), (lat1, lon1, 0.0), float(th.apogee_km), th.glide()
+                )  # type: ignore[arg-type]
+                if miss > PULLUP_MISS_MAX_M:
+                    continue
+            else:
+                aim = solve_full(tc, env, (lat0, lon0, 0.0), (lat1, lon1, 0.0), th.shape,
+                                 th.apogee_km, th.burnout_angle_deg)  # fmt: skip
         except (ThaadInputError, np.linalg.LinAlgError):  # out of reach, or singular
             continue
-        ts, ys, tb = fly_threat(mis, aim, env, 1e-9, 2.0)[:3]
+        ts, ys, tb = fly_threat(mis_r, aim, env, 1e-9, 2.0)[:3]
         t, s, h = resample_path(ts, ys, lat0, lon0, env.earth, FAMILY_SAMPLES)
         rows.append((s[-1], t, s, h, tb))
     if len(rows) < 2:

@@ -43,9 +43,10 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--threat-file", metavar="FILE", help="a threat file (YAML; see `thaad "
                    "threats --file`); it replaces --threat")  # fmt: skip
     p.add_argument("--shape", default="min-energy",
-                   choices=["min-energy", "lofted", "depressed", "max-range"],
+                   choices=["min-energy", "lofted", "depressed", "max-range", "pull-up"],
                    help="trajectory shape (default min-energy; lofted and depressed need "
-                   "--apogee-km or --burnout-angle-deg)")  # fmt: skip
+                   "--apogee-km or --burnout-angle-deg; pull-up, a quasi-ballistic glide, "
+                   "needs --apogee-km)")  # fmt: skip
     p.add_argument("--apogee-km", type=bounded(-math.inf, math.inf), metavar="KM",
                    help="apogee altitude of a lofted or depressed trajectory")  # fmt: skip
     p.add_argument("--burnout-angle-deg", type=bounded(-math.inf, math.inf), metavar="DEG",

@@ -3,8 +3,9 @@
 State ``y = (x, y, z, vx, vy, vz, m)`` in the Earth-fixed frame (ECEF), SI units. With
 rotation on, Coriolis and centrifugal terms are added; with it off the ECEF frame is
 inertial. Forces: gravity (point or J2), thrust along a steering program, aerodynamic drag
-``a = -0.5 rho |v| v CdA / m`` relative to the rotating atmosphere (the ECEF velocity), and
-an optional commanded acceleration (guidance).
+``a = -0.5 rho |v| v CdA / m`` relative to the rotating atmosphere (the ECEF velocity),
+aerodynamic lift in a :class:`GlidePhase` (:func:`glide_lift`), and an optional commanded
+acceleration (guidance).
 
 The integrator is the Dormand-Prince 5(4) pair with FSAL, standard step-size control
 (Hairer, Norsett and Wanner, *Solving ODEs I*, sec. II.4-II.5), cubic-Hermite event
@@ -20,7 +21,7 @@ from numba.core import types as nbtypes
 from numba.extending import overload
 
 from thaad.core.atmosphere import density_kgpm3, speed_of_sound_mps
-from thaad.core.constants import OMEGA_EARTH_RADPS
+from thaad.core.constants import G0_MPS2, OMEGA_EARTH_RADPS
 from thaad.core.earth import approx_altitude_m, ecef_to_geodetic, gravity_xyz
 
 _jit = nb.njit(cache=True, fastmath=False)
@@ -97,6 +98,107 @@ class MachPhase(NamedTuple):
     cd_value: np.ndarray  # (k,) drag coefficient at the nodes
 
 
+class GlidePhase(NamedTuple):
+    """An unpowered :class:`Phase` with aerodynamic lift: a pull-up, a glide and a dive.
+
+    The first fields are :class:`Phase`'s, in order. After ``t_arm_s`` (the ballistic
+    apogee) and below ``h_start_m`` the body generates lift perpendicular to its
+    Earth-relative velocity in the vertical plane, ``|L| <= (L/D) D`` and
+    ``|L| <= n_max g0`` (see :func:`glide_lift`). ``ld <= 0`` is a ballistic body.
+    """
+
+    thrust_n: float
+    mdot_kgps: float
+    cda_m2: float
+    steer: int
+    t0_s: float
+    up_x: float
+    up_y: float
+    up_z: float
+    dr_x: float
+    dr_y: float
+    dr_z: float
+    t_vert_s: float
+    t_turn_s: float
+    pitch_final_rad: float
+    ld: float  # lift-to-drag ratio available
+    h_start_m: float  # manoeuvre start altitude (on the way down)
+    n_max: float  # load-factor limit (lift acceleration over g0)
+    t_arm_s: float  # no lift before this time (the ballistic apogee)
+    tgt_x: float  # aim point, ECEF (m)
+    tgt_y: float
+    tgt_z: float
+    dive_rad: float  # the dive begins when the aim point lies this far below the horizontal
+    tau_s: float  # time constant of the flight-path-angle loop
+
+
+GLIDE_TAU_S = 2.0  # flight-path-angle loop time constant (docs/parameters.md)
+
+
+@_jit
+def glide_lift_accel(ph: GlidePhase, t: float, x: float, y: float, z: float, vx: float,
+                     vy: float, vz: float, h: float, drag_acc: float, g_mag: float):  # fmt: skip
+    """Lift acceleration (ECEF components) of a gliding body.
+
+    Guidance law: the flight-path angle ``gamma`` is steered to a command with a first-order
+    loop, ``a_n = v (gamma_c - gamma) / tau + g cos(gamma)`` (the second term holds the
+    path against gravity); ``gamma_c = 0`` (hold a level glide) until the aim point lies
+    more than ``dive_rad`` below the local horizontal, then ``gamma_c`` is the line of
+    sight's angle (pursuit: a dive onto the aim point). The command is capped by the lift
+    the air gives, ``(L/D) D`` with ``D`` the drag acceleration, and by ``n_max g0``; it
+    acts along the unit normal to the velocity in the vertical plane (positive up).
+    """
+    if ph.ld <= 0.0 or t < ph.t_arm_s or h > ph.h_start_m:
+        return 0.0, 0.0, 0.0
+    rn = math.sqrt(x * x + y * y + z * z)
+    vn = math.sqrt(vx * vx + vy * vy + vz * vz)
+    if vn <= 0.0:
+        return 0.0, 0.0, 0.0
+    ux = x / rn
+    uy = y / rn
+    uz = z / rn
+    sg = (ux * vx + uy * vy + uz * vz) / vn
+    sg = min(max(sg, -1.0), 1.0)
+    nx = ux - sg * vx / vn
+    ny = uy - sg * vy / vn
+    nz = uz - sg * vz / vn
+    nn = math.sqrt(nx * nx + ny * ny + nz * nz)
+    if nn < 1e-9:
+        return 0.0, 0.0, 0.0
+    gam = math.asin(sg)
+    dx = ph.tgt_x - x
+    dy = ph.tgt_y - y
+    dz = ph.tgt_z - z
+    dn = math.sqrt(dx * dx + dy * dy + dz * dz)
+    los = math.asin(min(max((ux * dx + uy * dy + uz * dz) / max(dn, 1e-3), -1.0), 1.0))
+    gam_c = los if los < -ph.dive_rad else 0.0
+    a = vn * (gam_c - gam) / ph.tau_s + g_mag * math.cos(gam)
+    a_max = min(ph.ld * drag_acc, ph.n_max * G0_MPS2)
+    a = min(max(a, -a_max), a_max)
+    return a * nx / nn, a * ny / nn, a * nz / nn
+
+
+def lift_accel(ph, t, x, y, z, vx, vy, vz, h, drag_acc, g_mag):  # pragma: no cover
+    """Lift acceleration of a phase: :func:`glide_lift_accel` for a :class:`GlidePhase`,
+    none for the others (compiled away)."""
+    raise NotImplementedError
+
+
+@overload(lift_accel, jit_options={"cache": True})
+def _lift_accel(ph, t, x, y, z, vx, vy, vz, h, drag_acc, g_mag):
+    if isinstance(ph, nbtypes.BaseNamedTuple) and ph.instance_class is GlidePhase:
+
+        def impl(ph, t, x, y, z, vx, vy, vz, h, drag_acc, g_mag):
+            return glide_lift_accel(ph, t, x, y, z, vx, vy, vz, h, drag_acc, g_mag)
+
+        return impl
+
+    def impl_none(ph, t, x, y, z, vx, vy, vz, h, drag_acc, g_mag):
+        return 0.0, 0.0, 0.0
+
+    return impl_none
+
+
 @_jit
 def cd_at_mach(mach: float, n: int, nodes: np.ndarray, values: np.ndarray) -> float:
     """Drag coefficient linear in Mach between table nodes, held beyond the ends."""
@@ -140,6 +242,16 @@ def coast_phase(cda_m2: float) -> Phase:
 
 
 @_jit
+def glide_phase(cda_m2: float, ld: float, h_start_m: float, n_max: float, t_arm_s: float,
+                tgt_x: float, tgt_y: float, tgt_z: float,
+                dive_rad: float) -> GlidePhase:  # fmt: skip
+    """An unpowered phase with lift (``ld <= 0``: ballistic, the same as :func:`coast_phase`)."""
+    return GlidePhase(0.0, 0.0, cda_m2, STEER_NONE, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0,
+                      0.0, 0.0, ld, h_start_m, n_max, t_arm_s, tgt_x, tgt_y, tgt_z, dive_rad,
+                      GLIDE_TAU_S)  # fmt: skip
+
+
+@_jit
 def deriv(
     t: float, y: np.ndarray, ph: Phase, env: Env, ax_cmd: float, ay_cmd: float, az_cmd: float,
     out: np.ndarray,
@@ -169,6 +281,11 @@ def deriv(
             ax += k * vx
             ay += k * vy
             az += k * vz
+            lx, ly, lz = lift_accel(ph, t, x, yy, z, vx, vy, vz, h, -k * vn,
+                                    math.sqrt(gx * gx + gy * gy + gz * gz))  # fmt: skip
+            ax += lx
+            ay += ly
+            az += lz
     mdot = 0.0
     if ph.thrust_n > 0.0:
         tm = ph.thrust_n / m

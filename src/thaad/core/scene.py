@@ -3,9 +3,12 @@
 A threat is more than one object. Object 0 is the missile itself: the boosting stack (with
 the booster's cross-section) until cutoff, then the reentry vehicle (RV). At cutoff the
 spent last stage separates (object 1, tumbling, with a large cross-section and a low
-ballistic coefficient: it slows down hard once it meets the air) and ``n_debris`` pieces of
-simple debris (separation hardware) leave the RV with small random velocities (objects 2,
-3, ...; small, light, draggy). Each object's true path is stored and interpolated (cubic
+ballistic coefficient: it slows down hard once it meets the air) and ``n_debris`` extra
+objects leave the RV with small random velocities (objects 2, 3, ...): simple debris
+(separation hardware; small, light, draggy) first, then the threat's penetration aids
+(decoys with an RV-like cross-section and a low ballistic coefficient, tank fragments),
+each with its own ballistic coefficient, separation speed, cross-section and infrared
+brightness (``Scene.extra_*``). Each object's true path is stored and interpolated (cubic
 Hermite), like the RV's. A payload that does not separate (``mis.separates == 0``) leaves
 no stage and no debris: object 0 is the whole body, whose cross-section after cutoff
 follows its aspect to the radar (:func:`thaad.core.threat.body_rcs_m2`).
@@ -62,7 +65,8 @@ _jit = nb.njit(cache=True)
 
 OBJ_THREAT = 0
 OBJ_STAGE = 1
-MAX_DEBRIS = 16
+MAX_DEBRIS = 48  # extra objects: debris and penetration aids
+_NONE = np.zeros(0)  # no per-object values (the scalar debris values apply)
 RCS_EWMA = 0.1  # weight of the newest look in the running mean of log RCS
 EULER_GAMMA = 0.5772156649015329
 RCS_LOOKS = 16  # looks before a track can be judged lethal
@@ -81,6 +85,16 @@ class Scene(NamedTuple):
     rcs_lethal_min_m2: float  # discrimination window of a lethal object
     rcs_lethal_max_m2: float
     tracker: TrackerParams
+    # per extra object (n_debris of them: debris, then penetration aids); empty: the
+    # scalar debris values above for every one
+    extra_beta_kgpm2: np.ndarray = _NONE
+    extra_dv_mps: np.ndarray = _NONE
+    extra_rcs_m2: np.ndarray = _NONE
+    extra_ir: np.ndarray = _NONE  # seeker brightness proxy (0: the seeker's debris value)
+    # discrimination by the filter's ballistic coefficient: a track whose estimated 1/beta
+    # exceeds 1/lethal_beta_min by more than beta_sigmas sigma is not an RV (0: off)
+    lethal_beta_min_kgpm2: float = 0.0
+    beta_sigmas: float = 3.0
 
 
 class Objects(NamedTuple):
@@ -96,6 +110,8 @@ class Objects(NamedTuple):
     rcs_stage_m2: float
     rcs_debris_m2: float
     rcs_broadside_m2: float = 0.0  # > 0: object 0 after cutoff is a whole body (aspect)
+    rcs_obj_m2: np.ndarray = _NONE  # (n_obj,) cross-section of each extra object (o >= 2)
+    ir_obj: np.ndarray = _NONE  # (n_obj,) seeker brightness proxy of each extra (0: default)
 
 
 @_jit
@@ -105,8 +121,8 @@ def build_objects(
     rcs_boost_m2: float, rcs_rv_m2: float, rng: np.random.Generator,
 ) -> Objects:  # fmt: skip
     """The objects' true paths: the missile/RV (given), the spent stage (given, from cutoff),
-    and ``n_debris`` pieces flown here from the RV's state at cutoff with random separation
-    speeds (the only draws from ``rng``)."""
+    and ``n_debris`` extra objects (debris, penetration aids) flown here from the RV's
+    state at cutoff with random separation speeds (the only draws from ``rng``)."""
     # a payload that does not separate leaves no separation hardware (and no spent stage)
     nd = min(max(n_debris, 0), MAX_DEBRIS) if mis.separates != 0 else 0
     n_obj = 2 + nd
@@ -115,11 +131,18 @@ def build_objects(
     y_sep = ys[k].copy()
     deb_t = []
     deb_y = []
-    ph = coast_phase(1.0 / scene.beta_debris_kgpm2)
-    for _ in range(nd):
+    per = scene.extra_beta_kgpm2.shape[0] >= nd and nd > 0
+    rcs_o = np.zeros(n_obj)
+    ir_o = np.zeros(n_obj)
+    for d in range(nd):
+        beta = scene.extra_beta_kgpm2[d] if per else scene.beta_debris_kgpm2
+        dv = scene.extra_dv_mps[d] if per else scene.debris_dv_mps
+        rcs_o[2 + d] = scene.extra_rcs_m2[d] if per else scene.rcs_debris_m2
+        ir_o[2 + d] = scene.extra_ir[d] if per else 0.0
+        ph = coast_phase(1.0 / beta)
         y0 = y_sep.copy()
         for c in range(3):
-            y0[3 + c] += scene.debris_dv_mps * rng.standard_normal()
+            y0[3 + c] += dv * rng.standard_normal()
         y0[6] = 1.0
         # debris matter only while the engagement can run: fly them until the RV lands,
         # at a tolerance fit for radar returns (metres, not millimetres)
@@ -149,12 +172,13 @@ def build_objects(
         m = deb_t[d].shape[0]
         t_o[2 + d, :m] = deb_t[d]
         y_o[2 + d, :m] = deb_y[d]
+        ph = coast_phase(1.0 / (scene.extra_beta_kgpm2[d] if per else scene.beta_debris_kgpm2))
         for i in range(m):
             deriv(deb_t[d][i], deb_y[d][i], ph, env, 0.0, 0.0, 0.0, f_o[2 + d, i])
         n_o[2 + d] = m
     broad = mis.rcs_broadside_m2 if mis.separates == 0 else 0.0
     return Objects(t_o, y_o, f_o, n_o, tb, rcs_boost_m2, rcs_rv_m2, scene.rcs_stage_m2,
-                   scene.rcs_debris_m2, broad)  # fmt: skip
+                   scene.rcs_debris_m2, broad, rcs_o, ir_o)  # fmt: skip
 
 
 @_jit
@@ -177,6 +201,8 @@ def object_rcs(obj: Objects, o: int, t: float) -> float:
         return obj.rcs_boost_m2 if t < obj.t_sep else obj.rcs_rv_m2
     if o == OBJ_STAGE:
         return obj.rcs_stage_m2
+    if o < obj.rcs_obj_m2.shape[0] and obj.rcs_obj_m2[o] > 0.0:
+        return obj.rcs_obj_m2[o]
     return obj.rcs_debris_m2
 
 
@@ -335,6 +361,17 @@ def radar_scan(
 
 
 @_jit
+def too_light(tab: TrackTable, i: int, scene: Scene) -> bool:
+    """Whether track ``i``'s estimated ballistic coefficient rules out an RV: its ``1/beta``
+    (the 7-state filter's, observable once the air acts) exceeds ``1/lethal_beta_min`` by
+    more than ``beta_sigmas`` standard deviations. Off when ``lethal_beta_min`` is 0."""
+    if scene.lethal_beta_min_kgpm2 <= 0.0:
+        return False
+    sd = math.sqrt(max(tab.P[i, 6, 6], 0.0))
+    return tab.x[i, 6] - scene.beta_sigmas * sd > 1.0 / scene.lethal_beta_min_kgpm2
+
+
+@_jit
 def sense_and_track(
     obj: Objects, ss: SenseState, scene: Scene, t: float, rd: Radar, site_ecef: np.ndarray,
     site_enu: np.ndarray, env: Env, rng: np.random.Generator,
@@ -377,7 +414,7 @@ def sense_and_track(
     hi = math.log(scene.rcs_lethal_max_m2)
     e = ss.engaged[1]
     if ss.engaged[0] != 0 and tab.status[e] == CONFIRMED and tab.ident[e] == ss.engaged[0]:
-        if lo - STICKY_LN <= ss.rcs_log[e] <= hi + STICKY_LN:
+        if lo - STICKY_LN <= ss.rcs_log[e] <= hi + STICKY_LN and not too_light(tab, e, scene):
             ss.flags[1] = 1
             return k
     best = -1
@@ -385,6 +422,8 @@ def sense_and_track(
         if tab.status[i] != CONFIRMED or ss.slot_ident[i] != tab.ident[i]:
             continue
         if ss.rcs_n[i] < RCS_LOOKS:
+            continue
+        if too_light(tab, i, scene):
             continue
         if lo <= ss.rcs_log[i] <= hi and (best < 0 or tab.hits[i] > tab.hits[best]):
             best = i

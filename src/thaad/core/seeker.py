@@ -73,7 +73,8 @@ def seeker_pick(
             continue
         if d0 * look[0] + d1 * look[1] + d2 * look[2] < cos_for * rr:
             continue
-        b = math.log(ir_proxy(sk, o)) + sk.ir_sigma_ln * rng.standard_normal()
+        ir = obj.ir_obj[o] if o < obj.ir_obj.shape[0] and obj.ir_obj[o] > 0.0 else ir_proxy(sk, o)
+        b = math.log(ir) + sk.ir_sigma_ln * rng.standard_normal()
         if b > best_b:
             best_b = b
             best = o

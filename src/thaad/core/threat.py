@@ -14,6 +14,11 @@ the payload, with the whole body's tumbling drag area (``cda_body_m2``); there i
 object. While a stage burns its drag coefficient follows a table against Mach number
 (:class:`thaad.core.flight.MachPhase`).
 
+A pull-up threat (``glide_ld > 0``, set by :func:`thaad.model.shapes.solve_pullup`) flies
+its free flight in a :class:`thaad.core.flight.GlidePhase`: after the ballistic apogee
+(``glide_t_arm_s``) and below ``glide_h_start_m`` it generates lift toward a level glide
+and a dive onto the aim point (``glide_tgt_*``); :func:`free_flight_phase`.
+
 The targeting solver finds the launch azimuth, final pitch angle and cutoff time that put
 the RV's impact on the aim point while the burnout state satisfies the trajectory shape:
 
@@ -53,6 +58,7 @@ from thaad.core.flight import (
     coast_phase,
     deriv,
     fly,
+    glide_phase,
 )
 
 _jit = nb.njit(cache=True)
@@ -103,6 +109,16 @@ class Missile(NamedTuple):
     separates: int  # 1: the RV separates at cutoff; 0: the whole body flies on
     cda_body_m2: float  # drag area of the whole tumbling body (separates == 0)
     rcs_broadside_m2: float  # whole body seen broadside (separates == 0; nose-on: the RV's)
+    # pull-up flight (a manoeuvring, quasi-ballistic threat; glide_ld 0: ballistic). The
+    # targeting sets the arming time (the ballistic apogee) and the aim point, ECEF.
+    glide_ld: float = 0.0  # lift-to-drag ratio
+    glide_h_start_m: float = 0.0  # manoeuvre start altitude
+    glide_n_max: float = 0.0  # load-factor limit
+    glide_dive_rad: float = 0.0  # dive when the aim point is this far below the horizontal
+    glide_t_arm_s: float = 0.0
+    glide_tgt_x_m: float = 0.0
+    glide_tgt_y_m: float = 0.0
+    glide_tgt_z_m: float = 0.0
 
 
 class Aim(NamedTuple):
@@ -159,6 +175,15 @@ def free_flight_cda_m2(mis: Missile) -> float:
     if mis.separates != 0:
         return mis.m_rv_kg / mis.beta_rv_kgpm2
     return mis.cda_body_m2
+
+
+@_jit
+def free_flight_phase(mis: Missile):
+    """The phase of what flies on from cutoff: ballistic, or with lift for a pull-up threat
+    (:class:`thaad.core.flight.GlidePhase`; ``glide_ld == 0`` gives no lift)."""
+    return glide_phase(free_flight_cda_m2(mis), mis.glide_ld, mis.glide_h_start_m,
+                       mis.glide_n_max, mis.glide_t_arm_s, mis.glide_tgt_x_m, mis.glide_tgt_y_m,
+                       mis.glide_tgt_z_m, mis.glide_dive_rad)  # fmt: skip
 
 
 @_jit
@@ -233,7 +258,7 @@ def _fly_core(mis: Missile, aim: Aim, env: Env, rtol: float, max_step_s: float, 
     y1 = yb.copy()
     if mis.separates != 0:
         y1[6] = mis.m_rv_kg
-    ph2 = coast_phase(free_flight_cda_m2(mis))
+    ph2 = free_flight_phase(mis)
     ts2, ys2, ev2_t, ev2_y = fly(tb, y1, tb + 2.0e4, ph2, env, rtol, max_step_s, 0.0, ENTRY_ALT_M)
     ts = np.concatenate((ts, ts2))
     ys = np.concatenate((ys, ys2))
@@ -284,7 +309,7 @@ def threat_derivs(ts: np.ndarray, ys: np.ndarray, mis: Missile, aim: Aim, env: E
     for i in range(1, n):
         if ts[i] == ts[i - 1]:
             n_boost += 1
-    ph_c = coast_phase(free_flight_cda_m2(mis))
+    ph_c = free_flight_phase(mis)
     for i in range(n):
         if i > 0 and ts[i] == ts[i - 1]:
             k += 1
@@ -308,6 +333,17 @@ def impact_and_apogee(mis: Missile, aim: Aim, env: Env, rtol: float):
     ya = out[5]
     h_ap = ecef_to_geodetic(ya[0], ya[1], ya[2], env.earth)[2]
     return out[3], lat, lon, out[6], h_ap
+
+
+@_jit
+def apogee_and_impact(mis: Missile, aim: Aim, env: Env, rtol: float):
+    """Apogee time and height, impact point and time: ``(t_ap, h_ap, lat, lon, t_imp)``."""
+    out = _fly_core(mis, aim, env, rtol, 60.0, False)
+    yi = out[7]
+    lat, lon, _ = ecef_to_geodetic(yi[0], yi[1], yi[2], env.earth)
+    ya = out[5]
+    h_ap = ecef_to_geodetic(ya[0], ya[1], ya[2], env.earth)[2]
+    return out[4], h_ap, lat, lon, out[6]
 
 
 @_jit

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import numpy as np
 import yaml
 from pydantic import (
     AfterValidator,
@@ -402,18 +403,78 @@ class Battery(_Model):
         return out
 
 
+class PenaidGroup(_Model):
+    """A group of penetration aids released with the RV at separation (``threat.penaids``).
+
+    ``kind``: ``decoy`` (light, with an RV-like cross-section) or ``fragment`` (pieces of
+    the spent tank). Each object flies on from the RV's separation state plus a random
+    velocity of ``dv_mps`` per axis, with ballistic coefficient ``beta_kgpm2`` (or
+    ``mass_kg / cda_m2``); the radar sees ``rcs_m2``, the seeker ``ir`` (relative to the
+    RV's 1.0; default 0.5 for a decoy, 0.2 for a fragment). Defaults: docs/parameters.md,
+    *Penetration aids*.
+    """
+
+    kind: Literal["decoy", "fragment"] = "decoy"
+    count: BoundedInt(0, 16) = 1
+    beta_kgpm2: Bounded(0.0, 1.0e5, lo_open=True) | None = None
+    mass_kg: Bounded(0.0, 1.0e4, lo_open=True) | None = None
+    cda_m2: Bounded(0.0, 100.0, lo_open=True) | None = None
+    rcs_m2: Bounded(0.0, 1.0e3, lo_open=True) | None = None
+    dv_mps: Bounded(0.0, 500.0) = 2.0
+    ir: Bounded(0.0, 100.0, lo_open=True) | None = None
+
+    @model_validator(mode="after")
+    def _beta(self) -> PenaidGroup:
+        if self.beta_kgpm2 is not None and (self.mass_kg is not None or self.cda_m2 is not None):
+            raise ValueError("give beta_kgpm2 or mass_kg and cda_m2, not both")
+        if (self.mass_kg is None) != (self.cda_m2 is None):
+            raise ValueError("mass_kg and cda_m2 go together")
+        return self
+
+    def beta(self) -> float:
+        """Ballistic coefficient (kg/m^2), given or ``mass / CdA``, else the kind's default."""
+        if self.beta_kgpm2 is not None:
+            return self.beta_kgpm2
+        if self.mass_kg is not None and self.cda_m2 is not None:
+            return self.mass_kg / self.cda_m2
+        return PENAID_DEFAULTS[self.kind][0]
+
+    def rcs(self) -> float:
+        return self.rcs_m2 if self.rcs_m2 is not None else PENAID_DEFAULTS[self.kind][1]
+
+    def ir_proxy(self) -> float:
+        return self.ir if self.ir is not None else PENAID_DEFAULTS[self.kind][2]
+
+
+# kind: (beta kg/m^2, RCS m^2, IR proxy) defaults (docs/parameters.md, Penetration aids)
+PENAID_DEFAULTS = {"decoy": (488.0, 0.1, 0.5), "fragment": (100.0, 1.0, 0.2)}
+
+
 class ThreatSpec(_Model):
     threat_class: Text = Field("srbm-600", alias="class")
     launch: Site = Site(lat_deg=39.2, lon_deg=125.67, alt_m=0.0, name="generic launch point")
     aim: Site = Site(lat_deg=35.8714, lon_deg=128.6014, alt_m=0.0, name="Daegu")
-    shape: Literal["min-energy", "lofted", "depressed", "max-range"] = "min-energy"
+    shape: Literal["min-energy", "lofted", "depressed", "max-range", "pull-up"] = "min-energy"
     apogee_km: Bounded(1.0, 10000.0) | None = None
+    # the pull-up shape (docs/parameters.md, Pull-up flight)
+    lift_to_drag: Bounded(0.0, 10.0, lo_open=True) = 2.0
+    manoeuvre_start_km: Bounded(0.0, 200.0, lo_open=True) = 50.0
+    load_factor_max: Bounded(0.0, 100.0, lo_open=True) = 20.0
+    dive_angle_deg: Bounded(0.0, 90.0, lo_open=True, hi_open=True) = 30.0
     burnout_angle_deg: Bounded(0.0, 90.0, lo_open=True, hi_open=True) | None = None
     rcs_boost_m2: Bounded(1e-6, 1e4) | None = None
     rcs_rv_m2: Bounded(1e-6, 1e4) | None = None
     file: Text | None = None  # a threat file (thaad.model.threatfile); wins over `class`
+    penaids: list[PenaidGroup] = Field(default_factory=list, max_length=8)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    def glide(self):
+        """The pull-up shape's parameters (:class:`thaad.model.shapes.Glide`)."""
+        from thaad.model.shapes import Glide
+
+        return Glide(self.lift_to_drag, self.manoeuvre_start_km, self.load_factor_max,
+                     self.dive_angle_deg)  # fmt: skip
 
     @field_validator("threat_class")
     @classmethod
@@ -457,6 +518,9 @@ class SensingSpec(_Model):
     ir_rv: Bounded(1e-6, 1e6) = 1.0
     ir_stage: Bounded(1e-6, 1e6) = 0.5
     ir_debris: Bounded(1e-6, 1e6) = 0.1
+    # discrimination by the tracking filter's ballistic coefficient (0: off)
+    lethal_beta_min_kgpm2: Bounded(0.0, 1.0e5) = 1000.0
+    beta_sigmas: Bounded(0.0, 100.0, lo_open=True) = 3.0
 
     def core(self, sc: Scenario) -> Any:
         from thaad.core.scene import Scene
@@ -472,10 +536,30 @@ class SensingSpec(_Model):
             self.max_misses, self.gate_chi2, fc.process_noise_m2ps3, (0.05 * b0) ** 2 / 100.0,
             b0, 1.0e-3, 3000.0, 50.0e3,
         )  # fmt: skip
+        from thaad.core.scene import MAX_DEBRIS
+
+        # extra objects: the debris, then each penetration-aid group's objects
+        beta = [self.debris_beta_kgpm2] * self.debris_count
+        dv = [self.debris_dv_mps] * self.debris_count
+        rcs = [self.rcs_debris_m2] * self.debris_count
+        ir = [0.0] * self.debris_count  # 0: the seeker's ir_debris
+        for g in sc.threat.penaids:
+            beta += [g.beta()] * g.count
+            dv += [g.dv_mps] * g.count
+            rcs += [g.rcs()] * g.count
+            ir += [g.ir_proxy()] * g.count
+        if len(beta) > MAX_DEBRIS:
+            raise ThaadInputError(
+                f"threat.penaids: {len(beta)} objects with sensing.debris_count; at most "
+                f"{MAX_DEBRIS}"
+            )
         return Scene(
             self.model == "multi-object", self.rcs_stage_m2 or sc.threat_rcs()[0],
-            self.debris_count, self.rcs_debris_m2, self.debris_beta_kgpm2, self.debris_dv_mps,
+            len(beta), self.rcs_debris_m2, self.debris_beta_kgpm2, self.debris_dv_mps,
             self.lethal_rcs_min_m2, self.lethal_rcs_max_m2, tp,
+            np.array(beta, dtype=np.float64), np.array(dv, dtype=np.float64),
+            np.array(rcs, dtype=np.float64), np.array(ir, dtype=np.float64),
+            self.lethal_beta_min_kgpm2, self.beta_sigmas,
         )  # fmt: skip
 
 
