@@ -39,6 +39,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     p.add_argument(
+        "--measurements", metavar="FILE.csv",
+        help="also write the radar's measurements in thaad track's input format (t_s, "
+        "range_m, azimuth_deg, elevation_deg, object_id); replay them with thaad track "
+        "FILE.csv --sensor LAT,LON,ALT_M at the battery's site",
+    )  # fmt: skip
+    p.add_argument(
         "--report", action="store_true", help="also write DIR/report.html (see thaad report)"
     )
     return p
@@ -46,11 +52,13 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from thaad.analysis.engagement import run as run_engagement
-    from thaad.io import dir_lock, to_json, write_json
+    from thaad.io import dir_lock, output_file, to_json, write_json
     from thaad.model.scenario import load_scenario
 
     sc = load_scenario(args.scenario, overrides=[*args.set, *aim_overrides(args.aim)],
                        seed=args.seed)  # fmt: skip
+    if args.measurements:
+        output_file(args.measurements, "--measurements")  # refuse a bad path before the run
     out = out_dir(args, "run", sc)
     with dir_lock(out):
         res = run_engagement(sc)
@@ -58,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
         write_json(out / "result.json", d)
         write_json(out / "history.json", res.history)
         record(args, "run", out, sc, ["result.json", "history.json"])
+    if args.measurements:
+        write_measurements(args.measurements, res.history)
     report = None
     if args.report:
         from thaad.output.report import write_report
@@ -109,3 +119,19 @@ def aim_overrides(aim: str | None) -> list[str]:
     import json
 
     return [f"threat.aim={json.dumps(aim)}"]  # quoted: a name is text, never a number
+
+
+def write_measurements(path: str, history: dict) -> None:
+    """The run's radar measurements as the CSV that ``thaad track`` reads: one row per
+    detection, the true object it came from as its ``object_id`` (``rv``, ``stage``,
+    ``debris-1``, ...), angles in degrees as the radar measured them (geometric, at the
+    battery's site)."""
+    import numpy as np
+
+    from thaad.analysis.track import measurements_csv
+    from thaad.io import atomic_write_text
+
+    m = history["measurements"]
+    z = np.column_stack([m["range_m"], m["az_rad"], m["el_rad"]]) if m["t_s"] else np.empty((0, 3))
+    atomic_write_text(path, measurements_csv(np.asarray(m["t_s"]), z, list(m["object"])),
+                      "--measurements")  # fmt: skip
