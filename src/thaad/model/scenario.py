@@ -339,6 +339,100 @@ class ThreatSpec(_Model):
         return resolve_threat(self.threat_class, self.file)
 
 
+class Asset(Site):
+    """A defended asset; ``value`` weights its threats in the battle's assignment."""
+
+    value: float = Field(1.0, gt=0.0)
+
+
+KINDS = ("thaad", "pac3")
+
+PAC3_DEFAULTS: dict[str, Any] = {
+    # A generic lower tier (docs/parameters.md, "Lower tier (kind: pac3)"): public figures are
+    # the 70 km intercept distance and 24 km height and hit-to-kill; the rest is derived.
+    "radar": {
+        "mode": "terminal",
+        "half_fov_deg": 45.0,
+        "min_elevation_deg": 1.0,
+        "peak_power_w": 100.0e3,
+        "aperture_m2": 4.0,
+        "frequency_hz": 5.5e9,
+        "max_range_km": 170.0,
+        "scan_period_s": 0.5,
+        "dwell_s": 0.01,
+    },
+    "launchers": {"count": 4, "rounds": 16, "offset_m": 300.0, "fan_half_angle_deg": 30.0},
+    "interceptor": {
+        "mass_kg": 316.0,
+        "propellant_kg": 170.0,
+        "burn_s": 10.0,
+        "isp_s": 250.0,
+        "diameter_m": 0.255,
+        "cd": 0.3,
+        "kv_mass_kg": 146.0,
+        "kv_cda_m2": 0.015,
+        "seeker_range_km": 15.0,
+        "max_flight_s": 80.0,
+        "shroud_mass_kg": 0.0,
+        "shroud_sep_alt_km": 0.0,
+        "shroud_sep_s": 0.0,
+        "divert_propellant_kg": 5.0,
+        "accel_limit_mps2": 300.0,
+    },
+    "fire_control": {
+        "min_intercept_alt_km": 3.0,
+        "max_intercept_alt_km": 24.0,
+        "max_intercept_range_km": 70.0,
+    },
+}
+"""The defaults of ``kind: pac3`` (every key may be overridden in the scenario)."""
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+class BatteryEntry(Battery):
+    """One battery of ``batteries:``; ``kind`` sets the defaults of its radar, interceptor,
+    launchers and fire control."""
+
+    kind: Literal["thaad", "pac3"] = "thaad"
+    tier: Literal["upper", "lower"] | None = None  # default: thaad upper, pac3 lower
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("kind") == "pac3":
+            return _merge(PAC3_DEFAULTS, data)
+        return data
+
+    @property
+    def tier_name(self) -> str:
+        """``upper`` or ``lower``: ``tier`` if given, else by ``kind``."""
+        return self.tier or ("upper" if self.kind == "thaad" else "lower")
+
+
+class ThreatEntry(ThreatSpec):
+    """One entry of ``threats:``: ``count`` identical missiles, the first launched at
+    ``launch_time_s``, the next ``spacing_s`` apart."""
+
+    count: int = Field(1, ge=1, le=1000)
+    launch_time_s: float = Field(0.0, ge=0.0)
+    spacing_s: float = Field(0.0, ge=0.0)
+
+
+class BattleSpec(_Model):
+    """How the batteries share the raid."""
+
+    assignment: Literal["greedy"] = "greedy"
+    tiers: Literal["layered"] = "layered"
+    max_track_interval_s: float = Field(5.0, gt=0.0)
+    asset_radius_km: float = Field(25.0, gt=0.0)
+
+
 class SensingSpec(_Model):
     """What the radar sees of a threat and how its tracks are kept (``thaad.core.scene``)."""
 
@@ -390,7 +484,10 @@ class Scenario(_Model):
     lethality: LethalitySpec = LethalitySpec()
     dispersions: DispersionSpec = DispersionSpec()
     sensing: SensingSpec = SensingSpec()
-    assets: list[Site] = []
+    assets: list[Asset] = []
+    batteries: list[BatteryEntry] | None = None
+    threats: list[ThreatEntry] | None = None
+    battle: BattleSpec = BattleSpec()
 
     @model_validator(mode="before")
     @classmethod
@@ -402,7 +499,57 @@ class Scenario(_Model):
         if isinstance(threat, dict) and isinstance(threat.get("aim"), str):
             site = asset_named(data.get("assets") or [], threat["aim"], "threat.aim")
             data = {**data, "threat": {**threat, "aim": site}}
+        threats = data.get("threats")
+        if isinstance(threats, list):
+            out = []
+            for i, th in enumerate(threats):
+                if isinstance(th, dict) and isinstance(th.get("aim"), str):
+                    site = asset_named(data.get("assets") or [], th["aim"], f"threats.{i}.aim")
+                    th = {**th, "aim": site}
+                out.append(th)
+            data = {**data, "threats": out}
         return data
+
+    @model_validator(mode="after")
+    def _battle_lists(self) -> Scenario:
+        if self.batteries is not None:
+            if not self.batteries:
+                raise ThaadInputError("batteries: the list is empty; give at least one battery")
+            names = [b.name.casefold() for b in self.batteries]
+            for i, n in enumerate(names):
+                if n in names[:i]:
+                    raise ThaadInputError(
+                        f"batteries.{i}.name: '{self.batteries[i].name}' is used twice"
+                    )
+        if self.threats is not None and not self.threats:
+            raise ThaadInputError("threats: the list is empty; give at least one threat")
+        return self
+
+    @property
+    def is_battle(self) -> bool:
+        """Whether the scenario lists ``batteries:`` or ``threats:`` (the battle loop)."""
+        return self.batteries is not None or self.threats is not None
+
+    def battery_list(self) -> list[BatteryEntry]:
+        """The batteries (``battery:`` as a list of one THAAD battery)."""
+        if self.batteries is not None:
+            return list(self.batteries)
+        return [BatteryEntry.model_validate(self.battery.model_dump(by_alias=True))]
+
+    def threat_list(self) -> list[ThreatEntry]:
+        """The threat entries (``threat:`` as a list of one)."""
+        if self.threats is not None:
+            return list(self.threats)
+        return [ThreatEntry.model_validate(self.threat.model_dump(by_alias=True))]
+
+    def single(self, battery: Battery, threat: ThreatSpec) -> Scenario:
+        """This scenario with one battery and one threat (for the per-threat stages)."""
+        b = Battery.model_validate(battery.model_dump(by_alias=True, exclude={"kind", "tier"}))
+        t = ThreatSpec.model_validate(
+            threat.model_dump(by_alias=True, exclude={"count", "launch_time_s", "spacing_s"})
+        )
+        return self.model_copy(update={"battery": b, "threat": t, "batteries": None,
+                                       "threats": None})  # fmt: skip
 
     @model_validator(mode="after")
     def _aim_name_matches(self) -> Scenario:
@@ -452,6 +599,14 @@ class Scenario(_Model):
             d["threat"]["file_sha256"] = hashlib.sha256(raw).hexdigest()
         if not include_seed:
             d.pop("seed")
+        for a in d.get("assets", []):  # the default value leaves a single-threat digest as it was
+            if a.get("value") == 1.0:
+                a.pop("value")
+        for k, default in (("batteries", None), ("threats", None)):
+            if d.get(k) is default:
+                d.pop(k, None)
+        if d.get("battle") == BattleSpec().model_dump(mode="json"):
+            d.pop("battle")
         text = json.dumps(d, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()
 
@@ -475,7 +630,9 @@ def asset_named(assets: list[Any], name: str, field: str) -> dict[str, Any]:
     for a in assets:
         d = a.model_dump() if isinstance(a, Site) else a
         if isinstance(d, dict) and str(d.get("name", "")).casefold() == name.casefold():
-            return dict(d)
+            d = dict(d)
+            d.pop("value", None)  # an asset's value is not part of an aim point
+            return d
     names = [str(a.name if isinstance(a, Site) else a.get("name")) for a in assets
              if isinstance(a, Site | dict)]  # fmt: skip
     known = f"known: {', '.join(names)}" if names else "the scenario has no assets"

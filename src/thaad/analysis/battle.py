@@ -1,0 +1,379 @@
+"""The battle: a raid of many threats against several batteries in tiers.
+
+Each threat entry of the scenario is flown once (identical missiles share the path, shifted by
+their launch times). For every battery and threat :func:`thaad.core.battle.engagement_window`
+gives when the battery can engage it: detection, the firm track, the reaction time, the
+envelope and the fly-out table, the doctrine's shots. Each battery's radar shares its track
+time among every object in track at once: the revisit of a track is
+``max(scan_period, objects x dwell / track_time_fraction)``, which delays the firm track (and
+so the first launch); past ``battle.max_track_interval_s`` the track is dropped and the battery
+cannot engage that threat.
+
+Threat evaluation: each threat's predicted impact point gives the asset it threatens (the
+nearest within ``battle.asset_radius_km``, else its aim point with value 1). Weapon-target
+assignment (:func:`thaad.core.wta.assign`) spreads each tier's rounds: ``p[b, t]`` is the
+battery's single-shot kill probability (``lethality.sspk``) where the threat is inside its
+envelope in time, else 0; at most ``doctrine.shots`` at each threat. Tiers are layered: the
+upper tier fires first; the lower tier engages what the upper tier's kill assessment declares
+alive. Kill assessment: a kill is seen as a kill; a miss is seen as a miss with probability
+``doctrine.kill_assessment_accuracy`` (else the threat is declared dead and nobody fires at it
+again) - the rule of :mod:`thaad.core.footprint`.
+
+Assumptions (the battle is a kinematic engagement model, not flown intercepts): the kill
+probability of each shot is ``lethality.sspk`` whatever the lethality model; a shot's
+intercept height is that of the battery's first opportunity; launch-rate limits and reloads
+are not modelled (each battery has ``launchers.count x launchers.rounds`` rounds).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from thaad.core.constants import R_MEAN_M
+from thaad.core.earth import ecef_to_geodetic, great_circle
+from thaad.errors import ThaadInputError
+from thaad.model.scenario import Scenario
+from thaad.version import __version__
+
+PATH_DT_S = 1.0
+"""Resampling step of a threat's path for the engagement windows."""
+
+
+@dataclass
+class BattlePrep:
+    """Everything one draw of a battle needs (arrays over batteries ``b`` and threats ``t``)."""
+
+    scenario: Scenario
+    names: list[str]  # battery names
+    tiers: list[str]  # upper / lower per battery
+    rounds: np.ndarray  # (n_b,)
+    threat_ids: list[str]
+    threat_class: list[str]
+    aim: list[str]
+    asset: list[str]
+    value: np.ndarray  # (n_t,)
+    launch_s: np.ndarray  # (n_t,) launch time in the battle
+    impact_s: np.ndarray  # (n_t,) impact time in the battle
+    impact_deg: np.ndarray  # (n_t, 2) lat, lon
+    t_detect_s: np.ndarray  # (n_b, n_t) battle times, NaN when never detected
+    t_launch_s: np.ndarray  # (n_b, n_t) first launch
+    t_intercept_s: np.ndarray  # (n_b, n_t) first intercept
+    alt_m: np.ndarray  # (n_b, n_t) first intercept height
+    shots: np.ndarray  # (n_b, n_t) shots the doctrine fits in the window
+    revisit_s: np.ndarray  # (n_b, n_t) track revisit under the raid's load
+    dropped: np.ndarray  # (n_b, n_t) bool: track dropped (revisit too long)
+    max_objects: np.ndarray  # (n_b,) most objects in track at once
+    p: np.ndarray  # (n_b, n_t) single-shot kill probability where engageable
+
+
+def _objects_per_threat(sc: Scenario, separates: bool) -> int:
+    if sc.sensing.model == "single-object":
+        return 1
+    return 1 + (1 if separates else 0) + sc.sensing.debris_count
+
+
+def prepare_battle(sc: Scenario) -> BattlePrep:
+    """Fly every threat entry once and compute every battery's engagement windows."""
+    from thaad.analysis.engagement import (
+        GRID_D_ALT_M,
+        GRID_D_RHO_M,
+        _solve_threat,
+        flyout_grid,
+    )
+    from thaad.core.battle import engagement_window
+    from thaad.core.scene import looks_to_firm
+    from thaad.core.threat import fly_threat
+
+    env = sc.models.env()
+    bats = sc.battery_list()
+    entries = sc.threat_list()
+    # the threats: one flight per entry
+    flights = []
+    ids, cls, aims, launch, impact, imp_deg, entry_of, objs = [], [], [], [], [], [], [], []
+    for i, e in enumerate(entries):
+        s1 = sc.single(bats[0], e)
+        tc, mis, aim = _solve_threat(s1, env)
+        ts, ys, tb, _, _, t_imp, y_imp, _, _, _ = fly_threat(mis, aim, env, 1e-9, 2.0)
+        rcs_b, rcs_rv = s1.threat_rcs()
+        flights.append((ts, ys, float(tb), rcs_b, rcs_rv))
+        lat, lon, _ = ecef_to_geodetic(y_imp[0], y_imp[1], y_imp[2], env.earth)
+        for k in range(e.count):
+            ids.append(f"T{len(ids) + 1}")
+            cls.append(tc.name)
+            aims.append(e.aim.name or f"{e.aim.lat_deg:.3f},{e.aim.lon_deg:.3f}")
+            t0 = e.launch_time_s + k * e.spacing_s
+            launch.append(t0)
+            impact.append(t0 + float(t_imp))
+            imp_deg.append((math.degrees(lat), math.degrees(lon)))
+            entry_of.append(i)
+            objs.append(_objects_per_threat(sc, tc.separates))
+    n_b, n_t = len(bats), len(ids)
+    # threat evaluation: the asset each threatens
+    value = np.ones(n_t)
+    asset = list(aims)
+    for t in range(n_t):
+        best = sc.battle.asset_radius_km * 1e3
+        for a in sc.assets:
+            lat0, lon0 = math.radians(a.lat_deg), math.radians(a.lon_deg)
+            la, lo = math.radians(imp_deg[t][0]), math.radians(imp_deg[t][1])
+            d = great_circle(lat0, lon0, la, lo)[0] * R_MEAN_M
+            if d <= best:
+                best, value[t], asset[t] = d, a.value, a.name
+    shape = (n_b, n_t)
+    t_det = np.full(shape, np.nan)
+    t_l = np.full(shape, np.nan)
+    t_i = np.full(shape, np.nan)
+    alt = np.full(shape, np.nan)
+    shots = np.zeros(shape, np.int64)
+    revisit = np.zeros(shape)
+    dropped = np.zeros(shape, bool)
+    max_obj = np.zeros(n_b, np.int64)
+    rounds = np.zeros(n_b, np.int64)
+    p = np.zeros(shape)
+    launch_a = np.array(launch)
+    impact_a = np.array(impact)
+    for b, bat in enumerate(bats):
+        sb = sc.single(bat, entries[0])
+        rd = sb.battery.radar_core()
+        fc = sb.fire_control_core()
+        el_g, tof_g = flyout_grid(sb.interceptor_core(), env)
+        lat_l, lon_l, _ = sb.battery.launcher_sites()[0]
+        n_firm = looks_to_firm(sb.sensing.core(sb).tracker)
+        rounds[b] = bat.launchers.count * bat.launchers.rounds
+
+        def window(i: int, rev: float, rd=rd, fc=fc, el_g=el_g, tof_g=tof_g, lat_l=lat_l,
+                   lon_l=lon_l, n_firm=n_firm):  # fmt: skip
+            ts, ys, tb, rcs_b, rcs_rv = flights[i]
+            return engagement_window(ts, ys, tb, rd, rcs_b, rcs_rv, env.earth, fc, el_g, tof_g,
+                                     GRID_D_RHO_M, GRID_D_ALT_M, lat_l, lon_l, n_firm, rev,
+                                     PATH_DT_S)  # fmt: skip
+
+        nominal = {i: window(i, rd.scan_period_s) for i in range(len(entries))}
+        for t in range(n_t):
+            t_det[b, t] = nominal[entry_of[t]][0] + launch_a[t]
+        # radar load: objects in track (detected, not yet impacted) at each detection
+        seen = ~np.isnan(t_det[b])
+        for t in range(n_t):
+            if not seen[t]:
+                continue
+            busy = seen & (t_det[b] <= t_det[b, t]) & (impact_a > t_det[b, t])
+            n_obj = int(np.sum(np.array(objs)[busy]))
+            max_obj[b] = max(max_obj[b], n_obj)
+            revisit[b, t] = max(rd.scan_period_s, n_obj * rd.dwell_s / rd.track_fraction_max)
+        cache: dict[tuple[int, float], Any] = {}
+        for t in range(n_t):
+            if not seen[t]:
+                continue
+            if revisit[b, t] > sc.battle.max_track_interval_s:
+                dropped[b, t] = True
+                continue
+            key = (entry_of[t], round(float(revisit[b, t]), 6))
+            if key not in cache:
+                cache[key] = window(entry_of[t], float(revisit[b, t]))
+            _, tl, ti, h, k, _ = cache[key]
+            if k > 0:
+                t_l[b, t] = tl + launch_a[t]
+                t_i[b, t] = ti + launch_a[t]
+                alt[b, t] = h
+                shots[b, t] = k
+                p[b, t] = sc.lethality.sspk
+    return BattlePrep(
+        scenario=sc, names=[b.name for b in bats], tiers=[b.tier_name for b in bats],
+        rounds=rounds, threat_ids=ids, threat_class=cls, aim=aims, asset=asset, value=value,
+        launch_s=launch_a, impact_s=impact_a, impact_deg=np.array(imp_deg).reshape(n_t, 2),
+        t_detect_s=t_det, t_launch_s=t_l, t_intercept_s=t_i, alt_m=alt, shots=shots,
+        revisit_s=revisit, dropped=dropped, max_objects=max_obj, p=p,
+    )  # fmt: skip
+
+
+def assign_tier(prep: BattlePrep, bats: list[int], threats: list[int], rounds: np.ndarray,
+                max_shots: int) -> np.ndarray:  # fmt: skip
+    """The tier's assignment ``x[b, t]`` over all batteries and threats (zeros elsewhere)."""
+    from thaad.core.wta import assign
+
+    x = np.zeros(prep.p.shape, np.int64)
+    if not bats or not threats:
+        return x
+    sub_p = np.ascontiguousarray(prep.p[np.ix_(bats, threats)])
+    sub = assign(sub_p, np.ascontiguousarray(prep.value[threats]),
+                 np.ascontiguousarray(rounds[bats]).astype(np.int64), max_shots)  # fmt: skip
+    x[np.ix_(bats, threats)] = sub
+    return x
+
+
+def fight(prep: BattlePrep, rng: np.random.Generator, record: bool = False) -> dict[str, Any]:
+    """One draw of the battle: assign, fire, assess, hand over to the next tier."""
+    sc = prep.scenario
+    n_b, n_t = prep.p.shape
+    salvo = sc.doctrine.mode == "salvo"
+    acc = sc.doctrine.kill_assessment_accuracy
+    left = prep.rounds.copy()
+    alive = np.ones(n_t, bool)
+    declared = np.ones(n_t, bool)  # what the defence believes is still flying
+    fired = np.zeros(n_t, np.int64)
+    fired_b = np.zeros(n_b, np.int64)
+    killer = np.full(n_t, -1)
+    engaged = np.zeros(n_t, bool)
+    events: list[dict[str, Any]] = []
+    for tier in ("upper", "lower"):
+        bats = [b for b in range(n_b) if prep.tiers[b] == tier]
+        cand = [t for t in range(n_t) if declared[t]]
+        x = assign_tier(prep, bats, cand, left, sc.doctrine.shots)
+        for t in cand:
+            order = [b for b in bats if x[b, t] > 0]
+            if not order:
+                continue
+            engaged[t] = True
+            stop = False
+            for b in order:
+                n = int(min(x[b, t], prep.shots[b, t]))
+                for k in range(n):
+                    if stop:
+                        break
+                    fired[t] += 1
+                    fired_b[b] += 1
+                    left[b] -= 1
+                    kill = bool(rng.random() < prep.p[b, t])
+                    if record:
+                        dt = (k * sc.doctrine.salvo_spacing_s if salvo else
+                              k * (prep.t_intercept_s[b, t] - prep.t_launch_s[b, t]
+                                   + sc.doctrine.kill_assessment_s))  # fmt: skip
+                        events.append({"t_s": round(float(prep.t_launch_s[b, t] + dt), 3),
+                                       "kind": "interceptor_launch", "threat": prep.threat_ids[t],
+                                       "battery": prep.names[b]})  # fmt: skip
+                        events.append({"t_s": round(float(prep.t_intercept_s[b, t] + dt), 3),
+                                       "kind": "intercept" if kill and alive[t] else "miss",
+                                       "threat": prep.threat_ids[t], "battery": prep.names[b],
+                                       "alt_m": round(float(prep.alt_m[b, t]), 1)})  # fmt: skip
+                    if kill and alive[t]:
+                        alive[t] = False
+                        killer[t] = b
+                    if not salvo:  # look before the next shot
+                        if not alive[t]:
+                            stop = True
+                        elif rng.random() >= acc:  # a miss taken for a kill
+                            stop = True
+            # the tier's verdict: a kill is seen; a survivor is seen with the accuracy (in
+            # shoot-look-shoot the look after each shot already made that call)
+            if salvo:
+                declared[t] = alive[t] and rng.random() < acc
+            else:
+                declared[t] = alive[t] and not stop
+    if record:
+        for t in range(n_t):
+            if alive[t]:
+                events.append({"t_s": round(float(prep.impact_s[t]), 3), "kind": "threat_impact",
+                               "threat": prep.threat_ids[t], "asset": prep.asset[t]})  # fmt: skip
+            for b in range(n_b):
+                if not math.isnan(prep.t_detect_s[b, t]):
+                    events.append({"t_s": round(float(prep.t_detect_s[b, t]), 3),
+                                   "kind": "first_detection", "threat": prep.threat_ids[t],
+                                   "battery": prep.names[b]})  # fmt: skip
+        events.sort(key=lambda e: e["t_s"])
+    return {"alive": alive, "fired": fired, "fired_b": fired_b, "killer": killer,
+            "engaged": engaged, "events": events}  # fmt: skip
+
+
+def run_battle(sc: Scenario, seed: int | None = None) -> dict[str, Any]:
+    """One battle: per-threat outcomes, leakers, interceptors fired and left, the timeline."""
+    seed = sc.seed if seed is None else seed
+    prep = prepare_battle(sc)
+    out = fight(prep, np.random.default_rng(seed), record=True)
+    threats = []
+    for t in range(len(prep.threat_ids)):
+        b = int(out["killer"][t])
+        threats.append({
+            "id": prep.threat_ids[t], "class": prep.threat_class[t], "aim": prep.aim[t],
+            "asset": prep.asset[t], "value": float(prep.value[t]),
+            "launch_time_s": float(prep.launch_s[t]), "impact_time_s": float(prep.impact_s[t]),
+            "intercepted": not bool(out["alive"][t]),
+            "interceptors_fired": int(out["fired"][t]),
+            "intercept_alt_m": None if b < 0 else round(float(prep.alt_m[b, t]), 1),
+            "battery": None if b < 0 else prep.names[b],
+            "tier": None if b < 0 else prep.tiers[b],
+        })  # fmt: skip
+    leakers = int(np.sum(out["alive"]))
+    batteries = []
+    for b, name in enumerate(prep.names):
+        seen = ~np.isnan(prep.t_detect_s[b])
+        batteries.append({
+            "name": name, "tier": prep.tiers[b], "rounds": int(prep.rounds[b]),
+            "interceptors_fired": int(out["fired_b"][b]),
+            "interceptors_left": int(prep.rounds[b] - out["fired_b"][b]),
+            "threats_detected": int(np.sum(seen)),
+            "threats_engageable": int(np.sum(prep.shots[b] > 0)),
+            "tracks_dropped": int(np.sum(prep.dropped[b])),
+            "max_objects_in_track": int(prep.max_objects[b]),
+            "max_revisit_s": round(float(np.max(prep.revisit_s[b], initial=0.0)), 3),
+        })  # fmt: skip
+    return {
+        "scenario_name": sc.name, "scenario_sha256": sc.digest(), "seed": int(seed),
+        "version": __version__, "battle": True,
+        "intercepted": leakers == 0, "leakers": leakers,
+        "interceptors_fired": int(np.sum(out["fired"])),
+        "interceptors_left": {d["name"]: d["interceptors_left"] for d in batteries},
+        "batteries": batteries, "threats": threats, "events": out["events"],
+        "assumptions": ASSUMPTIONS,
+    }  # fmt: skip
+
+
+ASSUMPTIONS = (
+    "kinematic battle: each shot kills with lethality.sspk where the threat is inside the "
+    "battery's envelope in time; intercept heights are each battery's first opportunity; no "
+    "launch-rate limit or reloads; a track's revisit is stretched by the objects in track"
+)
+
+
+def battle_draws(sc: Scenario, seed: int, start: int, stop: int,
+                 prep: BattlePrep | None = None) -> np.ndarray:  # fmt: skip
+    """Draws ``start..stop`` of the battle: rows ``(leakers, killed fraction,
+    interceptors fired)``; draw ``i`` uses ``default_rng([seed, i])``."""
+    prep = prepare_battle(sc) if prep is None else prep
+    n_t = len(prep.threat_ids)
+    rows = np.empty((stop - start, 3))
+    for i in range(start, stop):
+        out = fight(prep, np.random.default_rng([seed, i]))
+        lk = int(np.sum(out["alive"]))
+        rows[i - start] = (lk, (n_t - lk) / n_t, float(np.sum(out["fired"])))
+    return rows
+
+
+def summarize(rows: np.ndarray) -> dict[str, Any]:
+    """Means with 95 % intervals (normal; Wilson for the probability of no leaker)."""
+    n = rows.shape[0]
+    if n == 0:
+        raise ThaadInputError("--draws: at least one draw is needed")
+
+    def mean_ci(v: np.ndarray) -> dict[str, float]:
+        m = float(np.mean(v))
+        h = 1.96 * float(np.std(v, ddof=1)) / math.sqrt(n) if n > 1 else math.inf
+        return {"mean": m, "ci95": [m - h, m + h]}
+
+    k = float(np.sum(rows[:, 0] == 0))
+    z = 1.96
+    ph = k / n
+    c = (ph + z * z / (2 * n)) / (1 + z * z / n)
+    w = z * math.sqrt(ph * (1 - ph) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    ml = mean_ci(rows[:, 0])
+    pk = mean_ci(rows[:, 1])
+    mf = mean_ci(rows[:, 2])
+    return {
+        "draws": n,
+        "mean_leakers": ml["mean"], "mean_leakers_ci95": ml["ci95"],
+        "p_zero_leakers": ph, "p_zero_leakers_ci95": [max(0.0, c - w), min(1.0, c + w)],
+        "p_kill": pk["mean"], "p_kill_ci95": pk["ci95"],
+        "mean_interceptors_fired": mf["mean"], "mean_interceptors_fired_ci95": mf["ci95"],
+    }  # fmt: skip
+
+
+def montecarlo_battle(sc: Scenario, draws: int, seed: int | None = None) -> dict[str, Any]:
+    """Monte Carlo of a battle's outcome draws (the windows are nominal, flown once)."""
+    seed = sc.seed if seed is None else seed
+    out = summarize(battle_draws(sc, seed, 0, draws))
+    out.update({"scenario_name": sc.name, "scenario_sha256": sc.digest(), "seed": int(seed),
+                "version": __version__, "battle": True})  # fmt: skip
+    return out
