@@ -12,12 +12,12 @@ cannot engage that threat.
 Threat evaluation: each threat's predicted impact point gives the asset it threatens (the
 nearest within ``battle.asset_radius_km``, else its aim point with value 1). Weapon-target
 assignment (:func:`thaad.core.wta.assign`) spreads each tier's rounds: ``p[b, t]`` is the
-battery's single-shot kill probability (``lethality.sspk``) where the threat is inside its
-envelope in time, else 0; at most ``doctrine.shots`` at each threat. Tiers are layered: the
-upper tier fires first; the lower tier engages what the upper tier's kill assessment declares
-alive. Kill assessment: a kill is seen as a kill; a miss is seen as a miss with probability
-``doctrine.kill_assessment_accuracy`` (else the threat is declared dead and nobody fires at it
-again) - the rule of :mod:`thaad.core.footprint`.
+battery's single-shot kill probability (its ``sspk``, else ``lethality.sspk``) where the threat
+is inside its envelope in time, else 0; at most ``doctrine.shots`` at each threat. Tiers are
+layered: the upper tier fires first; the lower tier engages what the upper tier's kill
+assessment declares alive. Kill assessment: a kill is seen as a kill; a miss is seen as a miss
+with probability ``doctrine.kill_assessment_accuracy`` (else the threat is declared dead and
+nobody fires at it again) - the rule of :mod:`thaad.core.footprint`.
 
 Assumptions (the battle is a kinematic engagement model, not flown intercepts): the kill
 probability of each shot is ``lethality.sspk`` whatever the lethality model; a shot's
@@ -180,7 +180,7 @@ def prepare_battle(sc: Scenario) -> BattlePrep:
                 t_i[b, t] = ti + launch_a[t]
                 alt[b, t] = h
                 shots[b, t] = k
-                p[b, t] = sc.lethality.sspk
+                p[b, t] = sc.lethality.sspk if bat.sspk is None else bat.sspk
     return BattlePrep(
         scenario=sc, names=[b.name for b in bats], tiers=[b.tier_name for b in bats],
         rounds=rounds, threat_ids=ids, threat_class=cls, aim=aims, asset=asset, value=value,

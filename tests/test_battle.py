@@ -1,0 +1,133 @@
+"""The battle: raids against several batteries in tiers, checked against closed forms.
+
+Closed forms (fixed single-shot kill probability ``p``, perfect kill assessment; the public
+reference's "salvo of n independent shots: P_kill = 1 - (1 - p)^n; several layers multiply
+their leakages", /work/shared/reference/public-figures.md): N threats each given a salvo of 2
+leak ``N (1 - p)^2`` on average; an upper tier ``p1`` then a lower tier ``p2``, one shot each,
+leak ``(1 - p1)(1 - p2)``; a raid larger than the inventory leaks at least the unengaged.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from thaad.analysis.battle import assign_tier, battle_draws, prepare_battle, run_battle
+from thaad.cli.main import main
+from thaad.errors import ThaadInputError
+from thaad.model.scenario import load_scenario
+
+DAEGU = "{name: Daegu, lat_deg: 35.8714, lon_deg: 128.6014}"
+LAUNCH = "{lat_deg: 39.2, lon_deg: 125.67}"
+SEONGJU = "{name: Seongju, lat_deg: 36.0513, lon_deg: 128.2229, alt_m: 680.0}"
+
+
+def _scenario(tmp_path, batteries: str, count: int, extra: str = "", spacing: float = 5.0):
+    text = f"""
+name: test battle
+sensing: {{model: single-object}}
+lethality: {{model: fixed, sspk: 0.6}}
+batteries:
+{batteries}
+threats:
+  - {{launch: {LAUNCH}, aim: {DAEGU}, count: {count}, spacing_s: {spacing}}}
+{extra}
+"""
+    p = tmp_path / "battle.yaml"
+    p.write_text(text)
+    return load_scenario(p)
+
+
+ONE = f"  - {{name: A, kind: thaad, site: {SEONGJU}}}\n"
+
+
+def test_a_salvo_of_two_leaks_n_times_one_minus_p_squared(tmp_path):
+    sc = _scenario(tmp_path, ONE, 10, "doctrine: {mode: salvo, shots: 2}")
+    prep = prepare_battle(sc)
+    assert np.all(prep.shots == 2)  # the window fits the salvo for every threat
+    x = assign_tier(prep, [0], list(range(10)), prep.rounds, 2)
+    assert x.tolist() == [[2] * 10]
+    rows = battle_draws(sc, 1, 0, 4000, prep)
+    expected = 10 * (1 - 0.6) ** 2  # 1.6
+    se = math.sqrt(10 * 0.16 * 0.84 / 4000)
+    assert abs(rows[:, 0].mean() - expected) < 4 * se
+    assert np.all(rows[:, 2] == 20)
+
+
+def test_upper_then_lower_tier_leak_the_product(tmp_path):
+    bats = (
+        f"  - {{name: Upper, kind: thaad, site: {SEONGJU}, sspk: 0.7}}\n"
+        f"  - {{name: Lower, kind: thaad, tier: lower, site: {SEONGJU}, sspk: 0.5}}\n"
+    )
+    sc = _scenario(tmp_path, bats, 1, "doctrine: {shots: 1}")
+    rows = battle_draws(sc, 2, 0, 20000)
+    expected = (1 - 0.7) * (1 - 0.5)  # 0.15
+    assert abs(rows[:, 0].mean() - expected) < 4 * math.sqrt(expected * (1 - expected) / 20000)
+    # the lower tier fires only at what the upper tier's assessment says survived
+    assert abs(rows[:, 2].mean() - (1 + 0.3)) < 0.02
+
+
+def test_a_raid_larger_than_the_inventory_leaks_at_least_the_unengaged(tmp_path):
+    bats = f"  - {{name: A, kind: thaad, site: {SEONGJU}, launchers: {{count: 1, rounds: 4}}}}\n"
+    sc = _scenario(tmp_path, bats, 10, "doctrine: {shots: 1}")
+    rows = battle_draws(sc, 3, 0, 200)
+    assert np.all(rows[:, 0] >= 6)
+    assert np.all(rows[:, 2] == 4)
+
+
+def test_short_rounds_spread_one_shot_over_every_threat_first(tmp_path):
+    """30 threats, 48 rounds, up to 2 shots: every threat gets one shot, 18 a second (not two
+    at the first 24): maximum marginal return, p = 0.6 > 0.6 x 0.4."""
+    sc = _scenario(tmp_path, ONE, 30, "doctrine: {shots: 2}", spacing=2.0)
+    prep = prepare_battle(sc)
+    assert np.all(prep.shots[0] >= 1)
+    x = assign_tier(prep, [0], list(range(30)), prep.rounds, 2)
+    assert x.sum() == 48 and x.min() == 1 and x.max() == 2
+
+
+def test_a_raid_stretches_the_revisit_and_drops_tracks(tmp_path):
+    """Multi-object sensing: 5 objects a threat (RV, stage, 3 debris); 40 ms a look, half the
+    time to tracks, so 20 threats in track need 100 x 0.04 / 0.5 = 8 s between looks, more
+    than the 5 s a track may go unrefreshed: the later threats' tracks are dropped."""
+    sc = load_scenario("scenarios/raid.yaml")
+    r = run_battle(sc)
+    b = r["batteries"][0]
+    assert b["max_objects_in_track"] == 100
+    assert b["max_revisit_s"] == pytest.approx(8.0)
+    assert b["tracks_dropped"] > 0
+    assert r["leakers"] >= b["tracks_dropped"]
+    assert r["interceptors_left"]["Seongju"] == 48 - r["interceptors_fired"]
+    assert {"threat", "battery"} <= set(next(e for e in r["events"]
+                                             if e["kind"] == "interceptor_launch"))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ("batteries: []", "batteries"),
+        ("batteries: [{name: A, kind: thaad}, {name: a, kind: thaad}]", "batteries.1.name"),
+        ("batteries: [{name: A, kind: sm3}]", "batteries.0.kind"),
+        ("threats: []", "threats"),
+        ("threats: [{count: 0}]", "threats.0.count"),
+        ("battle: {assignment: optimal}", "battle.assignment"),
+    ],
+)
+def test_bad_battle_input_is_one_line_exit_2(tmp_path, capsys, change, field):
+    p = tmp_path / "bad.yaml"
+    p.write_text(change + "\n")
+    with pytest.raises(ThaadInputError, match=field.replace(".", r"\.")):
+        load_scenario(p)
+    assert main(["run", str(p), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.splitlines()  # (a compile notice may come first)
+    assert err[-1].startswith("thaad: error: ") and field in err[-1]
+    assert sum(line.startswith("thaad: error") for line in err) == 1
+
+
+def test_pac3_kind_sets_the_lower_tier_defaults():
+    sc = load_scenario(overrides=["batteries=[{name: P, kind: pac3, "
+                                  "fire_control: {max_intercept_range_km: 60}}]"])  # fmt: skip
+    b = sc.batteries[0]
+    assert b.tier_name == "lower"
+    assert b.fire_control.max_intercept_alt_km == 24.0
+    assert b.fire_control.max_intercept_range_km == 60.0  # a given key overrides the kind's
+    assert b.interceptor.mass_kg == 316.0
