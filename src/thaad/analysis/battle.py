@@ -20,8 +20,9 @@ with probability ``doctrine.kill_assessment_accuracy`` (else the threat is decla
 nobody fires at it again) - the rule of :mod:`thaad.core.footprint`.
 
 Assumptions (the battle is a kinematic engagement model, not flown intercepts): the kill
-probability of each shot is ``lethality.sspk`` whatever the lethality model; a shot's
-intercept height is that of the battery's first opportunity; launch-rate limits and reloads
+probability of each shot is ``lethality.sspk`` (or the battery's ``sspk``) whatever the
+lethality model; each shot's times and height are the window's planned ones (a shot after a
+look is planned as if the look found a miss); launch-rate limits and reloads
 are not modelled (each battery has ``launchers.count x launchers.rounds`` rounds).
 """
 
@@ -60,9 +61,9 @@ class BattlePrep:
     impact_s: np.ndarray  # (n_t,) impact time in the battle
     impact_deg: np.ndarray  # (n_t, 2) lat, lon
     t_detect_s: np.ndarray  # (n_b, n_t) battle times, NaN when never detected
-    t_launch_s: np.ndarray  # (n_b, n_t) first launch
-    t_intercept_s: np.ndarray  # (n_b, n_t) first intercept
-    alt_m: np.ndarray  # (n_b, n_t) first intercept height
+    t_launch_s: np.ndarray  # (n_b, n_t, shots) each shot's launch
+    t_intercept_s: np.ndarray  # (n_b, n_t, shots) each shot's planned intercept
+    alt_m: np.ndarray  # (n_b, n_t, shots) each shot's intercept height
     shots: np.ndarray  # (n_b, n_t) shots the doctrine fits in the window
     revisit_s: np.ndarray  # (n_b, n_t) track revisit under the raid's load
     dropped: np.ndarray  # (n_b, n_t) bool: track dropped (revisit too long)
@@ -125,9 +126,10 @@ def prepare_battle(sc: Scenario) -> BattlePrep:
                 best, value[t], asset[t] = d, a.value, a.name
     shape = (n_b, n_t)
     t_det = np.full(shape, np.nan)
-    t_l = np.full(shape, np.nan)
-    t_i = np.full(shape, np.nan)
-    alt = np.full(shape, np.nan)
+    n_s = sc.doctrine.shots
+    t_l = np.full((*shape, n_s), np.nan)
+    t_i = np.full((*shape, n_s), np.nan)
+    alt = np.full((*shape, n_s), np.nan)
     shots = np.zeros(shape, np.int64)
     revisit = np.zeros(shape)
     dropped = np.zeros(shape, bool)
@@ -174,7 +176,7 @@ def prepare_battle(sc: Scenario) -> BattlePrep:
             key = (entry_of[t], round(float(revisit[b, t]), 6))
             if key not in cache:
                 cache[key] = window(entry_of[t], float(revisit[b, t]))
-            _, tl, ti, h, k, _ = cache[key]
+            _, k, tl, ti, h = cache[key]
             if k > 0:
                 t_l[b, t] = tl + launch_a[t]
                 t_i[b, t] = ti + launch_a[t]
@@ -217,6 +219,7 @@ def fight(prep: BattlePrep, rng: np.random.Generator, record: bool = False) -> d
     fired = np.zeros(n_t, np.int64)
     fired_b = np.zeros(n_b, np.int64)
     killer = np.full(n_t, -1)
+    kill_alt = np.full(n_t, np.nan)
     engaged = np.zeros(n_t, bool)
     events: list[dict[str, Any]] = []
     for tier in ("upper", "lower"):
@@ -239,19 +242,17 @@ def fight(prep: BattlePrep, rng: np.random.Generator, record: bool = False) -> d
                     left[b] -= 1
                     kill = bool(rng.random() < prep.p[b, t])
                     if record:
-                        dt = (k * sc.doctrine.salvo_spacing_s if salvo else
-                              k * (prep.t_intercept_s[b, t] - prep.t_launch_s[b, t]
-                                   + sc.doctrine.kill_assessment_s))  # fmt: skip
-                        events.append({"t_s": round(float(prep.t_launch_s[b, t] + dt), 3),
+                        events.append({"t_s": round(float(prep.t_launch_s[b, t, k]), 3),
                                        "kind": "interceptor_launch", "threat": prep.threat_ids[t],
                                        "battery": prep.names[b]})  # fmt: skip
-                        events.append({"t_s": round(float(prep.t_intercept_s[b, t] + dt), 3),
+                        events.append({"t_s": round(float(prep.t_intercept_s[b, t, k]), 3),
                                        "kind": "intercept" if kill and alive[t] else "miss",
                                        "threat": prep.threat_ids[t], "battery": prep.names[b],
-                                       "alt_m": round(float(prep.alt_m[b, t]), 1)})  # fmt: skip
+                                       "alt_m": round(float(prep.alt_m[b, t, k]), 1)})  # fmt: skip
                     if kill and alive[t]:
                         alive[t] = False
                         killer[t] = b
+                        kill_alt[t] = prep.alt_m[b, t, k]
                     if not salvo:  # look before the next shot
                         if not alive[t]:
                             stop = True
@@ -275,7 +276,7 @@ def fight(prep: BattlePrep, rng: np.random.Generator, record: bool = False) -> d
                                    "battery": prep.names[b]})  # fmt: skip
         events.sort(key=lambda e: e["t_s"])
     return {"alive": alive, "fired": fired, "fired_b": fired_b, "killer": killer,
-            "engaged": engaged, "events": events}  # fmt: skip
+            "kill_alt_m": kill_alt, "engaged": engaged, "events": events}  # fmt: skip
 
 
 def run_battle(sc: Scenario, seed: int | None = None) -> dict[str, Any]:
@@ -292,7 +293,7 @@ def run_battle(sc: Scenario, seed: int | None = None) -> dict[str, Any]:
             "launch_time_s": float(prep.launch_s[t]), "impact_time_s": float(prep.impact_s[t]),
             "intercepted": not bool(out["alive"][t]),
             "interceptors_fired": int(out["fired"][t]),
-            "intercept_alt_m": None if b < 0 else round(float(prep.alt_m[b, t]), 1),
+            "intercept_alt_m": None if b < 0 else round(float(out["kill_alt_m"][t]), 1),
             "battery": None if b < 0 else prep.names[b],
             "tier": None if b < 0 else prep.tiers[b],
         })  # fmt: skip
@@ -323,7 +324,7 @@ def run_battle(sc: Scenario, seed: int | None = None) -> dict[str, Any]:
 
 ASSUMPTIONS = (
     "kinematic battle: each shot kills with lethality.sspk where the threat is inside the "
-    "battery's envelope in time; intercept heights are each battery's first opportunity; no "
+    "battery's envelope in time; shot times and heights are the planned ones; no "
     "launch-rate limit or reloads; a track's revisit is stretched by the objects in track"
 )
 

@@ -35,18 +35,19 @@ def engagement_window(
 ):  # fmt: skip
     """One battery against one flown threat (times from the threat's launch).
 
-    Returns ``(t_detect_s, t_first_launch_s, t_first_intercept_s, alt_first_m, shots,
-    t_last_intercept_s)``: NaN times and 0 shots when the battery never sees it or never
-    reaches it. ``shots``: how many the doctrine fits in the window (at most ``fc.shots``).
+    Returns ``(t_detect_s, shots, t_launch_s, t_intercept_s, alt_m)``: ``shots`` is how
+    many the doctrine fits in the window (at most ``fc.shots``, 0 when the battery never sees
+    or never reaches the threat); the arrays (``fc.shots`` long, NaN past ``shots``) give
+    each shot's launch, planned intercept and intercept height. A shot after a look is
+    planned as if the look found a miss.
     """
     site = geodetic_to_ecef(rd.lat_rad, rd.lon_rad, rd.alt_m, earth)
     site_enu = enu_basis(rd.lat_rad, rd.lon_rad)
     t_det = math.nan
     t_ready = math.inf
-    t_first_l = math.nan
-    t_first_i = math.nan
-    t_last_i = math.nan
-    alt_first = math.nan
+    t_ls = np.full(fc.shots, np.nan)
+    t_is = np.full(fc.shots, np.nan)
+    alts = np.full(fc.shots, np.nan)
     ds = new_doctrine_state()
     t_int = np.full(fc.shots, -math.inf)
     shots = 0
@@ -80,9 +81,8 @@ def engagement_window(
         t_l = t - tof
         if t_l < t_ready:
             continue
-        t_last_i = t
         if shots >= fc.shots:
-            continue
+            break
         n_flying = np.int64(0)
         for q in range(shots):
             n_flying += 1 if t_int[q] > t_l else 0
@@ -91,9 +91,8 @@ def engagement_window(
         on_launch(ds, fc, t_l)
         on_outcome(ds, fc, t, False)
         t_int[shots] = t
-        if shots == 0:
-            t_first_l = t_l
-            t_first_i = t
-            alt_first = h
+        t_ls[shots] = t_l
+        t_is[shots] = t
+        alts[shots] = h
         shots += 1
-    return t_det, t_first_l, t_first_i, alt_first, shots, t_last_i
+    return t_det, shots, t_ls, t_is, alts

@@ -348,41 +348,45 @@ class Asset(Site):
 KINDS = ("thaad", "pac3")
 
 PAC3_DEFAULTS: dict[str, Any] = {
-    # A generic lower tier (docs/parameters.md, "Lower tier (kind: pac3)"): public figures are
-    # the 70 km intercept distance and 24 km height and hit-to-kill; the rest is derived.
+    # A generic lower tier (docs/parameters.md, "Lower tier (kind: pac3)"). Public: intercept
+    # up to about 70 km away and 24 km up, hit-to-kill, up to 16 missiles a launcher. The
+    # rest is assumed or derived there (a C-band phased array, a one-stage missile).
     "radar": {
         "mode": "terminal",
-        "half_fov_deg": 45.0,
+        "half_fov_deg": 45.0,  # one face, +/-45 deg
         "min_elevation_deg": 1.0,
-        "peak_power_w": 100.0e3,
-        "aperture_m2": 4.0,
-        "frequency_hz": 5.5e9,
-        "max_range_km": 170.0,
+        "peak_power_w": 100.0e3,  # assumed; gives a 1 m^2 track range of a few hundred km
+        "aperture_m2": 4.0,  # a phased array about 2.4 m across (assumed)
+        "frequency_hz": 5.5e9,  # C band
+        "max_range_km": 170.0,  # instrumented range (assumed)
         "scan_period_s": 0.5,
-        "dwell_s": 0.01,
+        "dwell_s": 0.01,  # a short track look at these ranges
+        "search_half_az_deg": 45.0,
+        "search_el_span_deg": 45.0,  # volume search up to 46 deg: SRBMs come in high
+        "search_frame_s": 5.0,
     },
     "launchers": {"count": 4, "rounds": 16, "offset_m": 300.0, "fan_half_angle_deg": 30.0},
     "interceptor": {
         "mass_kg": 316.0,
-        "propellant_kg": 170.0,
-        "burn_s": 10.0,
-        "isp_s": 250.0,
+        "propellant_kg": 180.0,
+        "burn_s": 12.0,
+        "isp_s": 260.0,  # 2.15 km/s ideal delta-v: reaches about 62 km at 24 km height
         "diameter_m": 0.255,
-        "cd": 0.3,
-        "kv_mass_kg": 146.0,
-        "kv_cda_m2": 0.015,
+        "cd": 0.2,
+        "kv_mass_kg": 136.0,  # the whole missile after burnout is the hit-to-kill vehicle
+        "kv_cda_m2": 0.01,
         "seeker_range_km": 15.0,
-        "max_flight_s": 80.0,
-        "shroud_mass_kg": 0.0,
+        "max_flight_s": 120.0,
+        "shroud_mass_kg": 0.0,  # no separate shroud
         "shroud_sep_alt_km": 0.0,
         "shroud_sep_s": 0.0,
         "divert_propellant_kg": 5.0,
-        "accel_limit_mps2": 300.0,
+        "accel_limit_mps2": 300.0,  # endo-atmospheric aerodynamic control, about 30 g
     },
     "fire_control": {
         "min_intercept_alt_km": 3.0,
-        "max_intercept_alt_km": 24.0,
-        "max_intercept_range_km": 70.0,
+        "max_intercept_alt_km": 24.0,  # public figure
+        "max_intercept_range_km": 70.0,  # public figure
     },
 }
 """The defaults of ``kind: pac3`` (every key may be overridden in the scenario)."""
