@@ -85,16 +85,17 @@ def test_short_rounds_spread_one_shot_over_every_threat_first(tmp_path):
     assert x.sum() == 48 and x.min() == 1 and x.max() == 2
 
 
-def test_a_raid_stretches_the_revisit_and_drops_tracks(tmp_path):
+def test_a_raid_stretches_the_revisit_and_drops_tracks():
     """Multi-object sensing: 5 objects a threat (RV, stage, 3 debris); 40 ms a look, half the
-    time to tracks, so 20 threats in track need 100 x 0.04 / 0.5 = 8 s between looks, more
-    than the 5 s a track may go unrefreshed: the later threats' tracks are dropped."""
+    time to tracks, a track may go 5 s unrefreshed: 5 x 0.5 / 0.04 = 62.5 objects, so 12
+    threats (60 objects, a 4.8 s revisit) are held and the other 8 of the 20 launched within
+    38 s are dropped (a 13th would need 65 x 0.04 / 0.5 = 5.2 s)."""
     sc = load_scenario("scenarios/raid.yaml")
     r = run_battle(sc)
     b = r["batteries"][0]
-    assert b["max_objects_in_track"] == 100
-    assert b["max_revisit_s"] == pytest.approx(8.0)
-    assert b["tracks_dropped"] > 0
+    assert b["max_objects_in_track"] == 60
+    assert b["max_revisit_s"] == pytest.approx(5.2)
+    assert b["tracks_dropped"] == 8
     assert r["leakers"] >= b["tracks_dropped"]
     assert r["interceptors_left"]["Seongju"] == 48 - r["interceptors_fired"]
     assert {"threat", "battery"} <= set(next(e for e in r["events"]

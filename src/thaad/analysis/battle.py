@@ -4,10 +4,11 @@ Each threat entry of the scenario is flown once (identical missiles share the pa
 their launch times). For every battery and threat :func:`thaad.core.battle.engagement_window`
 gives when the battery can engage it: detection, the firm track, the reaction time, the
 envelope and the fly-out table, the doctrine's shots. Each battery's radar shares its track
-time among every object in track at once: the revisit of a track is
-``max(scan_period, objects x dwell / track_time_fraction)``, which delays the firm track (and
-so the first launch); past ``battle.max_track_interval_s`` the track is dropped and the battery
-cannot engage that threat.
+time among every object in track at once: the revisit of a new track is
+``max(scan_period, objects x dwell / track_fraction_max)`` (the objects of the tracks held and
+still flying, its own included), which delays the firm track (and so the first launch); past
+``battle.max_track_interval_s`` the new track is dropped (it takes no radar time) and the
+battery cannot engage that threat.
 
 Threat evaluation: each threat's predicted impact point gives the asset it threatens (the
 nearest within ``battle.asset_radius_km``, else its aim point with value 1). Weapon-target
@@ -157,21 +158,26 @@ def prepare_battle(sc: Scenario) -> BattlePrep:
         nominal = {i: window(i, rd.scan_period_s) for i in range(len(entries))}
         for t in range(n_t):
             t_det[b, t] = nominal[entry_of[t]][0] + launch_a[t]
-        # radar load: objects in track (detected, not yet impacted) at each detection
+        # radar load: in detection order, a new track shares the track time with the tracks
+        # held and still flying; when its revisit would pass the limit it is dropped (and
+        # takes no time)
         seen = ~np.isnan(t_det[b])
-        for t in range(n_t):
-            if not seen[t]:
-                continue
-            busy = seen & (t_det[b] <= t_det[b, t]) & (impact_a > t_det[b, t])
-            n_obj = int(np.sum(np.array(objs)[busy]))
-            max_obj[b] = max(max_obj[b], n_obj)
+        held = np.zeros(n_t, bool)
+        objs_a = np.array(objs)
+        for t in sorted(np.flatnonzero(seen), key=lambda i: (t_det[b, i], i)):
+            busy = held & (impact_a > t_det[b, t])
+            n_obj = int(np.sum(objs_a[busy])) + objs[t]
             revisit[b, t] = max(rd.scan_period_s, n_obj * rd.dwell_s / rd.track_fraction_max)
+            if revisit[b, t] > sc.battle.max_track_interval_s:
+                dropped[b, t] = True
+            else:
+                held[t] = True
+                max_obj[b] = max(max_obj[b], n_obj)
         cache: dict[tuple[int, float], Any] = {}
         for t in range(n_t):
             if not seen[t]:
                 continue
-            if revisit[b, t] > sc.battle.max_track_interval_s:
-                dropped[b, t] = True
+            if dropped[b, t]:
                 continue
             key = (entry_of[t], round(float(revisit[b, t]), 6))
             if key not in cache:

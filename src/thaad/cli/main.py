@@ -19,6 +19,7 @@ COMMANDS = [
     "threats",
     "montecarlo",
     "sweep",
+    "saturation",
     "footprint",
     "coverage",
     "track",

@@ -11,7 +11,7 @@ import numpy as np
 
 from thaad.io import atomic_write_bytes
 
-__all__ = ["plot_sweep"]
+__all__ = ["plot_saturation", "plot_sweep"]
 
 
 def plot_sweep(ds: Any, path: str | Path, lethality: str = "") -> Path:
@@ -54,6 +54,40 @@ def plot_sweep(ds: Any, path: str | Path, lethality: str = "") -> Path:
                  + (f"\nlethality: {lethality}" if lethality else ""), fontsize=10)  # fmt: skip
     if len(series) > 1:
         ax.legend(fontsize=8)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return atomic_write_bytes(path, buf.getvalue())
+
+
+def plot_saturation(summary: dict[str, Any], path: str | Path) -> Path:
+    """Expected leakers (95 % band) and interceptors spent against the raid size."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    rows = summary["table"]
+    n = np.array([r["size"] for r in rows], dtype=float)
+    lk = np.array([r["mean_leakers"] for r in rows])
+    lo = np.array([r["mean_leakers_lo"] for r in rows])
+    hi = np.array([r["mean_leakers_hi"] for r in rows])
+    fired = np.array([r["mean_interceptors_fired"] for r in rows])
+    fig = Figure(figsize=(7.5, 4.8), dpi=110)
+    ax = fig.add_subplot(1, 1, 1)
+    ax.plot(n, lk, marker="o", label="expected leakers")
+    ax.fill_between(n, lo, hi, alpha=0.15)
+    ax.axhline(1.0, color="grey", lw=0.8, ls=":")
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("raid size (missiles)")
+    ax.set_ylabel("expected leakers")
+    ax.grid(True, alpha=0.4)
+    ax2 = ax.twinx()
+    ax2.plot(n, fired, marker="s", color="tab:orange", label="interceptors fired")
+    ax2.set_ylabel("interceptors fired (mean)")
+    ax.set_title(f"thaad saturation: {summary['scenario']}, {summary['draws_per_size']} draws "
+                 "per size", fontsize=10)  # fmt: skip
+    fig.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
