@@ -210,6 +210,22 @@ def assign_tier(prep: BattlePrep, bats: list[int], threats: list[int], rounds: n
     sub = assign(sub_p, np.ascontiguousarray(prep.value[threats]),
                  np.ascontiguousarray(rounds[bats]).astype(np.int64), max_shots)  # fmt: skip
     x[np.ix_(bats, threats)] = sub
+    # a battery whose window fits fewer shots than assigned hands the rest to another of the
+    # tier with room in its window and rounds left (else the round is kept)
+    left = rounds - x.sum(axis=1)
+    for t in threats:
+        for b in bats:
+            extra = x[b, t] - prep.shots[b, t]
+            while extra > 0:
+                x[b, t] -= 1
+                extra -= 1
+                room = [b2 for b2 in bats if b2 != b and prep.p[b2, t] > 0.0
+                        and x[b2, t] < prep.shots[b2, t] and left[b2] > 0]  # fmt: skip
+                if room:
+                    best = max(room, key=lambda k: prep.p[k, t])
+                    x[best, t] += 1
+                    left[best] -= 1
+                left[b] += 1
     return x
 
 
@@ -339,14 +355,19 @@ def battle_draws(sc: Scenario, seed: int, start: int, stop: int,
                  prep: BattlePrep | None = None) -> np.ndarray:  # fmt: skip
     """Draws ``start..stop`` of the battle: rows ``(leakers, killed fraction,
     interceptors fired)``; draw ``i`` uses ``default_rng([seed, i])``."""
-    prep = prepare_battle(sc) if prep is None else prep
+    return _draws(prepare_battle(sc) if prep is None else prep, seed, start, stop)[0]
+
+
+def _draws(prep: BattlePrep, seed: int, start: int, stop: int):
     n_t = len(prep.threat_ids)
     rows = np.empty((stop - start, 3))
+    leaks = np.zeros(n_t)  # draws in which each threat leaked
     for i in range(start, stop):
         out = fight(prep, np.random.default_rng([seed, i]))
         lk = int(np.sum(out["alive"]))
+        leaks += out["alive"]
         rows[i - start] = (lk, (n_t - lk) / n_t, float(np.sum(out["fired"])))
-    return rows
+    return rows, leaks
 
 
 def summarize(rows: np.ndarray) -> dict[str, Any]:
@@ -378,9 +399,19 @@ def summarize(rows: np.ndarray) -> dict[str, Any]:
 
 
 def montecarlo_battle(sc: Scenario, draws: int, seed: int | None = None) -> dict[str, Any]:
-    """Monte Carlo of a battle's outcome draws (the windows are nominal, flown once)."""
+    """Monte Carlo of a battle's outcome draws (the windows are nominal, flown once), with
+    the expected leakers at each asset."""
     seed = sc.seed if seed is None else seed
-    out = summarize(battle_draws(sc, seed, 0, draws))
+    prep = prepare_battle(sc)
+    rows, leaks = _draws(prep, seed, 0, draws)
+    out = summarize(rows)
+    assets: dict[str, dict[str, float]] = {}
+    for t, name in enumerate(prep.asset):
+        a = assets.setdefault(name, {"threats": 0, "mean_leakers": 0.0, "value": 0.0})
+        a["threats"] += 1
+        a["mean_leakers"] += float(leaks[t]) / draws
+        a["value"] = float(prep.value[t])
+    out["assets"] = assets
     out.update({"scenario_name": sc.name, "scenario_sha256": sc.digest(), "seed": int(seed),
                 "version": __version__, "battle": True})  # fmt: skip
     return out
