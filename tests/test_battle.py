@@ -132,3 +132,70 @@ def test_pac3_kind_sets_the_lower_tier_defaults():
     assert b.fire_control.max_intercept_alt_km == 24.0
     assert b.fire_control.max_intercept_range_km == 60.0  # a given key overrides the kind's
     assert b.interceptor.mass_kg == 316.0
+
+
+def test_raid_of_size_scales_the_entries_in_proportion():
+    from thaad.analysis.saturation import raid_of_size
+
+    sc = load_scenario("scenarios/raid.yaml")  # 8 at Daegu, 6 at Busan, 6 at Ulsan
+    assert [e.count for e in raid_of_size(sc, 10).threats] == [4, 3, 3]
+    assert [e.count for e in raid_of_size(sc, 1).threats] == [1]
+    assert sum(e.count for e in raid_of_size(sc, 64).threats) == 64
+
+
+def test_saturation_table_and_resume(tmp_path, capsys):
+    """Two raid sizes of single-object threats at Daegu with one shot each at p = 0.6 and a
+    4-round battery: 2 threats leak 2 x 0.4; 8 threats leak at least the 4 unengaged."""
+    p = tmp_path / "s.yaml"
+    p.write_text(f"""
+sensing: {{model: single-object}}
+lethality: {{model: fixed, sspk: 0.6}}
+doctrine: {{shots: 1}}
+batteries: [{{name: A, site: {SEONGJU}, launchers: {{count: 1, rounds: 4}}}}]
+threats: [{{launch: {LAUNCH}, aim: {DAEGU}, count: 2, spacing_s: 5}}]
+""")
+    out = tmp_path / "sat"
+    argv = ["saturation", str(p), "--sizes", "2,8", "--draws", "2000", "--workers", "1",
+            "--out", str(out), "--json"]  # fmt: skip
+    assert main(argv) == 0
+    import json
+
+    s = json.loads(capsys.readouterr().out)
+    rows = {r["size"]: r for r in s["table"]}
+    assert abs(rows[2]["mean_leakers"] - 0.8) < 4 * math.sqrt(2 * 0.24 / 2000)
+    assert rows[8]["mean_leakers"] >= 4.0 and rows[8]["mean_interceptors_fired"] == 4.0
+    assert s["first_size_with_mean_leakers_over_1"] == 8
+    for name in ("saturation.parquet", "saturation.csv", "saturation.png"):
+        assert (out / name).stat().st_size > 0
+    (out / "points" / "size-00008.json").write_text("{")  # damaged: flown again on --resume
+    assert main([*argv, "--resume"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["table"] == s["table"]
+    assert main(argv) == 2  # the same study again without --resume is refused
+
+
+def test_run_json_and_montecarlo_on_a_battle(tmp_path, capsys):
+    import json
+
+    assert main(["run", "scenarios/layered.yaml", "--out", str(tmp_path / "r"), "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert set(d["interceptors_left"]) == {"Seongju", "Seoul PAC-3", "Pyeongtaek PAC-3"}
+    assert len(d["threats"]) == 16
+    keys = {"id", "class", "aim", "intercepted", "interceptors_fired", "intercept_alt_m",
+            "battery", "tier"}  # fmt: skip
+    assert all(keys <= set(t) for t in d["threats"])
+    assert d["leakers"] == sum(not t["intercepted"] for t in d["threats"])
+    assert d["intercepted"] == (d["leakers"] == 0)
+    for t in d["threats"]:  # the lower tier intercepts below 24 km, THAAD above 40 km
+        if t["tier"] == "lower":
+            assert t["intercept_alt_m"] <= 24e3
+        elif t["tier"] == "upper":
+            assert t["intercept_alt_m"] >= 40e3
+    mc = tmp_path / "mc"
+    assert main(["montecarlo", "scenarios/layered.yaml", "--draws", "400", "--out", str(mc),
+                 "--json"]) == 0  # fmt: skip
+    s = json.loads(capsys.readouterr().out)
+    assert s["mean_leakers_ci95"][0] <= s["mean_leakers"] <= s["mean_leakers_ci95"][1]
+    assert 0.0 <= s["p_zero_leakers"] <= 1.0 and 0.0 < s["p_kill"] <= 1.0
+    # each city is defended by one tier at about 2 shots of 0.8: 0.04 leakers per threat
+    assert s["assets"]["Daegu"]["mean_leakers"] == pytest.approx(6 * 0.04, abs=0.12)
