@@ -14,11 +14,11 @@ Threat evaluation: each threat's predicted impact point gives the asset it threa
 nearest within ``battle.asset_radius_km``, else its aim point with value 1). Weapon-target
 assignment (:func:`thaad.core.wta.assign`) spreads each tier's rounds: ``p[b, t]`` is the
 battery's single-shot kill probability (its ``sspk``, else ``lethality.sspk``) where the threat
-is inside its envelope in time, else 0; at most ``doctrine.shots`` at each threat. Tiers are
-layered: the upper tier fires first; the lower tier engages what the upper tier's kill
-assessment declares alive. Kill assessment: a kill is seen as a kill; a miss is seen as a miss
-with probability ``doctrine.kill_assessment_accuracy`` (else the threat is declared dead and
-nobody fires at it again) - the rule of :mod:`thaad.core.footprint`.
+is inside its envelope in time, else 0; at most ``doctrine.shots`` from each battery at each
+threat. Tiers are layered: the upper tier fires first; the lower tier engages what the upper
+tier's kill assessment declares alive. Kill assessment: a kill is seen as a kill; a miss is seen
+as a miss with probability ``doctrine.kill_assessment_accuracy`` (else the threat is declared
+dead and nobody fires at it again) - the rule of :mod:`thaad.core.footprint`.
 
 Assumptions (the battle is a kinematic engagement model, not flown intercepts): the kill
 probability of each shot is ``lethality.sspk`` (or the battery's ``sspk``) whatever the
@@ -200,7 +200,13 @@ def prepare_battle(sc: Scenario) -> BattlePrep:
 
 def assign_tier(prep: BattlePrep, bats: list[int], threats: list[int], rounds: np.ndarray,
                 max_shots: int) -> np.ndarray:  # fmt: skip
-    """The tier's assignment ``x[b, t]`` over all batteries and threats (zeros elsewhere)."""
+    """The tier's assignment ``x[b, t]`` over all batteries and threats (zeros elsewhere).
+
+    ``max_shots`` is per battery and threat (``doctrine.shots``), and a battery's window may
+    fit fewer (``prep.shots``): :func:`thaad.core.wta.assign` spreads the rounds with up to
+    ``max_shots`` x the tier's batteries at a threat, then shots past a battery's own cap go to
+    another battery of the tier with room, and rounds still left go, one at a time, where they
+    lower the value-weighted expected leakage most within the caps."""
     from thaad.core.wta import assign
 
     x = np.zeros(prep.p.shape, np.int64)
@@ -208,25 +214,38 @@ def assign_tier(prep: BattlePrep, bats: list[int], threats: list[int], rounds: n
         return x
     sub_p = np.ascontiguousarray(prep.p[np.ix_(bats, threats)])
     sub = assign(sub_p, np.ascontiguousarray(prep.value[threats]),
-                 np.ascontiguousarray(rounds[bats]).astype(np.int64), max_shots)  # fmt: skip
+                 np.ascontiguousarray(rounds[bats]).astype(np.int64),
+                 max_shots * len(bats))  # fmt: skip
     x[np.ix_(bats, threats)] = sub
-    # a battery whose window fits fewer shots than assigned hands the rest to another of the
-    # tier with room in its window and rounds left (else the round is kept)
+    cap = np.minimum(prep.shots, max_shots)
     left = rounds - x.sum(axis=1)
     for t in threats:
         for b in bats:
-            extra = x[b, t] - prep.shots[b, t]
-            while extra > 0:
+            while x[b, t] > cap[b, t]:
                 x[b, t] -= 1
-                extra -= 1
+                left[b] += 1
                 room = [b2 for b2 in bats if b2 != b and prep.p[b2, t] > 0.0
-                        and x[b2, t] < prep.shots[b2, t] and left[b2] > 0]  # fmt: skip
+                        and x[b2, t] < cap[b2, t] and left[b2] > 0]  # fmt: skip
                 if room:
                     best = max(room, key=lambda k: prep.p[k, t])
                     x[best, t] += 1
                     left[best] -= 1
-                left[b] += 1
-    return x
+    q = {t: float(np.prod((1.0 - prep.p[:, t]) ** x[:, t])) for t in threats}
+    while True:
+        best_gain, bb, bt = 0.0, -1, -1
+        for b in bats:
+            if left[b] <= 0:
+                continue
+            for t in threats:
+                if x[b, t] < cap[b, t]:
+                    gain = prep.value[t] * q[t] * prep.p[b, t]
+                    if gain > best_gain + 1e-15:
+                        best_gain, bb, bt = gain, b, t
+        if bb < 0:
+            return x
+        x[bb, bt] += 1
+        left[bb] -= 1
+        q[bt] *= 1.0 - prep.p[bb, bt]
 
 
 def fight(prep: BattlePrep, rng: np.random.Generator, record: bool = False) -> dict[str, Any]:
