@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -529,6 +530,25 @@ class Scenario(_Model):
         if self.threats is not None and not self.threats:
             raise ThaadInputError("threats: the list is empty; give at least one threat")
         return self
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: Any) -> dict[str, Any]:
+        """A scenario without ``batteries:``/``threats:`` dumps as before the battle keys
+        existed (no ``batteries``, ``threats``, default ``battle`` or default asset values),
+        so its digest, scenario.yaml and report stay the same."""
+        d = handler(self)
+        if not isinstance(d, dict):
+            return d
+        if d.get("batteries") is None:
+            d.pop("batteries", None)
+        if d.get("threats") is None:
+            d.pop("threats", None)
+        if self.battle == BattleSpec() and not self.is_battle:
+            d.pop("battle", None)
+        for a in d.get("assets") or []:
+            if isinstance(a, dict) and a.get("value") == 1.0:
+                a.pop("value")
+        return d
 
     @property
     def is_battle(self) -> bool:
