@@ -199,3 +199,19 @@ def test_run_json_and_montecarlo_on_a_battle(tmp_path, capsys):
     assert 0.0 <= s["p_zero_leakers"] <= 1.0 and 0.0 < s["p_kill"] <= 1.0
     # each city is defended by one tier at about 2 shots of 0.8: 0.04 leakers per threat
     assert s["assets"]["Daegu"]["mean_leakers"] == pytest.approx(6 * 0.04, abs=0.12)
+
+
+def test_a_launch_rate_limit_leaves_shots_unfired(tmp_path):
+    """One launch every 1,000 s: the first shot of the raid takes the only slot any window
+    holds, every other threat leaks (the windows last far less than 1,000 s)."""
+    bats = f"  - {{name: A, kind: thaad, site: {SEONGJU}, launch_interval_s: 1000}}\n"
+    sc = _scenario(tmp_path, bats, 5, "doctrine: {shots: 1}")
+    r = run_battle(sc)
+    assert r["interceptors_fired"] == 1
+    assert r["leakers"] >= 4
+    assert r["batteries"][0]["shots_lost_to_launch_rate"] == 4
+    # 10 s apart: the second launch waits for its slot, 10 s after the first
+    bats = f"  - {{name: A, kind: thaad, site: {SEONGJU}, launch_interval_s: 10}}\n"
+    r = run_battle(_scenario(tmp_path, bats, 2, "doctrine: {shots: 1}", spacing=0.0))
+    t = sorted(e["t_s"] for e in r["events"] if e["kind"] == "interceptor_launch")
+    assert len(t) == 2 and t[1] - t[0] == pytest.approx(10.0, abs=1e-3)

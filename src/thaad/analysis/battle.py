@@ -23,8 +23,10 @@ dead and nobody fires at it again) - the rule of :mod:`thaad.core.footprint`.
 Assumptions (the battle is a kinematic engagement model, not flown intercepts): the kill
 probability of each shot is ``lethality.sspk`` (or the battery's ``sspk``) whatever the
 lethality model; each shot's times and height are the window's planned ones (a shot after a
-look is planned as if the look found a miss); launch-rate limits and reloads
-are not modelled (each battery has ``launchers.count x launchers.rounds`` rounds).
+look is planned as if the look found a miss); reloads are not modelled (each battery has
+``launchers.count x launchers.rounds`` rounds); a battery's launch-rate limit
+(``launch_interval_s``) moves a shot, and the later shots of its engagement, to its next free
+launch slot, or leaves it unfired when that is past the window's last launch.
 """
 
 from __future__ import annotations
@@ -68,6 +70,8 @@ class BattlePrep:
     shots: np.ndarray  # (n_b, n_t) shots the doctrine fits in the window
     revisit_s: np.ndarray  # (n_b, n_t) track revisit under the raid's load
     dropped: np.ndarray  # (n_b, n_t) bool: track dropped (revisit too long)
+    last_launch_s: np.ndarray  # (n_b, n_t) the window's last launch
+    launch_interval_s: np.ndarray  # (n_b,) the launch-rate limit (0: none)
     max_objects: np.ndarray  # (n_b,) most objects in track at once
     p: np.ndarray  # (n_b, n_t) single-shot kill probability where engageable
 
@@ -128,6 +132,7 @@ def prepare_battle(sc: Scenario) -> BattlePrep:
     shape = (n_b, n_t)
     t_det = np.full(shape, np.nan)
     n_s = sc.doctrine.shots
+    last_l = np.full(shape, np.nan)
     t_l = np.full((*shape, n_s), np.nan)
     t_i = np.full((*shape, n_s), np.nan)
     alt = np.full((*shape, n_s), np.nan)
@@ -182,8 +187,9 @@ def prepare_battle(sc: Scenario) -> BattlePrep:
             key = (entry_of[t], round(float(revisit[b, t]), 6))
             if key not in cache:
                 cache[key] = window(entry_of[t], float(revisit[b, t]))
-            _, k, tl, ti, h = cache[key]
+            _, k, tl, ti, h, tll = cache[key]
             if k > 0:
+                last_l[b, t] = tll + launch_a[t]
                 t_l[b, t] = tl + launch_a[t]
                 t_i[b, t] = ti + launch_a[t]
                 alt[b, t] = h
@@ -194,7 +200,8 @@ def prepare_battle(sc: Scenario) -> BattlePrep:
         rounds=rounds, threat_ids=ids, threat_class=cls, aim=aims, asset=asset, value=value,
         launch_s=launch_a, impact_s=impact_a, impact_deg=np.array(imp_deg).reshape(n_t, 2),
         t_detect_s=t_det, t_launch_s=t_l, t_intercept_s=t_i, alt_m=alt, shots=shots,
-        revisit_s=revisit, dropped=dropped, max_objects=max_obj, p=p,
+        revisit_s=revisit, dropped=dropped, max_objects=max_obj, p=p, last_launch_s=last_l,
+        launch_interval_s=np.array([bt.launch_interval_s for bt in bats], dtype=float),
     )  # fmt: skip
 
 
@@ -248,6 +255,19 @@ def assign_tier(prep: BattlePrep, bats: list[int], threats: list[int], rounds: n
         q[bt] *= 1.0 - prep.p[bb, bt]
 
 
+def _slot(used: list[float], t: float, interval: float) -> float:
+    """The earliest launch time at or after ``t`` at least ``interval`` from every launch in
+    ``used``."""
+    moved = True
+    while moved:
+        moved = False
+        for u in used:
+            if abs(t - u) < interval - 1e-9:
+                t = u + interval
+                moved = True
+    return t
+
+
 def fight(prep: BattlePrep, rng: np.random.Generator, record: bool = False) -> dict[str, Any]:
     """One draw of the battle: assign, fire, assess, hand over to the next tier."""
     sc = prep.scenario
@@ -261,6 +281,8 @@ def fight(prep: BattlePrep, rng: np.random.Generator, record: bool = False) -> d
     fired_b = np.zeros(n_b, np.int64)
     killer = np.full(n_t, -1)
     kill_alt = np.full(n_t, np.nan)
+    launches: list[list[float]] = [[] for _ in range(n_b)]  # each battery's launch times
+    rate_limited = np.zeros(n_b, np.int64)  # shots the launch rate left unfired
     engaged = np.zeros(n_t, bool)
     events: list[dict[str, Any]] = []
     for tier in ("upper", "lower"):
@@ -275,18 +297,28 @@ def fight(prep: BattlePrep, rng: np.random.Generator, record: bool = False) -> d
             stop = False
             for b in order:
                 n = int(min(x[b, t], prep.shots[b, t]))
+                shift = 0.0
                 for k in range(n):
                     if stop:
                         break
+                    if prep.launch_interval_s[b] > 0.0:  # the next free launch slot
+                        s0 = prep.t_launch_s[b, t, k] + shift
+                        s1 = _slot(launches[b], s0, prep.launch_interval_s[b])
+                        if s1 > prep.last_launch_s[b, t] + 1e-9:
+                            rate_limited[b] += n - k
+                            break
+                        shift += s1 - s0
+                        launches[b].append(s1)
                     fired[t] += 1
                     fired_b[b] += 1
                     left[b] -= 1
                     kill = bool(rng.random() < prep.p[b, t])
                     if record:
-                        events.append({"t_s": round(float(prep.t_launch_s[b, t, k]), 3),
+                        events.append({"t_s": round(float(prep.t_launch_s[b, t, k] + shift), 3),
                                        "kind": "interceptor_launch", "threat": prep.threat_ids[t],
                                        "battery": prep.names[b]})  # fmt: skip
-                        events.append({"t_s": round(float(prep.t_intercept_s[b, t, k]), 3),
+                        events.append({"t_s": round(float(prep.t_intercept_s[b, t, k] + shift),
+                                                    3),
                                        "kind": "intercept" if kill and alive[t] else "miss",
                                        "threat": prep.threat_ids[t], "battery": prep.names[b],
                                        "alt_m": round(float(prep.alt_m[b, t, k]), 1)})  # fmt: skip
@@ -317,7 +349,8 @@ def fight(prep: BattlePrep, rng: np.random.Generator, record: bool = False) -> d
                                    "battery": prep.names[b]})  # fmt: skip
         events.sort(key=lambda e: e["t_s"])
     return {"alive": alive, "fired": fired, "fired_b": fired_b, "killer": killer,
-            "kill_alt_m": kill_alt, "engaged": engaged, "events": events}  # fmt: skip
+            "kill_alt_m": kill_alt, "engaged": engaged, "events": events,
+            "rate_limited": rate_limited}  # fmt: skip
 
 
 def run_battle(sc: Scenario, seed: int | None = None) -> dict[str, Any]:
@@ -349,6 +382,7 @@ def run_battle(sc: Scenario, seed: int | None = None) -> dict[str, Any]:
             "threats_detected": int(np.sum(seen)),
             "threats_engageable": int(np.sum(prep.shots[b] > 0)),
             "tracks_dropped": int(np.sum(prep.dropped[b])),
+            "shots_lost_to_launch_rate": int(out["rate_limited"][b]),
             "max_objects_in_track": int(prep.max_objects[b]),
             "max_revisit_s": round(float(np.max(prep.revisit_s[b], initial=0.0)), 3),
         })  # fmt: skip
@@ -366,7 +400,8 @@ def run_battle(sc: Scenario, seed: int | None = None) -> dict[str, Any]:
 ASSUMPTIONS = (
     "kinematic battle: each shot kills with lethality.sspk where the threat is inside the "
     "battery's envelope in time; shot times and heights are the planned ones; no "
-    "launch-rate limit or reloads; a track's revisit is stretched by the objects in track"
+    "reloads; launch_interval_s delays or drops shots; a track's revisit is stretched by the "
+    "objects in track"
 )
 
 

@@ -35,7 +35,8 @@ def engagement_window(
 ):  # fmt: skip
     """One battery against one flown threat (times from the threat's launch).
 
-    Returns ``(t_detect_s, shots, t_launch_s, t_intercept_s, alt_m)``: ``shots`` is how
+    Returns ``(t_detect_s, shots, t_launch_s, t_intercept_s, alt_m, t_last_launch_s)``:
+    ``t_last_launch_s`` is the last launch of the window (NaN if none); ``shots`` is how
     many the doctrine fits in the window (at most ``fc.shots``, 0 when the battery never sees
     or never reaches the threat); the arrays (``fc.shots`` long, NaN past ``shots``) give
     each shot's launch, planned intercept and intercept height. A shot after a look is
@@ -48,6 +49,7 @@ def engagement_window(
     t_ls = np.full(fc.shots, np.nan)
     t_is = np.full(fc.shots, np.nan)
     alts = np.full(fc.shots, np.nan)
+    t_last_l = math.nan
     ds = new_doctrine_state()
     t_int = np.full(fc.shots, -math.inf)
     shots = 0
@@ -81,8 +83,9 @@ def engagement_window(
         t_l = t - tof
         if t_l < t_ready:
             continue
+        t_last_l = t_l
         if shots >= fc.shots:
-            break
+            continue
         n_flying = np.int64(0)
         for q in range(shots):
             n_flying += 1 if t_int[q] > t_l else 0
@@ -95,4 +98,4 @@ def engagement_window(
         t_is[shots] = t
         alts[shots] = h
         shots += 1
-    return t_det, shots, t_ls, t_is, alts
+    return t_det, shots, t_ls, t_is, alts, t_last_l

@@ -407,6 +407,7 @@ class BatteryEntry(Battery):
     kind: Literal["thaad", "pac3"] = "thaad"
     tier: Literal["upper", "lower"] | None = None  # default: thaad upper, pac3 lower
     sspk: float | None = Field(None, ge=0.0, le=1.0)  # the battle's kill probability per shot
+    launch_interval_s: float = Field(0.0, ge=0.0)  # launch-rate limit: time between launches
 
     @model_validator(mode="before")
     @classmethod
@@ -570,7 +571,7 @@ class Scenario(_Model):
     def single(self, battery: Battery, threat: ThreatSpec) -> Scenario:
         """This scenario with one battery and one threat (for the per-threat stages)."""
         b = Battery.model_validate(
-            battery.model_dump(by_alias=True, exclude={"kind", "tier", "sspk"})
+            battery.model_dump(by_alias=True, exclude={"kind", "tier", "sspk", "launch_interval_s"})
         )
         t = ThreatSpec.model_validate(
             threat.model_dump(by_alias=True, exclude={"count", "launch_time_s", "spacing_s"})
