@@ -215,3 +215,21 @@ def test_a_launch_rate_limit_leaves_shots_unfired(tmp_path):
     r = run_battle(_scenario(tmp_path, bats, 2, "doctrine: {shots: 1}", spacing=0.0))
     t = sorted(e["t_s"] for e in r["events"] if e["kind"] == "interceptor_launch")
     assert len(t) == 2 and t[1] - t[0] == pytest.approx(10.0, abs=1e-3)
+
+
+def test_a_reload_refills_the_launchers_for_the_later_threats(tmp_path):
+    """One launcher of 2 rounds, one shot a threat, 6 threats 20 s apart: 2 fired; with a
+    reload between the third and fourth threats' first launches, 2 more."""
+    bats = f"  - {{name: A, kind: thaad, site: {SEONGJU}, launchers: {{count: 1, rounds: 2}}}}\n"
+    sc = _scenario(tmp_path, bats, 6, "doctrine: {shots: 1}", spacing=20.0)
+    prep = prepare_battle(sc)
+    first = prep.t_launch_s[0, :, 0]
+    assert np.all(np.diff(first) > 0)
+    assert run_battle(sc)["interceptors_fired"] == 2
+    reload = 0.5 * (first[2] + first[3])
+    bats = (f"  - {{name: A, kind: thaad, site: {SEONGJU}, launchers: {{count: 1, rounds: 2}}, "
+            f"reload_time_s: {reload}}}\n")  # fmt: skip
+    r = run_battle(_scenario(tmp_path, bats, 6, "doctrine: {shots: 1}", spacing=20.0))
+    assert r["interceptors_fired"] == 4
+    assert r["interceptors_left"]["A"] == 0
+    assert r["leakers"] >= 2

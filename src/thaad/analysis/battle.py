@@ -23,8 +23,9 @@ dead and nobody fires at it again) - the rule of :mod:`thaad.core.footprint`.
 Assumptions (the battle is a kinematic engagement model, not flown intercepts): the kill
 probability of each shot is ``lethality.sspk`` (or the battery's ``sspk``) whatever the
 lethality model; each shot's times and height are the window's planned ones (a shot after a
-look is planned as if the look found a miss); reloads are not modelled (each battery has
-``launchers.count x launchers.rounds`` rounds); a battery's launch-rate limit
+look is planned as if the look found a miss); each battery has ``launchers.count x
+launchers.rounds`` rounds, and a full load again at its ``reload_time_s`` (the reload engages
+the threats whose first launch opportunity is after it); a battery's launch-rate limit
 (``launch_interval_s``) moves a shot, and the later shots of its engagement, to its next free
 launch slot, or leaves it unfired when that is past the window's last launch.
 """
@@ -72,6 +73,8 @@ class BattlePrep:
     dropped: np.ndarray  # (n_b, n_t) bool: track dropped (revisit too long)
     last_launch_s: np.ndarray  # (n_b, n_t) the window's last launch
     launch_interval_s: np.ndarray  # (n_b,) the launch-rate limit (0: none)
+    reload_s: np.ndarray  # (n_b,) when the launchers are refilled (NaN: never)
+    phase: np.ndarray  # (n_b, n_t) 0: the first load engages the threat, 1: the reload
     max_objects: np.ndarray  # (n_b,) most objects in track at once
     p: np.ndarray  # (n_b, n_t) single-shot kill probability where engageable
 
@@ -195,6 +198,9 @@ def prepare_battle(sc: Scenario) -> BattlePrep:
                 alt[b, t] = h
                 shots[b, t] = k
                 p[b, t] = sc.lethality.sspk if bat.sspk is None else bat.sspk
+    reload_a = np.array([np.nan if bt.reload_time_s is None else bt.reload_time_s for bt in bats])
+    first = np.where(np.isnan(t_l[:, :, 0]), -np.inf, t_l[:, :, 0])
+    phase = (first >= np.where(np.isnan(reload_a), np.inf, reload_a)[:, None]).astype(np.int64)
     return BattlePrep(
         scenario=sc, names=[b.name for b in bats], tiers=[b.tier_name for b in bats],
         rounds=rounds, threat_ids=ids, threat_class=cls, aim=aims, asset=asset, value=value,
@@ -202,6 +208,7 @@ def prepare_battle(sc: Scenario) -> BattlePrep:
         t_detect_s=t_det, t_launch_s=t_l, t_intercept_s=t_i, alt_m=alt, shots=shots,
         revisit_s=revisit, dropped=dropped, max_objects=max_obj, p=p, last_launch_s=last_l,
         launch_interval_s=np.array([bt.launch_interval_s for bt in bats], dtype=float),
+        reload_s=reload_a, phase=phase,
     )  # fmt: skip
 
 
@@ -219,39 +226,49 @@ def assign_tier(prep: BattlePrep, bats: list[int], threats: list[int], rounds: n
     x = np.zeros(prep.p.shape, np.int64)
     if not bats or not threats:
         return x
-    sub_p = np.ascontiguousarray(prep.p[np.ix_(bats, threats)])
-    sub = assign(sub_p, np.ascontiguousarray(prep.value[threats]),
-                 np.ascontiguousarray(rounds[bats]).astype(np.int64),
+    rounds = np.asarray(rounds, dtype=np.int64)
+    if rounds.ndim == 1:  # one load
+        rounds = np.stack([rounds, np.zeros_like(rounds)], axis=1)
+    ph = prep.phase
+    # a battery with a reload is two rows: its first load and its reload, each engaging the
+    # threats whose first launch falls before or after the reload
+    rows = [(b, k) for b in bats for k in (0, 1) if k == 0 or not np.isnan(prep.reload_s[b])]
+    sub_p = np.array([[prep.p[b, t] if ph[b, t] == k else 0.0 for t in threats]
+                      for b, k in rows])  # fmt: skip
+    sub = assign(np.ascontiguousarray(sub_p), np.ascontiguousarray(prep.value[threats]),
+                 np.array([rounds[b, k] for b, k in rows], dtype=np.int64),
                  max_shots * len(bats))  # fmt: skip
-    x[np.ix_(bats, threats)] = sub
+    for r, (b, _) in enumerate(rows):
+        x[b, threats] += sub[r]
     cap = np.minimum(prep.shots, max_shots)
-    left = rounds - x.sum(axis=1)
+    left = rounds.copy()
+    for b in bats:
+        for t in threats:
+            left[b, ph[b, t]] -= x[b, t]
     for t in threats:
         for b in bats:
             while x[b, t] > cap[b, t]:
                 x[b, t] -= 1
-                left[b] += 1
+                left[b, ph[b, t]] += 1
                 room = [b2 for b2 in bats if b2 != b and prep.p[b2, t] > 0.0
-                        and x[b2, t] < cap[b2, t] and left[b2] > 0]  # fmt: skip
+                        and x[b2, t] < cap[b2, t] and left[b2, ph[b2, t]] > 0]  # fmt: skip
                 if room:
                     best = max(room, key=lambda k: prep.p[k, t])
                     x[best, t] += 1
-                    left[best] -= 1
+                    left[best, ph[best, t]] -= 1
     q = {t: float(np.prod((1.0 - prep.p[:, t]) ** x[:, t])) for t in threats}
     while True:
         best_gain, bb, bt = 0.0, -1, -1
         for b in bats:
-            if left[b] <= 0:
-                continue
             for t in threats:
-                if x[b, t] < cap[b, t]:
+                if left[b, ph[b, t]] > 0 and x[b, t] < cap[b, t]:
                     gain = prep.value[t] * q[t] * prep.p[b, t]
                     if gain > best_gain + 1e-15:
                         best_gain, bb, bt = gain, b, t
         if bb < 0:
             return x
         x[bb, bt] += 1
-        left[bb] -= 1
+        left[bb, ph[bb, bt]] -= 1
         q[bt] *= 1.0 - prep.p[bb, bt]
 
 
@@ -274,7 +291,8 @@ def fight(prep: BattlePrep, rng: np.random.Generator, record: bool = False) -> d
     n_b, n_t = prep.p.shape
     salvo = sc.doctrine.mode == "salvo"
     acc = sc.doctrine.kill_assessment_accuracy
-    left = prep.rounds.copy()
+    # rounds of the first load and of the reload (none without one)
+    left = np.stack([prep.rounds, np.where(np.isnan(prep.reload_s), 0, prep.rounds)], axis=1)
     alive = np.ones(n_t, bool)
     declared = np.ones(n_t, bool)  # what the defence believes is still flying
     fired = np.zeros(n_t, np.int64)
@@ -311,7 +329,7 @@ def fight(prep: BattlePrep, rng: np.random.Generator, record: bool = False) -> d
                         launches[b].append(s1)
                     fired[t] += 1
                     fired_b[b] += 1
-                    left[b] -= 1
+                    left[b, prep.phase[b, t]] -= 1
                     kill = bool(rng.random() < prep.p[b, t])
                     if record:
                         events.append({"t_s": round(float(prep.t_launch_s[b, t, k] + shift), 3),
@@ -350,7 +368,7 @@ def fight(prep: BattlePrep, rng: np.random.Generator, record: bool = False) -> d
         events.sort(key=lambda e: e["t_s"])
     return {"alive": alive, "fired": fired, "fired_b": fired_b, "killer": killer,
             "kill_alt_m": kill_alt, "engaged": engaged, "events": events,
-            "rate_limited": rate_limited}  # fmt: skip
+            "rate_limited": rate_limited, "left": left}  # fmt: skip
 
 
 def run_battle(sc: Scenario, seed: int | None = None) -> dict[str, Any]:
@@ -378,7 +396,8 @@ def run_battle(sc: Scenario, seed: int | None = None) -> dict[str, Any]:
         batteries.append({
             "name": name, "tier": prep.tiers[b], "rounds": int(prep.rounds[b]),
             "interceptors_fired": int(out["fired_b"][b]),
-            "interceptors_left": int(prep.rounds[b] - out["fired_b"][b]),
+            "interceptors_left": int(out["left"][b, 0 if np.isnan(prep.reload_s[b]) else 1]),
+            "reload_time_s": None if np.isnan(prep.reload_s[b]) else float(prep.reload_s[b]),
             "threats_detected": int(np.sum(seen)),
             "threats_engageable": int(np.sum(prep.shots[b] > 0)),
             "tracks_dropped": int(np.sum(prep.dropped[b])),
@@ -399,9 +418,9 @@ def run_battle(sc: Scenario, seed: int | None = None) -> dict[str, Any]:
 
 ASSUMPTIONS = (
     "kinematic battle: each shot kills with lethality.sspk where the threat is inside the "
-    "battery's envelope in time; shot times and heights are the planned ones; no "
-    "reloads; launch_interval_s delays or drops shots; a track's revisit is stretched by the "
-    "objects in track"
+    "battery's envelope in time; shot times and heights are the planned ones; a full load "
+    "again at reload_time_s; launch_interval_s delays or drops shots; a track's revisit is "
+    "stretched by the objects in track"
 )
 
 

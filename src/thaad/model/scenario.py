@@ -408,6 +408,7 @@ class BatteryEntry(Battery):
     tier: Literal["upper", "lower"] | None = None  # default: thaad upper, pac3 lower
     sspk: float | None = Field(None, ge=0.0, le=1.0)  # the battle's kill probability per shot
     launch_interval_s: float = Field(0.0, ge=0.0)  # launch-rate limit: time between launches
+    reload_time_s: float | None = Field(None, ge=0.0)  # battle time the launchers are refilled
 
     @model_validator(mode="before")
     @classmethod
@@ -571,7 +572,10 @@ class Scenario(_Model):
     def single(self, battery: Battery, threat: ThreatSpec) -> Scenario:
         """This scenario with one battery and one threat (for the per-threat stages)."""
         b = Battery.model_validate(
-            battery.model_dump(by_alias=True, exclude={"kind", "tier", "sspk", "launch_interval_s"})
+            battery.model_dump(
+                by_alias=True,
+                exclude={"kind", "tier", "sspk", "launch_interval_s", "reload_time_s"},
+            )
         )
         t = ThreatSpec.model_validate(
             threat.model_dump(by_alias=True, exclude={"count", "launch_time_s", "spacing_s"})
