@@ -87,7 +87,7 @@ def plot_saturation(summary: dict[str, Any], path: str | Path) -> Path:
     ax2.set_ylabel("interceptors fired (mean)")
     ax.set_title(f"thaad saturation: {summary['scenario']}, {summary['draws_per_size']} draws "
                  "per size", fontsize=10)  # fmt: skip
-    fig.legend(loc="upper left", fontsize=8)
+    fig.legend(loc="upper left", bbox_to_anchor=(0.1, 0.86), fontsize=8)
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
