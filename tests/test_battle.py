@@ -233,3 +233,16 @@ def test_a_reload_refills_the_launchers_for_the_later_threats(tmp_path):
     assert r["interceptors_fired"] == 4
     assert r["interceptors_left"]["A"] == 0
     assert r["leakers"] >= 2
+
+
+def test_battery_stays_valid_as_a_list_of_one_and_single_threat_dumps_are_unchanged(tmp_path):
+    p = tmp_path / "one.yaml"
+    p.write_text(f"threats: [{{launch: {LAUNCH}, aim: {DAEGU}, count: 3, spacing_s: 4}}]\n")
+    sc = load_scenario(p)
+    assert sc.is_battle and [b.name for b in sc.battery_list()] == ["Seongju"]
+    r = run_battle(sc)
+    assert len(r["threats"]) == 3 and r["interceptors_left"]["Seongju"] <= 48
+    # a scenario without batteries:/threats: dumps exactly the keys it had before
+    d = load_scenario().model_dump(mode="json", by_alias=True)
+    assert not {"batteries", "threats", "battle"} & set(d)
+    assert all("value" not in a for a in d["assets"])
