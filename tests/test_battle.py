@@ -246,3 +246,22 @@ def test_battery_stays_valid_as_a_list_of_one_and_single_threat_dumps_are_unchan
     d = load_scenario().model_dump(mode="json", by_alias=True)
     assert not {"batteries", "threats", "battle"} & set(d)
     assert all("value" not in a for a in d["assets"])
+
+
+def test_layered_footprint_multiplies_the_tiers_leakage(tmp_path):
+    """Two batteries at Seongju, an upper (sspk 0.7) and a lower (0.5) tier, one shot each:
+    at Daegu P(kill) = 1 - 0.3 x 0.5 = 0.85; kill assessment 0.5 gives 0.7 + 0.3 x 0.5 x 0.5."""
+    from thaad.analysis.battle import layered_footprint
+
+    bats = (
+        f"  - {{name: Upper, kind: thaad, site: {SEONGJU}, sspk: 0.7}}\n"
+        f"  - {{name: Lower, kind: thaad, tier: lower, site: {SEONGJU}, sspk: 0.5}}\n"
+    )
+    extra = f"doctrine: {{shots: 1}}\nassets: [{DAEGU}]"
+    r = layered_footprint(_scenario(tmp_path, bats, 1, extra), (39.2, 125.67), grid=4)
+    a = r["assets"]["Daegu"]
+    assert a["by_battery"] == {"Upper": pytest.approx(0.7), "Lower": pytest.approx(0.5)}
+    assert a["p_kill"] == pytest.approx(0.85)
+    extra = f"doctrine: {{shots: 1, kill_assessment_accuracy: 0.5}}\nassets: [{DAEGU}]"
+    r = layered_footprint(_scenario(tmp_path, bats, 1, extra), (39.2, 125.67), grid=4)
+    assert r["assets"]["Daegu"]["p_kill"] == pytest.approx(0.7 + 0.3 * 0.5 * 0.5)

@@ -488,3 +488,58 @@ def montecarlo_battle(sc: Scenario, draws: int, seed: int | None = None) -> dict
     out.update({"scenario_name": sc.name, "scenario_sha256": sc.digest(), "seed": int(seed),
                 "version": __version__, "battle": True})  # fmt: skip
     return out
+
+
+def layered_footprint(sc: Scenario, launch: tuple[float, float], grid: int = 60,
+                      extent_km: float = 400.0) -> dict[str, Any]:  # fmt: skip
+    """Kinematic footprint of a layered defence: every battery's P(kill) of a threat (the
+    first threat entry's class and shape) aimed at each grid cell
+    (:mod:`thaad.core.footprint`, with the battery's own radar, envelope, fly-out and
+    ``sspk``), combined by tiers: ``P_upper = 1 - prod(1 - P_b)`` over the upper tier (and so
+    for the lower), and ``P = P_upper + (1 - P_upper) a P_lower`` where the upper tier engaged
+    (``a``: kill-assessment accuracy; the lower tier sees a survivor as one with probability
+    ``a``), ``P_lower`` where it did not. The grid is centred on the first battery. Returns
+    the grid, the combined and per-battery maps (NaN where the threat cannot reach), and the
+    combined P(kill) at each named asset."""
+    from thaad.analysis.footprint import _grid, _kinematic, trajectory_family
+
+    bats = sc.battery_list()
+    entry = sc.threat_list()[0]
+    s0 = sc.single(bats[0], entry)
+    lats, lons = _grid(s0, grid, extent_km)
+    d = math.radians
+    site = bats[0].site
+    az = math.degrees(great_circle(d(launch[0]), d(launch[1]), d(site.lat_deg),
+                                   d(site.lon_deg))[1])  # fmt: skip
+    fam = trajectory_family(s0, launch[0], launch[1], az)
+    acc = sc.doctrine.kill_assessment_accuracy
+
+    def maps(la: np.ndarray, lo: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        leak = {"upper": np.ones((len(la), len(lo))), "lower": np.ones((len(la), len(lo)))}
+        per = {}
+        reach = None
+        for bat in bats:
+            sb = sc.single(bat, entry)
+            if bat.sspk is not None:
+                sb = sb.model_copy(update={"lethality": sb.lethality.model_copy(
+                    update={"sspk": bat.sspk})})  # fmt: skip
+            pk = np.asarray(_kinematic(sb, launch, la, lo, fam)[0], dtype=float)
+            per[bat.name] = pk
+            reach = ~np.isnan(pk) if reach is None else reach | ~np.isnan(pk)
+            leak[bat.tier_name] *= 1.0 - np.nan_to_num(pk, nan=0.0)
+        p_up = 1.0 - leak["upper"]
+        p_low = 1.0 - leak["lower"]
+        comb = np.where(p_up > 0.0, p_up + (1.0 - p_up) * acc * p_low, p_low)
+        return np.where(reach, comb, np.nan), per
+
+    comb, per = maps(lats, lons)
+    assets = {}
+    for a in sc.assets:
+        c, pa = maps(np.array([a.lat_deg]), np.array([a.lon_deg]))
+        assets[a.name] = {
+            "p_kill": None if np.isnan(c[0, 0]) else float(c[0, 0]),
+            "by_battery": {k: None if np.isnan(v[0, 0]) else float(v[0, 0])
+                           for k, v in pa.items()},
+        }  # fmt: skip
+    return {"lats": lats, "lons": lons, "p_kill": comb, "by_battery": per, "assets": assets,
+            "launch_deg": list(launch), "threat": entry.definition().name}  # fmt: skip
