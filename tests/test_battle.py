@@ -265,3 +265,17 @@ def test_layered_footprint_multiplies_the_tiers_leakage(tmp_path):
     extra = f"doctrine: {{shots: 1, kill_assessment_accuracy: 0.5}}\nassets: [{DAEGU}]"
     r = layered_footprint(_scenario(tmp_path, bats, 1, extra), (39.2, 125.67), grid=4)
     assert r["assets"]["Daegu"]["p_kill"] == pytest.approx(0.7 + 0.3 * 0.5 * 0.5)
+
+
+def test_footprint_of_a_battle_is_the_layered_map(tmp_path, capsys):
+    import json
+
+    out = tmp_path / "fp"
+    argv = ["footprint", "scenarios/layered.yaml", "--launch", "39.2,125.67", "--grid", "4",
+            "--out", str(out), "--json"]  # fmt: skip
+    assert main(argv) == 0
+    s = json.loads(capsys.readouterr().out)
+    # Seoul: the Seoul PAC-3's two shots at 0.8; Seongju cannot reach a threat at Seoul
+    assert s["assets"]["Seoul"]["p_kill"] == pytest.approx(1 - 0.2**2)
+    assert s["assets"]["Seoul"]["by_battery"]["Seongju"] == 0.0
+    assert (out / "footprint-layered.png").stat().st_size > 0
