@@ -7,6 +7,10 @@ Also the studies that outgrow one machine: a 30 x 30 full-fidelity footprint and
 of a 100 x 100 cells x 100 draws full footprint on 2 workers.
 
 Run: ``.venv/bin/python bench/scale.py``. Ends with one JSON line of the figures.
+``bench/scale.py battle`` measures the battle alone (issue 11): a 20-threat raid against 3
+batteries (``scenarios/layered.yaml`` scaled to 20), battles per second (every threat flown,
+every window, the assignment and one draw) and outcome draws per second, against one
+single-threat engagement (goal: a battle in under 100 engagements' time).
 Goals (issues 5 and 9): >= 500 full engagements/s/core; overhead ratio (the engagement
 against its bare threat and interceptor flights) <= 3; a 200 x 200 kinematic footprint in
 < 10 s on 2 cores; 1 -> 2 worker speedup >= 1.8. The engagement is the issue-9 one: search,
@@ -168,6 +172,46 @@ def studies(sc, grid: int = FULL_GRID, draws: int = FULL_DRAWS) -> dict[str, flo
     return out
 
 
+N_BATTLE = 10
+
+
+def battle_rates(t_eng: float) -> dict[str, float]:
+    """Battles per second (flights, windows, assignment, one draw) and outcome draws per
+    second for a 20-threat, 3-battery raid; the battle's time in single engagements."""
+    from pathlib import Path
+
+    from thaad.analysis.battle import battle_draws, fight, prepare_battle
+
+    root = Path(__file__).resolve().parents[1]
+    sc = thaad.load_scenario(root / "scenarios" / "layered.yaml",
+                             overrides=["threats.0.count=8", "threats.1.count=6"])  # fmt: skip
+    assert sum(e.count for e in sc.threats) == 20 and len(sc.batteries) == 3
+    fight(prepare_battle(sc), np.random.default_rng(0))  # compile and cache the tables
+    t0 = time.process_time()
+    for i in range(N_BATTLE):
+        fight(prepare_battle(sc), np.random.default_rng(i))
+    t_battle = (time.process_time() - t0) / N_BATTLE
+    prep = prepare_battle(sc)
+    t0 = time.process_time()
+    battle_draws(sc, 1, 0, 200, prep)
+    t_draw = (time.process_time() - t0) / 200
+    return {"battles_per_s": 1.0 / t_battle, "battle_ms": t_battle * 1e3,
+            "battle_draws_per_s": 1.0 / t_draw,
+            "battle_in_engagements": t_battle / t_eng}  # fmt: skip
+
+
+def main_battle() -> None:
+    prep = prepare(thaad.load_scenario())
+    eps, _ = engagements_per_s(prep)
+    b = battle_rates(1.0 / eps)
+    print(f"one single-threat engagement           {1e3 / eps:8.3f} ms CPU")
+    print(f"battle, 20 threats x 3 batteries       {b['battle_ms']:8.1f} ms CPU "
+          f"({b['battles_per_s']:.2f} battles/s), {b['battle_in_engagements']:.1f} "
+          "engagements' time")  # fmt: skip
+    print(f"battle outcome draws (windows kept)    {b['battle_draws_per_s']:8.1f} per s")
+    print(json.dumps({"bench": "scale-battle", **{k: round(v, 3) for k, v in b.items()}}))
+
+
 def main() -> None:
     sc = thaad.load_scenario()
     prep = prepare(sc)
@@ -213,4 +257,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main_battle() if sys.argv[1:] == ["battle"] else main()

@@ -65,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
 
     sc = load_scenario(args.scenario, overrides=args.set)
     out = out_dir(args, "footprint", sc, default=DEFAULT_OUT)
+    if sc.is_battle:
+        return _layered(args, sc, out)
     with dir_lock(out):
         s = run_footprint(
             sc, args.launch, out, grid=args.grid, extent_km=args.extent_km, mode=args.mode,
@@ -96,4 +98,43 @@ def run(args: argparse.Namespace) -> int:
             verdict = "DEFENDED" if a["defended"] else "not defended"
             print(f"  {name:<12s} P(kill) {a['p_kill']:.3f}  {verdict}")
     print(f"  {s['cells_per_s']:,.0f} cells/s; wrote {args.out}/")
+    return 0
+
+
+def _layered(args: argparse.Namespace, sc, out) -> int:
+    """A battle scenario: the kinematic footprint of every battery, combined by tiers."""
+    from thaad.analysis.battle import layered_footprint
+    from thaad.errors import ThaadInputError
+    from thaad.io import dir_lock, to_json, write_json
+    from thaad.output.plots import plot_layered
+
+    if args.mode != "kinematic":
+        raise ThaadInputError("--mode: a battle scenario's footprint is kinematic only")
+    with dir_lock(out):
+        r = layered_footprint(sc, args.launch, grid=args.grid, extent_km=args.extent_km)
+        r["batteries"] = [{"name": b.name, "tier": b.tier_name, "lat_deg": b.site.lat_deg,
+                           "lon_deg": b.site.lon_deg} for b in sc.battery_list()]  # fmt: skip
+        r["asset_sites"] = {a.name: (a.lat_deg, a.lon_deg) for a in sc.assets}
+        plot_layered(r, out / "footprint-layered.png", f"{sc.name}: combined P(kill)")
+        s = {"scenario": sc.name, "scenario_sha256": sc.digest(), "threat": r["threat"],
+             "launch_deg": r["launch_deg"], "grid": args.grid, "extent_km": args.extent_km,
+             "batteries": r["batteries"], "assets": r["assets"],
+             "lats": r["lats"].tolist(), "lons": r["lons"].tolist(),
+             "p_kill": [[None if v != v else float(v) for v in row]
+                        for row in r["p_kill"]]}  # fmt: skip
+        write_json(out / "footprint-layered.json", s)
+        record(args, "footprint", out, sc, ["footprint-layered.json", "footprint-layered.png"])
+    if args.json:
+        sys.stdout.write(to_json({k: v for k, v in s.items() if k != "p_kill"}) + "\n")
+        return 0
+    print(f"{sc.name}: layered kinematic footprint of {s['threat']} from "
+          f"{args.launch[0]:.3f}N {args.launch[1]:.3f}E, "
+          f"{args.grid}x{args.grid} cells")  # fmt: skip
+    for name, a in s["assets"].items():
+        if a["p_kill"] is None:
+            print(f"  {name:<12s} out of the threat's reach from this launch point")
+            continue
+        parts = ", ".join(f"{k} {v:.2f}" for k, v in a["by_battery"].items() if v)
+        print(f"  {name:<12s} P(kill) {a['p_kill']:.3f}  ({parts or 'no battery reaches it'})")
+    print(f"wrote {out / 'footprint-layered.png'}")
     return 0

@@ -20,6 +20,7 @@ COMMANDS = [
     "threats",
     "montecarlo",
     "sweep",
+    "saturation",
     "footprint",
     "coverage",
     "visibility",

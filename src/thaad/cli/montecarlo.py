@@ -67,6 +67,23 @@ def run(args: argparse.Namespace) -> int:
 
         raise ThaadInputError("--scheduler: an empty address (give e.g. tcp://host:8786)")
     out = out_dir(args, "montecarlo", sc)
+    if sc.is_battle:
+        from thaad.analysis.battle import montecarlo_battle
+        from thaad.io import write_json
+
+        with dir_lock(out):
+            s = montecarlo_battle(sc, args.draws)
+            write_json(out / "montecarlo.json", s)
+            record(args, "montecarlo", out, sc, ["montecarlo.json"])
+        if args.json:
+            sys.stdout.write(to_json(s) + "\n")
+            return 0
+        print(f"{sc.name}: {s['draws']} draws of the battle (seed {s['seed']})")
+        for k in ("mean_leakers", "p_zero_leakers", "p_kill", "mean_interceptors_fired"):
+            lo, hi = s[f"{k}_ci95"]
+            print(f"  {k:<24} {s[k]:.4f}  (95% CI {lo:.4f}-{hi:.4f})")
+        print(f"wrote {out / 'montecarlo.json'}")
+        return 0
     with dir_lock(out):
         s = run_montecarlo(
             sc, args.draws, out, workers=args.workers or 0, scheduler=args.scheduler,

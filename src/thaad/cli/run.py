@@ -60,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
     if args.measurements:
         output_file(args.measurements, "--measurements")  # refuse a bad path before the run
     out = out_dir(args, "run", sc)
+    if sc.is_battle:
+        return _run_battle(args, sc, out)
     with dir_lock(out):
         res = run_engagement(sc)
         d = res.to_dict()
@@ -135,3 +137,31 @@ def write_measurements(path: str, history: dict) -> None:
     z = np.column_stack([m["range_m"], m["az_rad"], m["el_rad"]]) if m["t_s"] else np.empty((0, 3))
     atomic_write_text(path, measurements_csv(np.asarray(m["t_s"]), z, list(m["object"])),
                       "--measurements")  # fmt: skip
+
+
+def _run_battle(args: argparse.Namespace, sc, out) -> int:
+    """A battle scenario (``batteries:`` or ``threats:``): every threat and battery."""
+    from thaad.analysis.battle import run_battle
+    from thaad.io import dir_lock, to_json, write_json
+
+    with dir_lock(out):
+        d = run_battle(sc)
+        write_json(out / "result.json", d)
+        record(args, "run", out, sc, ["result.json"])
+    if args.json:
+        sys.stdout.write(to_json(d) + "\n")
+        return 0
+    print(f"{sc.name}: {len(d['threats'])} threats, {len(d['batteries'])} batteries "
+          f"(seed {d['seed']})")  # fmt: skip
+    for e in d["events"]:
+        where = f" by {e['battery']}" if "battery" in e else ""
+        extra = f" at {e['asset']}" if "asset" in e else ""
+        print(f"  t={e['t_s']:8.1f} s  {e['kind']:<20} {e['threat']}{where}{extra}")
+    for b in d["batteries"]:
+        print(f"  {b['name']} ({b['tier']} tier): fired {b['interceptors_fired']}, "
+              f"left {b['interceptors_left']} of {b['rounds']}; {b['tracks_dropped']} "
+              f"track(s) dropped (revisit up to {b['max_revisit_s']:.1f} s)")  # fmt: skip
+    verdict = "NO LEAKERS" if d["intercepted"] else f"{d['leakers']} LEAKER(S)"
+    print(f"{verdict}; {d['interceptors_fired']} interceptor(s) fired")
+    print(f"wrote {out / 'result.json'}")
+    return 0

@@ -24,6 +24,7 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -500,6 +501,107 @@ class ThreatSpec(_Model):
         return resolve_threat(self.threat_class, self.file)
 
 
+class Asset(Site):
+    """A defended asset; ``value`` weights its threats in the battle's assignment."""
+
+    value: Bounded(0.0, 1e6, lo_open=True) = 1.0
+
+
+KINDS = ("thaad", "pac3")
+
+PAC3_DEFAULTS: dict[str, Any] = {
+    # A generic lower tier (docs/parameters.md, "Lower tier (kind: pac3)"). Public: intercept
+    # up to about 70 km away and 24 km up, hit-to-kill, up to 16 missiles a launcher. The
+    # rest is assumed or derived there (a C-band phased array, a one-stage missile).
+    "radar": {
+        "mode": "terminal",
+        "half_fov_deg": 45.0,  # one face, +/-45 deg
+        "min_elevation_deg": 1.0,
+        "peak_power_w": 100.0e3,  # assumed; gives a 1 m^2 track range of a few hundred km
+        "aperture_m2": 4.0,  # a phased array about 2.4 m across (assumed)
+        "frequency_hz": 5.5e9,  # C band
+        "max_range_km": 170.0,  # instrumented range (assumed)
+        "scan_period_s": 0.5,
+        "dwell_s": 0.01,  # a short track look at these ranges
+        "search_half_az_deg": 45.0,
+        "search_el_span_deg": 45.0,  # volume search up to 46 deg: SRBMs come in high
+        "search_frame_s": 5.0,
+    },
+    "launchers": {"count": 4, "rounds": 16, "offset_m": 300.0, "fan_half_angle_deg": 30.0},
+    "interceptor": {
+        "mass_kg": 316.0,
+        "propellant_kg": 180.0,
+        "burn_s": 12.0,
+        "isp_s": 260.0,  # 2.15 km/s ideal delta-v: reaches about 62 km at 24 km height
+        "diameter_m": 0.255,
+        "cd": 0.2,
+        "kv_mass_kg": 136.0,  # the whole missile after burnout is the hit-to-kill vehicle
+        "kv_cda_m2": 0.01,
+        "seeker_range_km": 15.0,
+        "max_flight_s": 120.0,
+        "shroud_mass_kg": 0.0,  # no separate shroud
+        "shroud_sep_alt_km": 0.0,
+        "shroud_sep_s": 0.0,
+        "divert_propellant_kg": 5.0,
+        "accel_limit_mps2": 300.0,  # endo-atmospheric aerodynamic control, about 30 g
+    },
+    "fire_control": {
+        "min_intercept_alt_km": 3.0,
+        "max_intercept_alt_km": 24.0,  # public figure
+        "max_intercept_range_km": 70.0,  # public figure
+    },
+}
+"""The defaults of ``kind: pac3`` (every key may be overridden in the scenario)."""
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+class BatteryEntry(Battery):
+    """One battery of ``batteries:``; ``kind`` sets the defaults of its radar, interceptor,
+    launchers and fire control."""
+
+    kind: Literal["thaad", "pac3"] = "thaad"
+    tier: Literal["upper", "lower"] | None = None  # default: thaad upper, pac3 lower
+    sspk: Bounded(0.0, 1.0) | None = None  # the battle's kill probability per shot
+    launch_interval_s: Bounded(0.0, 3600.0) = 0.0  # launch-rate limit: time between launches
+    reload_time_s: Bounded(0.0, 86400.0) | None = None  # battle time the launchers are refilled
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("kind") == "pac3":
+            return _merge(PAC3_DEFAULTS, data)
+        return data
+
+    @property
+    def tier_name(self) -> str:
+        """``upper`` or ``lower``: ``tier`` if given, else by ``kind``."""
+        return self.tier or ("upper" if self.kind == "thaad" else "lower")
+
+
+class ThreatEntry(ThreatSpec):
+    """One entry of ``threats:``: ``count`` identical missiles, the first launched at
+    ``launch_time_s``, the next ``spacing_s`` apart."""
+
+    count: BoundedInt(1, 1000) = 1
+    launch_time_s: Bounded(0.0, 86400.0) = 0.0
+    spacing_s: Bounded(0.0, 3600.0) = 0.0
+
+
+class BattleSpec(_Model):
+    """How the batteries share the raid."""
+
+    assignment: Literal["greedy"] = "greedy"
+    tiers: Literal["layered"] = "layered"
+    max_track_interval_s: Bounded(0.0, 3600.0, lo_open=True) = 5.0
+    asset_radius_km: Bounded(0.0, 1000.0, lo_open=True) = 25.0
+
+
 class SensingSpec(_Model):
     """What the radar sees of a threat and how its tracks are kept (``thaad.core.scene``)."""
 
@@ -574,7 +676,10 @@ class Scenario(_Model):
     lethality: LethalitySpec = LethalitySpec()
     dispersions: DispersionSpec = DispersionSpec()
     sensing: SensingSpec = SensingSpec()
-    assets: list[Site] = []
+    assets: list[Asset] = []
+    batteries: list[BatteryEntry] | None = None
+    threats: list[ThreatEntry] | None = None
+    battle: BattleSpec = BattleSpec()
 
     @model_validator(mode="before")
     @classmethod
@@ -586,7 +691,81 @@ class Scenario(_Model):
         if isinstance(threat, dict) and isinstance(threat.get("aim"), str):
             site = asset_named(data.get("assets") or [], threat["aim"], "threat.aim")
             data = {**data, "threat": {**threat, "aim": site}}
+        threats = data.get("threats")
+        if isinstance(threats, list):
+            out = []
+            for i, th in enumerate(threats):
+                if isinstance(th, dict) and isinstance(th.get("aim"), str):
+                    site = asset_named(data.get("assets") or [], th["aim"], f"threats.{i}.aim")
+                    th = {**th, "aim": site}
+                out.append(th)
+            data = {**data, "threats": out}
         return data
+
+    @model_validator(mode="after")
+    def _battle_lists(self) -> Scenario:
+        if self.batteries is not None:
+            if not self.batteries:
+                raise ThaadInputError("batteries: the list is empty; give at least one battery")
+            names = [b.name.casefold() for b in self.batteries]
+            for i, n in enumerate(names):
+                if n in names[:i]:
+                    raise ThaadInputError(
+                        f"batteries.{i}.name: '{self.batteries[i].name}' is used twice"
+                    )
+        if self.threats is not None and not self.threats:
+            raise ThaadInputError("threats: the list is empty; give at least one threat")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: Any) -> dict[str, Any]:
+        """A scenario without ``batteries:``/``threats:`` dumps as before the battle keys
+        existed (no ``batteries``, ``threats``, default ``battle`` or default asset values),
+        so its digest, scenario.yaml and report stay the same."""
+        d = handler(self)
+        if not isinstance(d, dict):
+            return d
+        if d.get("batteries") is None:
+            d.pop("batteries", None)
+        if d.get("threats") is None:
+            d.pop("threats", None)
+        if self.battle == BattleSpec() and not self.is_battle:
+            d.pop("battle", None)
+        for a in d.get("assets") or []:
+            if isinstance(a, dict) and a.get("value") == 1.0:
+                a.pop("value")
+        return d
+
+    @property
+    def is_battle(self) -> bool:
+        """Whether the scenario lists ``batteries:`` or ``threats:`` (the battle loop)."""
+        return self.batteries is not None or self.threats is not None
+
+    def battery_list(self) -> list[BatteryEntry]:
+        """The batteries (``battery:`` as a list of one THAAD battery)."""
+        if self.batteries is not None:
+            return list(self.batteries)
+        return [BatteryEntry.model_validate(self.battery.model_dump(by_alias=True))]
+
+    def threat_list(self) -> list[ThreatEntry]:
+        """The threat entries (``threat:`` as a list of one)."""
+        if self.threats is not None:
+            return list(self.threats)
+        return [ThreatEntry.model_validate(self.threat.model_dump(by_alias=True))]
+
+    def single(self, battery: Battery, threat: ThreatSpec) -> Scenario:
+        """This scenario with one battery and one threat (for the per-threat stages)."""
+        b = Battery.model_validate(
+            battery.model_dump(
+                by_alias=True,
+                exclude={"kind", "tier", "sspk", "launch_interval_s", "reload_time_s"},
+            )
+        )
+        t = ThreatSpec.model_validate(
+            threat.model_dump(by_alias=True, exclude={"count", "launch_time_s", "spacing_s"})
+        )
+        return self.model_copy(update={"battery": b, "threat": t, "batteries": None,
+                                       "threats": None})  # fmt: skip
 
     @model_validator(mode="after")
     def _aim_name_matches(self) -> Scenario:
@@ -636,6 +815,14 @@ class Scenario(_Model):
             d["threat"]["file_sha256"] = hashlib.sha256(raw).hexdigest()
         if not include_seed:
             d.pop("seed")
+        for a in d.get("assets", []):  # the default value leaves a single-threat digest as it was
+            if a.get("value") == 1.0:
+                a.pop("value")
+        for k, default in (("batteries", None), ("threats", None)):
+            if d.get(k) is default:
+                d.pop(k, None)
+        if d.get("battle") == BattleSpec().model_dump(mode="json"):
+            d.pop("battle")
         text = json.dumps(d, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()
 
@@ -659,7 +846,9 @@ def asset_named(assets: list[Any], name: str, field: str) -> dict[str, Any]:
     for a in assets:
         d = a.model_dump() if isinstance(a, Site) else a
         if isinstance(d, dict) and str(d.get("name", "")).casefold() == name.casefold():
-            return dict(d)
+            d = dict(d)
+            d.pop("value", None)  # an asset's value is not part of an aim point
+            return d
     names = [str(a.name if isinstance(a, Site) else a.get("name")) for a in assets
              if isinstance(a, Site | dict)]  # fmt: skip
     known = f"known: {', '.join(names)}" if names else "the scenario has no assets"

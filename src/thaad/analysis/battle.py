@@ -1,0 +1,545 @@
+"""The battle: a raid of many threats against several batteries in tiers.
+
+Each threat entry of the scenario is flown once (identical missiles share the path, shifted by
+their launch times). For every battery and threat :func:`thaad.core.battle.engagement_window`
+gives when the battery can engage it: detection, the firm track, the reaction time, the
+envelope and the fly-out table, the doctrine's shots. Each battery's radar shares its track
+time among every object in track at once: the revisit of a new track is
+``max(scan_period, objects x dwell / track_fraction_max)`` (the objects of the tracks held and
+still flying, its own included), which delays the firm track (and so the first launch); past
+``battle.max_track_interval_s`` the new track is dropped (it takes no radar time) and the
+battery cannot engage that threat.
+
+Threat evaluation: each threat's predicted impact point gives the asset it threatens (the
+nearest within ``battle.asset_radius_km``, else its aim point with value 1). Weapon-target
+assignment (:func:`thaad.core.wta.assign`) spreads each tier's rounds: ``p[b, t]`` is the
+battery's single-shot kill probability (its ``sspk``, else ``lethality.sspk``) where the threat
+is inside its envelope in time, else 0; at most ``doctrine.shots`` from each battery at each
+threat. Tiers are layered: the upper tier fires first; the lower tier engages what the upper
+tier's kill assessment declares alive. Kill assessment: a kill is seen as a kill; a miss is seen
+as a miss with probability ``doctrine.kill_assessment_accuracy`` (else the threat is declared
+dead and nobody fires at it again) - the rule of :mod:`thaad.core.footprint`.
+
+Assumptions (the battle is a kinematic engagement model, not flown intercepts): the kill
+probability of each shot is ``lethality.sspk`` (or the battery's ``sspk``) whatever the
+lethality model; each shot's times and height are the window's planned ones (a shot after a
+look is planned as if the look found a miss); each battery has ``launchers.count x
+launchers.rounds`` rounds, and a full load again at its ``reload_time_s`` (the reload engages
+the threats whose first launch opportunity is after it); a battery's launch-rate limit
+(``launch_interval_s``) moves a shot, and the later shots of its engagement, to its next free
+launch slot, or leaves it unfired when that is past the window's last launch.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from thaad.core.constants import R_MEAN_M
+from thaad.core.earth import ecef_to_geodetic, great_circle
+from thaad.errors import ThaadInputError
+from thaad.model.scenario import Scenario
+from thaad.version import __version__
+
+PATH_DT_S = 1.0
+"""Resampling step of a threat's path for the engagement windows."""
+
+
+@dataclass
+class BattlePrep:
+    """Everything one draw of a battle needs (arrays over batteries ``b`` and threats ``t``)."""
+
+    scenario: Scenario
+    names: list[str]  # battery names
+    tiers: list[str]  # upper / lower per battery
+    rounds: np.ndarray  # (n_b,)
+    threat_ids: list[str]
+    threat_class: list[str]
+    aim: list[str]
+    asset: list[str]
+    value: np.ndarray  # (n_t,)
+    launch_s: np.ndarray  # (n_t,) launch time in the battle
+    impact_s: np.ndarray  # (n_t,) impact time in the battle
+    impact_deg: np.ndarray  # (n_t, 2) lat, lon
+    t_detect_s: np.ndarray  # (n_b, n_t) battle times, NaN when never detected
+    t_launch_s: np.ndarray  # (n_b, n_t, shots) each shot's launch
+    t_intercept_s: np.ndarray  # (n_b, n_t, shots) each shot's planned intercept
+    alt_m: np.ndarray  # (n_b, n_t, shots) each shot's intercept height
+    shots: np.ndarray  # (n_b, n_t) shots the doctrine fits in the window
+    revisit_s: np.ndarray  # (n_b, n_t) track revisit under the raid's load
+    dropped: np.ndarray  # (n_b, n_t) bool: track dropped (revisit too long)
+    last_launch_s: np.ndarray  # (n_b, n_t) the window's last launch
+    launch_interval_s: np.ndarray  # (n_b,) the launch-rate limit (0: none)
+    reload_s: np.ndarray  # (n_b,) when the launchers are refilled (NaN: never)
+    phase: np.ndarray  # (n_b, n_t) 0: the first load engages the threat, 1: the reload
+    max_objects: np.ndarray  # (n_b,) most objects in track at once
+    p: np.ndarray  # (n_b, n_t) single-shot kill probability where engageable
+
+
+def _objects_per_threat(sc: Scenario, separates: bool) -> int:
+    if sc.sensing.model == "single-object":
+        return 1
+    return 1 + (1 if separates else 0) + sc.sensing.debris_count
+
+
+def prepare_battle(sc: Scenario) -> BattlePrep:
+    """Fly every threat entry once and compute every battery's engagement windows."""
+    from thaad.analysis.engagement import (
+        GRID_D_ALT_M,
+        GRID_D_RHO_M,
+        _solve_threat,
+        flyout_grid,
+    )
+    from thaad.core.battle import engagement_window
+    from thaad.core.scene import looks_to_firm
+    from thaad.core.threat import fly_threat
+
+    env = sc.models.env()
+    bats = sc.battery_list()
+    entries = sc.threat_list()
+    # the threats: one flight per entry
+    flights = []
+    ids, cls, aims, launch, impact, imp_deg, entry_of, objs = [], [], [], [], [], [], [], []
+    for i, e in enumerate(entries):
+        s1 = sc.single(bats[0], e)
+        tc, mis, aim = _solve_threat(s1, env)
+        ts, ys, tb, _, _, t_imp, y_imp, _, _, _ = fly_threat(mis, aim, env, 1e-9, 2.0)
+        rcs_b, rcs_rv = s1.threat_rcs()
+        flights.append((ts, ys, float(tb), rcs_b, rcs_rv))
+        lat, lon, _ = ecef_to_geodetic(y_imp[0], y_imp[1], y_imp[2], env.earth)
+        for k in range(e.count):
+            ids.append(f"T{len(ids) + 1}")
+            cls.append(tc.name)
+            aims.append(e.aim.name or f"{e.aim.lat_deg:.3f},{e.aim.lon_deg:.3f}")
+            t0 = e.launch_time_s + k * e.spacing_s
+            launch.append(t0)
+            impact.append(t0 + float(t_imp))
+            imp_deg.append((math.degrees(lat), math.degrees(lon)))
+            entry_of.append(i)
+            objs.append(_objects_per_threat(sc, tc.separates))
+    n_b, n_t = len(bats), len(ids)
+    # threat evaluation: the asset each threatens
+    value = np.ones(n_t)
+    asset = list(aims)
+    for t in range(n_t):
+        best = sc.battle.asset_radius_km * 1e3
+        for a in sc.assets:
+            lat0, lon0 = math.radians(a.lat_deg), math.radians(a.lon_deg)
+            la, lo = math.radians(imp_deg[t][0]), math.radians(imp_deg[t][1])
+            d = great_circle(lat0, lon0, la, lo)[0] * R_MEAN_M
+            if d <= best:
+                best, value[t], asset[t] = d, a.value, a.name
+    shape = (n_b, n_t)
+    t_det = np.full(shape, np.nan)
+    n_s = sc.doctrine.shots
+    last_l = np.full(shape, np.nan)
+    t_l = np.full((*shape, n_s), np.nan)
+    t_i = np.full((*shape, n_s), np.nan)
+    alt = np.full((*shape, n_s), np.nan)
+    shots = np.zeros(shape, np.int64)
+    revisit = np.zeros(shape)
+    dropped = np.zeros(shape, bool)
+    max_obj = np.zeros(n_b, np.int64)
+    rounds = np.zeros(n_b, np.int64)
+    p = np.zeros(shape)
+    launch_a = np.array(launch)
+    impact_a = np.array(impact)
+    for b, bat in enumerate(bats):
+        sb = sc.single(bat, entries[0])
+        rd = sb.battery.radar_core()
+        fc = sb.fire_control_core()
+        el_g, tof_g = flyout_grid(sb.interceptor_core(), env)
+        lat_l, lon_l, _ = sb.battery.launcher_sites()[0]
+        n_firm = looks_to_firm(sb.sensing.core(sb).tracker)
+        rounds[b] = bat.launchers.count * bat.launchers.rounds
+
+        def window(i: int, rev: float, rd=rd, fc=fc, el_g=el_g, tof_g=tof_g, lat_l=lat_l,
+                   lon_l=lon_l, n_firm=n_firm):  # fmt: skip
+            ts, ys, tb, rcs_b, rcs_rv = flights[i]
+            return engagement_window(ts, ys, tb, rd, rcs_b, rcs_rv, env.earth, fc, el_g, tof_g,
+                                     GRID_D_RHO_M, GRID_D_ALT_M, lat_l, lon_l, n_firm, rev,
+                                     PATH_DT_S)  # fmt: skip
+
+        nominal = {i: window(i, rd.scan_period_s) for i in range(len(entries))}
+        for t in range(n_t):
+            t_det[b, t] = nominal[entry_of[t]][0] + launch_a[t]
+        # radar load: in detection order, a new track shares the track time with the tracks
+        # held and still flying; when its revisit would pass the limit it is dropped (and
+        # takes no time)
+        seen = ~np.isnan(t_det[b])
+        held = np.zeros(n_t, bool)
+        objs_a = np.array(objs)
+        for t in sorted(np.flatnonzero(seen), key=lambda i: (t_det[b, i], i)):
+            busy = held & (impact_a > t_det[b, t])
+            n_obj = int(np.sum(objs_a[busy])) + objs[t]
+            revisit[b, t] = max(rd.scan_period_s, n_obj * rd.dwell_s / rd.track_fraction_max)
+            if revisit[b, t] > sc.battle.max_track_interval_s:
+                dropped[b, t] = True
+            else:
+                held[t] = True
+                max_obj[b] = max(max_obj[b], n_obj)
+        cache: dict[tuple[int, float], Any] = {}
+        for t in range(n_t):
+            if not seen[t]:
+                continue
+            if dropped[b, t]:
+                continue
+            key = (entry_of[t], round(float(revisit[b, t]), 6))
+            if key not in cache:
+                cache[key] = window(entry_of[t], float(revisit[b, t]))
+            _, k, tl, ti, h, tll = cache[key]
+            if k > 0:
+                last_l[b, t] = tll + launch_a[t]
+                t_l[b, t] = tl + launch_a[t]
+                t_i[b, t] = ti + launch_a[t]
+                alt[b, t] = h
+                shots[b, t] = k
+                p[b, t] = sc.lethality.sspk if bat.sspk is None else bat.sspk
+    reload_a = np.array([np.nan if bt.reload_time_s is None else bt.reload_time_s for bt in bats])
+    first = np.where(np.isnan(t_l[:, :, 0]), -np.inf, t_l[:, :, 0])
+    phase = (first >= np.where(np.isnan(reload_a), np.inf, reload_a)[:, None]).astype(np.int64)
+    return BattlePrep(
+        scenario=sc, names=[b.name for b in bats], tiers=[b.tier_name for b in bats],
+        rounds=rounds, threat_ids=ids, threat_class=cls, aim=aims, asset=asset, value=value,
+        launch_s=launch_a, impact_s=impact_a, impact_deg=np.array(imp_deg).reshape(n_t, 2),
+        t_detect_s=t_det, t_launch_s=t_l, t_intercept_s=t_i, alt_m=alt, shots=shots,
+        revisit_s=revisit, dropped=dropped, max_objects=max_obj, p=p, last_launch_s=last_l,
+        launch_interval_s=np.array([bt.launch_interval_s for bt in bats], dtype=float),
+        reload_s=reload_a, phase=phase,
+    )  # fmt: skip
+
+
+def assign_tier(prep: BattlePrep, bats: list[int], threats: list[int], rounds: np.ndarray,
+                max_shots: int) -> np.ndarray:  # fmt: skip
+    """The tier's assignment ``x[b, t]`` over all batteries and threats (zeros elsewhere).
+
+    ``max_shots`` is per battery and threat (``doctrine.shots``), and a battery's window may
+    fit fewer (``prep.shots``): :func:`thaad.core.wta.assign` spreads the rounds with up to
+    ``max_shots`` x the tier's batteries at a threat, then shots past a battery's own cap go to
+    another battery of the tier with room, and rounds still left go, one at a time, where they
+    lower the value-weighted expected leakage most within the caps."""
+    from thaad.core.wta import assign
+
+    x = np.zeros(prep.p.shape, np.int64)
+    if not bats or not threats:
+        return x
+    rounds = np.asarray(rounds, dtype=np.int64)
+    if rounds.ndim == 1:  # one load
+        rounds = np.stack([rounds, np.zeros_like(rounds)], axis=1)
+    ph = prep.phase
+    # a battery with a reload is two rows: its first load and its reload, each engaging the
+    # threats whose first launch falls before or after the reload
+    rows = [(b, k) for b in bats for k in (0, 1) if k == 0 or not np.isnan(prep.reload_s[b])]
+    sub_p = np.array([[prep.p[b, t] if ph[b, t] == k else 0.0 for t in threats]
+                      for b, k in rows])  # fmt: skip
+    sub = assign(np.ascontiguousarray(sub_p), np.ascontiguousarray(prep.value[threats]),
+                 np.array([rounds[b, k] for b, k in rows], dtype=np.int64),
+                 max_shots * len(bats))  # fmt: skip
+    for r, (b, _) in enumerate(rows):
+        x[b, threats] += sub[r]
+    cap = np.minimum(prep.shots, max_shots)
+    left = rounds.copy()
+    for b in bats:
+        for t in threats:
+            left[b, ph[b, t]] -= x[b, t]
+    for t in threats:
+        for b in bats:
+            while x[b, t] > cap[b, t]:
+                x[b, t] -= 1
+                left[b, ph[b, t]] += 1
+                room = [b2 for b2 in bats if b2 != b and prep.p[b2, t] > 0.0
+                        and x[b2, t] < cap[b2, t] and left[b2, ph[b2, t]] > 0]  # fmt: skip
+                if room:
+                    best = max(room, key=lambda k: prep.p[k, t])
+                    x[best, t] += 1
+                    left[best, ph[best, t]] -= 1
+    q = {t: float(np.prod((1.0 - prep.p[:, t]) ** x[:, t])) for t in threats}
+    while True:
+        best_gain, bb, bt = 0.0, -1, -1
+        for b in bats:
+            for t in threats:
+                if left[b, ph[b, t]] > 0 and x[b, t] < cap[b, t]:
+                    gain = prep.value[t] * q[t] * prep.p[b, t]
+                    if gain > best_gain + 1e-15:
+                        best_gain, bb, bt = gain, b, t
+        if bb < 0:
+            return x
+        x[bb, bt] += 1
+        left[bb, ph[bb, bt]] -= 1
+        q[bt] *= 1.0 - prep.p[bb, bt]
+
+
+def _slot(used: list[float], t: float, interval: float) -> float:
+    """The earliest launch time at or after ``t`` at least ``interval`` from every launch in
+    ``used``."""
+    moved = True
+    while moved:
+        moved = False
+        for u in used:
+            if abs(t - u) < interval - 1e-9:
+                t = u + interval
+                moved = True
+    return t
+
+
+def fight(prep: BattlePrep, rng: np.random.Generator, record: bool = False) -> dict[str, Any]:
+    """One draw of the battle: assign, fire, assess, hand over to the next tier."""
+    sc = prep.scenario
+    n_b, n_t = prep.p.shape
+    salvo = sc.doctrine.mode == "salvo"
+    acc = sc.doctrine.kill_assessment_accuracy
+    # rounds of the first load and of the reload (none without one)
+    left = np.stack([prep.rounds, np.where(np.isnan(prep.reload_s), 0, prep.rounds)], axis=1)
+    alive = np.ones(n_t, bool)
+    declared = np.ones(n_t, bool)  # what the defence believes is still flying
+    fired = np.zeros(n_t, np.int64)
+    fired_b = np.zeros(n_b, np.int64)
+    killer = np.full(n_t, -1)
+    kill_alt = np.full(n_t, np.nan)
+    launches: list[list[float]] = [[] for _ in range(n_b)]  # each battery's launch times
+    rate_limited = np.zeros(n_b, np.int64)  # shots the launch rate left unfired
+    engaged = np.zeros(n_t, bool)
+    events: list[dict[str, Any]] = []
+    for tier in ("upper", "lower"):
+        bats = [b for b in range(n_b) if prep.tiers[b] == tier]
+        cand = [t for t in range(n_t) if declared[t]]
+        x = assign_tier(prep, bats, cand, left, sc.doctrine.shots)
+        for t in cand:
+            order = [b for b in bats if x[b, t] > 0]
+            if not order:
+                continue
+            engaged[t] = True
+            stop = False
+            for b in order:
+                n = int(min(x[b, t], prep.shots[b, t]))
+                shift = 0.0
+                for k in range(n):
+                    if stop:
+                        break
+                    if prep.launch_interval_s[b] > 0.0:  # the next free launch slot
+                        s0 = prep.t_launch_s[b, t, k] + shift
+                        s1 = _slot(launches[b], s0, prep.launch_interval_s[b])
+                        if s1 > prep.last_launch_s[b, t] + 1e-9:
+                            rate_limited[b] += n - k
+                            break
+                        shift += s1 - s0
+                        launches[b].append(s1)
+                    fired[t] += 1
+                    fired_b[b] += 1
+                    left[b, prep.phase[b, t]] -= 1
+                    kill = bool(rng.random() < prep.p[b, t])
+                    if record:
+                        events.append({"t_s": round(float(prep.t_launch_s[b, t, k] + shift), 3),
+                                       "kind": "interceptor_launch", "threat": prep.threat_ids[t],
+                                       "battery": prep.names[b]})  # fmt: skip
+                        events.append({"t_s": round(float(prep.t_intercept_s[b, t, k] + shift),
+                                                    3),
+                                       "kind": "intercept" if kill and alive[t] else "miss",
+                                       "threat": prep.threat_ids[t], "battery": prep.names[b],
+                                       "alt_m": round(float(prep.alt_m[b, t, k]), 1)})  # fmt: skip
+                    if kill and alive[t]:
+                        alive[t] = False
+                        killer[t] = b
+                        kill_alt[t] = prep.alt_m[b, t, k]
+                    if not salvo:  # look before the next shot
+                        if not alive[t]:
+                            stop = True
+                        elif rng.random() >= acc:  # a miss taken for a kill
+                            stop = True
+            # the tier's verdict: a kill is seen; a survivor is seen with the accuracy (in
+            # shoot-look-shoot the look after each shot already made that call)
+            if salvo:
+                declared[t] = alive[t] and rng.random() < acc
+            else:
+                declared[t] = alive[t] and not stop
+    if record:
+        for t in range(n_t):
+            if alive[t]:
+                events.append({"t_s": round(float(prep.impact_s[t]), 3), "kind": "threat_impact",
+                               "threat": prep.threat_ids[t], "asset": prep.asset[t]})  # fmt: skip
+            for b in range(n_b):
+                if not math.isnan(prep.t_detect_s[b, t]):
+                    events.append({"t_s": round(float(prep.t_detect_s[b, t]), 3),
+                                   "kind": "first_detection", "threat": prep.threat_ids[t],
+                                   "battery": prep.names[b]})  # fmt: skip
+        events.sort(key=lambda e: e["t_s"])
+    return {"alive": alive, "fired": fired, "fired_b": fired_b, "killer": killer,
+            "kill_alt_m": kill_alt, "engaged": engaged, "events": events,
+            "rate_limited": rate_limited, "left": left}  # fmt: skip
+
+
+def run_battle(sc: Scenario, seed: int | None = None) -> dict[str, Any]:
+    """One battle: per-threat outcomes, leakers, interceptors fired and left, the timeline."""
+    seed = sc.seed if seed is None else seed
+    prep = prepare_battle(sc)
+    out = fight(prep, np.random.default_rng(seed), record=True)
+    threats = []
+    for t in range(len(prep.threat_ids)):
+        b = int(out["killer"][t])
+        threats.append({
+            "id": prep.threat_ids[t], "class": prep.threat_class[t], "aim": prep.aim[t],
+            "asset": prep.asset[t], "value": float(prep.value[t]),
+            "launch_time_s": float(prep.launch_s[t]), "impact_time_s": float(prep.impact_s[t]),
+            "intercepted": not bool(out["alive"][t]),
+            "interceptors_fired": int(out["fired"][t]),
+            "intercept_alt_m": None if b < 0 else round(float(out["kill_alt_m"][t]), 1),
+            "battery": None if b < 0 else prep.names[b],
+            "tier": None if b < 0 else prep.tiers[b],
+        })  # fmt: skip
+    leakers = int(np.sum(out["alive"]))
+    batteries = []
+    for b, name in enumerate(prep.names):
+        seen = ~np.isnan(prep.t_detect_s[b])
+        batteries.append({
+            "name": name, "tier": prep.tiers[b], "rounds": int(prep.rounds[b]),
+            "interceptors_fired": int(out["fired_b"][b]),
+            "interceptors_left": int(out["left"][b, 0 if np.isnan(prep.reload_s[b]) else 1]),
+            "reload_time_s": None if np.isnan(prep.reload_s[b]) else float(prep.reload_s[b]),
+            "threats_detected": int(np.sum(seen)),
+            "threats_engageable": int(np.sum(prep.shots[b] > 0)),
+            "tracks_dropped": int(np.sum(prep.dropped[b])),
+            "shots_lost_to_launch_rate": int(out["rate_limited"][b]),
+            "max_objects_in_track": int(prep.max_objects[b]),
+            "max_revisit_s": round(float(np.max(prep.revisit_s[b], initial=0.0)), 3),
+        })  # fmt: skip
+    return {
+        "scenario_name": sc.name, "scenario_sha256": sc.digest(), "seed": int(seed),
+        "version": __version__, "battle": True,
+        "intercepted": leakers == 0, "leakers": leakers,
+        "interceptors_fired": int(np.sum(out["fired"])),
+        "interceptors_left": {d["name"]: d["interceptors_left"] for d in batteries},
+        "batteries": batteries, "threats": threats, "events": out["events"],
+        "assumptions": ASSUMPTIONS,
+    }  # fmt: skip
+
+
+ASSUMPTIONS = (
+    "kinematic battle: each shot kills with lethality.sspk where the threat is inside the "
+    "battery's envelope in time; shot times and heights are the planned ones; a full load "
+    "again at reload_time_s; launch_interval_s delays or drops shots; a track's revisit is "
+    "stretched by the objects in track"
+)
+
+
+def battle_draws(sc: Scenario, seed: int, start: int, stop: int,
+                 prep: BattlePrep | None = None) -> np.ndarray:  # fmt: skip
+    """Draws ``start..stop`` of the battle: rows ``(leakers, killed fraction,
+    interceptors fired)``; draw ``i`` uses ``default_rng([seed, i])``."""
+    return _draws(prepare_battle(sc) if prep is None else prep, seed, start, stop)[0]
+
+
+def _draws(prep: BattlePrep, seed: int, start: int, stop: int):
+    n_t = len(prep.threat_ids)
+    rows = np.empty((stop - start, 3))
+    leaks = np.zeros(n_t)  # draws in which each threat leaked
+    for i in range(start, stop):
+        out = fight(prep, np.random.default_rng([seed, i]))
+        lk = int(np.sum(out["alive"]))
+        leaks += out["alive"]
+        rows[i - start] = (lk, (n_t - lk) / n_t, float(np.sum(out["fired"])))
+    return rows, leaks
+
+
+def summarize(rows: np.ndarray) -> dict[str, Any]:
+    """Means with 95 % intervals (normal; Wilson for the probability of no leaker)."""
+    n = rows.shape[0]
+    if n == 0:
+        raise ThaadInputError("--draws: at least one draw is needed")
+
+    def mean_ci(v: np.ndarray) -> dict[str, float]:
+        m = float(np.mean(v))
+        h = 1.96 * float(np.std(v, ddof=1)) / math.sqrt(n) if n > 1 else math.inf
+        return {"mean": m, "ci95": [m - h, m + h]}
+
+    k = float(np.sum(rows[:, 0] == 0))
+    z = 1.96
+    ph = k / n
+    c = (ph + z * z / (2 * n)) / (1 + z * z / n)
+    w = z * math.sqrt(ph * (1 - ph) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    ml = mean_ci(rows[:, 0])
+    pk = mean_ci(rows[:, 1])
+    mf = mean_ci(rows[:, 2])
+    return {
+        "draws": n,
+        "mean_leakers": ml["mean"], "mean_leakers_ci95": ml["ci95"],
+        "p_zero_leakers": ph, "p_zero_leakers_ci95": [max(0.0, c - w), min(1.0, c + w)],
+        "p_kill": pk["mean"], "p_kill_ci95": pk["ci95"],
+        "mean_interceptors_fired": mf["mean"], "mean_interceptors_fired_ci95": mf["ci95"],
+    }  # fmt: skip
+
+
+def montecarlo_battle(sc: Scenario, draws: int, seed: int | None = None) -> dict[str, Any]:
+    """Monte Carlo of a battle's outcome draws (the windows are nominal, flown once), with
+    the expected leakers at each asset."""
+    seed = sc.seed if seed is None else seed
+    prep = prepare_battle(sc)
+    rows, leaks = _draws(prep, seed, 0, draws)
+    out = summarize(rows)
+    assets: dict[str, dict[str, float]] = {}
+    for t, name in enumerate(prep.asset):
+        a = assets.setdefault(name, {"threats": 0, "mean_leakers": 0.0, "value": 0.0})
+        a["threats"] += 1
+        a["mean_leakers"] += float(leaks[t]) / draws
+        a["value"] = float(prep.value[t])
+    out["assets"] = assets
+    out.update({"scenario_name": sc.name, "scenario_sha256": sc.digest(), "seed": int(seed),
+                "version": __version__, "battle": True})  # fmt: skip
+    return out
+
+
+def layered_footprint(sc: Scenario, launch: tuple[float, float], grid: int = 60,
+                      extent_km: float = 400.0) -> dict[str, Any]:  # fmt: skip
+    """Kinematic footprint of a layered defence: every battery's P(kill) of a threat (the
+    first threat entry's class and shape) aimed at each grid cell
+    (:mod:`thaad.core.footprint`, with the battery's own radar, envelope, fly-out and
+    ``sspk``), combined by tiers: ``P_upper = 1 - prod(1 - P_b)`` over the upper tier (and so
+    for the lower), and ``P = P_upper + (1 - P_upper) a P_lower`` where the upper tier engaged
+    (``a``: kill-assessment accuracy; the lower tier sees a survivor as one with probability
+    ``a``), ``P_lower`` where it did not. The grid is centred on the first battery. Returns
+    the grid, the combined and per-battery maps (NaN where the threat cannot reach), and the
+    combined P(kill) at each named asset."""
+    from thaad.analysis.footprint import _grid, _kinematic, trajectory_family
+
+    bats = sc.battery_list()
+    entry = sc.threat_list()[0]
+    s0 = sc.single(bats[0], entry)
+    lats, lons = _grid(s0, grid, extent_km)
+    d = math.radians
+    site = bats[0].site
+    az = math.degrees(great_circle(d(launch[0]), d(launch[1]), d(site.lat_deg),
+                                   d(site.lon_deg))[1])  # fmt: skip
+    fam = trajectory_family(s0, launch[0], launch[1], az)
+    acc = sc.doctrine.kill_assessment_accuracy
+
+    def maps(la: np.ndarray, lo: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        leak = {"upper": np.ones((len(la), len(lo))), "lower": np.ones((len(la), len(lo)))}
+        per = {}
+        reach = None
+        for bat in bats:
+            sb = sc.single(bat, entry)
+            if bat.sspk is not None:
+                sb = sb.model_copy(update={"lethality": sb.lethality.model_copy(
+                    update={"sspk": bat.sspk})})  # fmt: skip
+            pk = np.asarray(_kinematic(sb, launch, la, lo, fam)[0], dtype=float)
+            per[bat.name] = pk
+            reach = ~np.isnan(pk) if reach is None else reach | ~np.isnan(pk)
+            leak[bat.tier_name] *= 1.0 - np.nan_to_num(pk, nan=0.0)
+        p_up = 1.0 - leak["upper"]
+        p_low = 1.0 - leak["lower"]
+        comb = np.where(p_up > 0.0, p_up + (1.0 - p_up) * acc * p_low, p_low)
+        return np.where(reach, comb, np.nan), per
+
+    comb, per = maps(lats, lons)
+    assets = {}
+    for a in sc.assets:
+        c, pa = maps(np.array([a.lat_deg]), np.array([a.lon_deg]))
+        assets[a.name] = {
+            "p_kill": None if np.isnan(c[0, 0]) else float(c[0, 0]),
+            "by_battery": {k: None if np.isnan(v[0, 0]) else float(v[0, 0])
+                           for k, v in pa.items()},
+        }  # fmt: skip
+    return {"lats": lats, "lons": lons, "p_kill": comb, "by_battery": per, "assets": assets,
+            "launch_deg": list(launch), "threat": entry.definition().name}  # fmt: skip

@@ -1,0 +1,281 @@
+"""The battle: raids against several batteries in tiers, checked against closed forms.
+
+Closed forms (fixed single-shot kill probability ``p``, perfect kill assessment; the public
+reference's "salvo of n independent shots: P_kill = 1 - (1 - p)^n; several layers multiply
+their leakages", /work/shared/reference/public-figures.md): N threats each given a salvo of 2
+leak ``N (1 - p)^2`` on average; an upper tier ``p1`` then a lower tier ``p2``, one shot each,
+leak ``(1 - p1)(1 - p2)``; a raid larger than the inventory leaks at least the unengaged.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from thaad.analysis.battle import assign_tier, battle_draws, prepare_battle, run_battle
+from thaad.cli.main import main
+from thaad.errors import ThaadInputError
+from thaad.model.scenario import load_scenario
+
+DAEGU = "{name: Daegu, lat_deg: 35.8714, lon_deg: 128.6014}"
+LAUNCH = "{lat_deg: 39.2, lon_deg: 125.67}"
+SEONGJU = "{name: Seongju, lat_deg: 36.0513, lon_deg: 128.2229, alt_m: 680.0}"
+
+
+def _scenario(tmp_path, batteries: str, count: int, extra: str = "", spacing: float = 5.0):
+    text = f"""
+name: test battle
+sensing: {{model: single-object}}
+lethality: {{model: fixed, sspk: 0.6}}
+batteries:
+{batteries}
+threats:
+  - {{launch: {LAUNCH}, aim: {DAEGU}, count: {count}, spacing_s: {spacing}}}
+{extra}
+"""
+    p = tmp_path / "battle.yaml"
+    p.write_text(text)
+    return load_scenario(p)
+
+
+ONE = f"  - {{name: A, kind: thaad, site: {SEONGJU}}}\n"
+
+
+def test_a_salvo_of_two_leaks_n_times_one_minus_p_squared(tmp_path):
+    sc = _scenario(tmp_path, ONE, 10, "doctrine: {mode: salvo, shots: 2}")
+    prep = prepare_battle(sc)
+    assert np.all(prep.shots == 2)  # the window fits the salvo for every threat
+    x = assign_tier(prep, [0], list(range(10)), prep.rounds, 2)
+    assert x.tolist() == [[2] * 10]
+    rows = battle_draws(sc, 1, 0, 4000, prep)
+    expected = 10 * (1 - 0.6) ** 2  # 1.6
+    se = math.sqrt(10 * 0.16 * 0.84 / 4000)
+    assert abs(rows[:, 0].mean() - expected) < 4 * se
+    assert np.all(rows[:, 2] == 20)
+
+
+def test_upper_then_lower_tier_leak_the_product(tmp_path):
+    bats = (
+        f"  - {{name: Upper, kind: thaad, site: {SEONGJU}, sspk: 0.7}}\n"
+        f"  - {{name: Lower, kind: thaad, tier: lower, site: {SEONGJU}, sspk: 0.5}}\n"
+    )
+    sc = _scenario(tmp_path, bats, 1, "doctrine: {shots: 1}")
+    rows = battle_draws(sc, 2, 0, 20000)
+    expected = (1 - 0.7) * (1 - 0.5)  # 0.15
+    assert abs(rows[:, 0].mean() - expected) < 4 * math.sqrt(expected * (1 - expected) / 20000)
+    # the lower tier fires only at what the upper tier's assessment says survived
+    assert abs(rows[:, 2].mean() - (1 + 0.3)) < 0.02
+
+
+def test_a_raid_larger_than_the_inventory_leaks_at_least_the_unengaged(tmp_path):
+    bats = f"  - {{name: A, kind: thaad, site: {SEONGJU}, launchers: {{count: 1, rounds: 4}}}}\n"
+    sc = _scenario(tmp_path, bats, 10, "doctrine: {shots: 1}")
+    rows = battle_draws(sc, 3, 0, 200)
+    assert np.all(rows[:, 0] >= 6)
+    assert np.all(rows[:, 2] == 4)
+
+
+def test_short_rounds_spread_one_shot_over_every_threat_first(tmp_path):
+    """30 threats, 48 rounds, up to 2 shots: every threat gets one shot, 18 a second (not two
+    at the first 24): maximum marginal return, p = 0.6 > 0.6 x 0.4."""
+    sc = _scenario(tmp_path, ONE, 30, "doctrine: {shots: 2}", spacing=2.0)
+    prep = prepare_battle(sc)
+    assert np.all(prep.shots[0] >= 1)
+    x = assign_tier(prep, [0], list(range(30)), prep.rounds, 2)
+    assert x.sum() == 48 and x.min() == 1 and x.max() == 2
+
+
+def test_a_raid_stretches_the_revisit_and_drops_tracks():
+    """Multi-object sensing: 5 objects a threat (RV, stage, 3 debris); 40 ms a look, half the
+    time to tracks, a track may go 5 s unrefreshed: 5 x 0.5 / 0.04 = 62.5 objects, so 12
+    threats (60 objects, a 4.8 s revisit) are held and the other 8 of the 20 launched within
+    38 s are dropped (a 13th would need 65 x 0.04 / 0.5 = 5.2 s)."""
+    sc = load_scenario("scenarios/raid.yaml")
+    r = run_battle(sc)
+    b = r["batteries"][0]
+    assert b["max_objects_in_track"] == 60
+    assert b["max_revisit_s"] == pytest.approx(5.2)
+    assert b["tracks_dropped"] == 8
+    assert r["leakers"] >= b["tracks_dropped"]
+    assert r["interceptors_left"]["Seongju"] == 48 - r["interceptors_fired"]
+    assert {"threat", "battery"} <= set(next(e for e in r["events"]
+                                             if e["kind"] == "interceptor_launch"))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ("batteries: []", "batteries"),
+        ("batteries: [{name: A, kind: thaad}, {name: a, kind: thaad}]", "batteries.1.name"),
+        ("batteries: [{name: A, kind: sm3}]", "batteries.0.kind"),
+        ("threats: []", "threats"),
+        ("threats: [{count: 0}]", "threats.0.count"),
+        ("battle: {assignment: optimal}", "battle.assignment"),
+    ],
+)
+def test_bad_battle_input_is_one_line_exit_2(tmp_path, capsys, change, field):
+    p = tmp_path / "bad.yaml"
+    p.write_text(change + "\n")
+    with pytest.raises(ThaadInputError, match=field.replace(".", r"\.")):
+        load_scenario(p)
+    assert main(["run", str(p), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.splitlines()  # (a compile notice may come first)
+    assert err[-1].startswith("thaad: error: ") and field in err[-1]
+    assert sum(line.startswith("thaad: error") for line in err) == 1
+
+
+def test_pac3_kind_sets_the_lower_tier_defaults():
+    sc = load_scenario(overrides=["batteries=[{name: P, kind: pac3, "
+                                  "fire_control: {max_intercept_range_km: 60}}]"])  # fmt: skip
+    b = sc.batteries[0]
+    assert b.tier_name == "lower"
+    assert b.fire_control.max_intercept_alt_km == 24.0
+    assert b.fire_control.max_intercept_range_km == 60.0  # a given key overrides the kind's
+    assert b.interceptor.mass_kg == 316.0
+
+
+def test_raid_of_size_scales_the_entries_in_proportion():
+    from thaad.analysis.saturation import raid_of_size
+
+    sc = load_scenario("scenarios/raid.yaml")  # 8 at Daegu, 6 at Busan, 6 at Ulsan
+    assert [e.count for e in raid_of_size(sc, 10).threats] == [4, 3, 3]
+    assert [e.count for e in raid_of_size(sc, 1).threats] == [1]
+    assert sum(e.count for e in raid_of_size(sc, 64).threats) == 64
+
+
+def test_saturation_table_and_resume(tmp_path, capsys):
+    """Two raid sizes of single-object threats at Daegu with one shot each at p = 0.6 and a
+    4-round battery: 2 threats leak 2 x 0.4; 8 threats leak at least the 4 unengaged."""
+    p = tmp_path / "s.yaml"
+    p.write_text(f"""
+sensing: {{model: single-object}}
+lethality: {{model: fixed, sspk: 0.6}}
+doctrine: {{shots: 1}}
+batteries: [{{name: A, site: {SEONGJU}, launchers: {{count: 1, rounds: 4}}}}]
+threats: [{{launch: {LAUNCH}, aim: {DAEGU}, count: 2, spacing_s: 5}}]
+""")
+    out = tmp_path / "sat"
+    argv = ["saturation", str(p), "--sizes", "2,8", "--draws", "2000", "--workers", "1",
+            "--out", str(out), "--json"]  # fmt: skip
+    assert main(argv) == 0
+    import json
+
+    s = json.loads(capsys.readouterr().out)
+    rows = {r["size"]: r for r in s["table"]}
+    assert abs(rows[2]["mean_leakers"] - 0.8) < 4 * math.sqrt(2 * 0.24 / 2000)
+    assert rows[8]["mean_leakers"] >= 4.0 and rows[8]["mean_interceptors_fired"] == 4.0
+    assert s["first_size_with_mean_leakers_over_1"] == 8
+    for name in ("saturation.parquet", "saturation.csv", "saturation.png"):
+        assert (out / name).stat().st_size > 0
+    (out / "points" / "size-00008.json").write_text("{")  # damaged: flown again on --resume
+    assert main([*argv, "--resume"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["table"] == s["table"]
+    assert main(argv) == 2  # the same study again without --resume is refused
+
+
+def test_run_json_and_montecarlo_on_a_battle(tmp_path, capsys):
+    import json
+
+    assert main(["run", "scenarios/layered.yaml", "--out", str(tmp_path / "r"), "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert set(d["interceptors_left"]) == {"Seongju", "Seoul PAC-3", "Pyeongtaek PAC-3"}
+    assert len(d["threats"]) == 16
+    keys = {"id", "class", "aim", "intercepted", "interceptors_fired", "intercept_alt_m",
+            "battery", "tier"}  # fmt: skip
+    assert all(keys <= set(t) for t in d["threats"])
+    assert d["leakers"] == sum(not t["intercepted"] for t in d["threats"])
+    assert d["intercepted"] == (d["leakers"] == 0)
+    for t in d["threats"]:  # the lower tier intercepts below 24 km, THAAD above 40 km
+        if t["tier"] == "lower":
+            assert t["intercept_alt_m"] <= 24e3
+        elif t["tier"] == "upper":
+            assert t["intercept_alt_m"] >= 40e3
+    mc = tmp_path / "mc"
+    assert main(["montecarlo", "scenarios/layered.yaml", "--draws", "400", "--out", str(mc),
+                 "--json"]) == 0  # fmt: skip
+    s = json.loads(capsys.readouterr().out)
+    assert s["mean_leakers_ci95"][0] <= s["mean_leakers"] <= s["mean_leakers_ci95"][1]
+    assert 0.0 <= s["p_zero_leakers"] <= 1.0 and 0.0 < s["p_kill"] <= 1.0
+    # each city is defended by one tier at about 2 shots of 0.8: 0.04 leakers per threat
+    assert s["assets"]["Daegu"]["mean_leakers"] == pytest.approx(6 * 0.04, abs=0.12)
+
+
+def test_a_launch_rate_limit_leaves_shots_unfired(tmp_path):
+    """One launch every 1,000 s: the first shot of the raid takes the only slot any window
+    holds, every other threat leaks (the windows last far less than 1,000 s)."""
+    bats = f"  - {{name: A, kind: thaad, site: {SEONGJU}, launch_interval_s: 1000}}\n"
+    sc = _scenario(tmp_path, bats, 5, "doctrine: {shots: 1}")
+    r = run_battle(sc)
+    assert r["interceptors_fired"] == 1
+    assert r["leakers"] >= 4
+    assert r["batteries"][0]["shots_lost_to_launch_rate"] == 4
+    # 10 s apart: the second launch waits for its slot, 10 s after the first
+    bats = f"  - {{name: A, kind: thaad, site: {SEONGJU}, launch_interval_s: 10}}\n"
+    r = run_battle(_scenario(tmp_path, bats, 2, "doctrine: {shots: 1}", spacing=0.0))
+    t = sorted(e["t_s"] for e in r["events"] if e["kind"] == "interceptor_launch")
+    assert len(t) == 2 and t[1] - t[0] == pytest.approx(10.0, abs=1e-3)
+
+
+def test_a_reload_refills_the_launchers_for_the_later_threats(tmp_path):
+    """One launcher of 2 rounds, one shot a threat, 6 threats 20 s apart: 2 fired; with a
+    reload between the third and fourth threats' first launches, 2 more."""
+    bats = f"  - {{name: A, kind: thaad, site: {SEONGJU}, launchers: {{count: 1, rounds: 2}}}}\n"
+    sc = _scenario(tmp_path, bats, 6, "doctrine: {shots: 1}", spacing=20.0)
+    prep = prepare_battle(sc)
+    first = prep.t_launch_s[0, :, 0]
+    assert np.all(np.diff(first) > 0)
+    assert run_battle(sc)["interceptors_fired"] == 2
+    reload = 0.5 * (first[2] + first[3])
+    bats = (f"  - {{name: A, kind: thaad, site: {SEONGJU}, launchers: {{count: 1, rounds: 2}}, "
+            f"reload_time_s: {reload}}}\n")  # fmt: skip
+    r = run_battle(_scenario(tmp_path, bats, 6, "doctrine: {shots: 1}", spacing=20.0))
+    assert r["interceptors_fired"] == 4
+    assert r["interceptors_left"]["A"] == 0
+    assert r["leakers"] >= 2
+
+
+def test_battery_stays_valid_as_a_list_of_one_and_single_threat_dumps_are_unchanged(tmp_path):
+    p = tmp_path / "one.yaml"
+    p.write_text(f"threats: [{{launch: {LAUNCH}, aim: {DAEGU}, count: 3, spacing_s: 4}}]\n")
+    sc = load_scenario(p)
+    assert sc.is_battle and [b.name for b in sc.battery_list()] == ["Seongju"]
+    r = run_battle(sc)
+    assert len(r["threats"]) == 3 and r["interceptors_left"]["Seongju"] <= 48
+    # a scenario without batteries:/threats: dumps exactly the keys it had before
+    d = load_scenario().model_dump(mode="json", by_alias=True)
+    assert not {"batteries", "threats", "battle"} & set(d)
+    assert all("value" not in a for a in d["assets"])
+
+
+def test_layered_footprint_multiplies_the_tiers_leakage(tmp_path):
+    """Two batteries at Seongju, an upper (sspk 0.7) and a lower (0.5) tier, one shot each:
+    at Daegu P(kill) = 1 - 0.3 x 0.5 = 0.85; kill assessment 0.5 gives 0.7 + 0.3 x 0.5 x 0.5."""
+    from thaad.analysis.battle import layered_footprint
+
+    bats = (
+        f"  - {{name: Upper, kind: thaad, site: {SEONGJU}, sspk: 0.7}}\n"
+        f"  - {{name: Lower, kind: thaad, tier: lower, site: {SEONGJU}, sspk: 0.5}}\n"
+    )
+    extra = f"doctrine: {{shots: 1}}\nassets: [{DAEGU}]"
+    r = layered_footprint(_scenario(tmp_path, bats, 1, extra), (39.2, 125.67), grid=4)
+    a = r["assets"]["Daegu"]
+    assert a["by_battery"] == {"Upper": pytest.approx(0.7), "Lower": pytest.approx(0.5)}
+    assert a["p_kill"] == pytest.approx(0.85)
+    extra = f"doctrine: {{shots: 1, kill_assessment_accuracy: 0.5}}\nassets: [{DAEGU}]"
+    r = layered_footprint(_scenario(tmp_path, bats, 1, extra), (39.2, 125.67), grid=4)
+    assert r["assets"]["Daegu"]["p_kill"] == pytest.approx(0.7 + 0.3 * 0.5 * 0.5)
+
+
+def test_footprint_of_a_battle_is_the_layered_map(tmp_path, capsys):
+    import json
+
+    out = tmp_path / "fp"
+    argv = ["footprint", "scenarios/layered.yaml", "--launch", "39.2,125.67", "--grid", "4",
+            "--out", str(out), "--json"]  # fmt: skip
+    assert main(argv) == 0
+    s = json.loads(capsys.readouterr().out)
+    # Seoul: the Seoul PAC-3's two shots at 0.8; Seongju cannot reach a threat at Seoul
+    assert s["assets"]["Seoul"]["p_kill"] == pytest.approx(1 - 0.2**2)
+    assert s["assets"]["Seoul"]["by_battery"]["Seongju"] == 0.0
+    assert (out / "footprint-layered.png").stat().st_size > 0
