@@ -51,6 +51,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             return commands_table(posixpath.dirname(page.file.src_uri))
         if kind == "scenario":
             return scenario_reference()
+        if kind == "threatfile":
+            return threatfile_reference()
         if kind == "modules":
             return module_pages(arg)
         if kind == "tests":
@@ -264,6 +266,39 @@ def _source_for(key: str, sources: dict) -> dict | None:
         if hit:
             return hit
     return None
+
+
+def threatfile_reference() -> str:
+    """Every key of a threat file, from its pydantic schema (``thaad.model.threatfile``)."""
+    from pydantic import BaseModel
+
+    from thaad.model.threatfile import ThreatFileSpec
+
+    out: list[str] = []
+
+    def walk(model: type, prefix: str) -> None:
+        nested = []
+        out.append(f"## {prefix or 'top level'}\n")
+        out.append("| key | type | default | bounds |")
+        out.append("|---|---|---|---|")
+        for name, field in model.model_fields.items():
+            sub = None
+            for a in (field.annotation, *typing.get_args(field.annotation)):
+                if isinstance(a, type) and issubclass(a, BaseModel):
+                    sub = a
+            key = f"{prefix}.{name}" if prefix else name
+            if sub is not None:
+                nested.append((key, sub))
+            default = "required" if field.is_required() else _default_text(field.get_default(
+                call_default_factory=True))  # fmt: skip
+            out.append(f"| `{name}` | {_type_name(field.annotation)} | {default} | "
+                       f"{_bounds(field)} |")  # fmt: skip
+        out.append("")
+        for key, sub in nested:
+            walk(sub, key)
+
+    walk(ThreatFileSpec, "")
+    return "\n".join(out)
 
 
 def scenario_reference() -> str:

@@ -7,6 +7,9 @@ two, more on a cold numba cache). It runs
   battery defend Seoul?
 - ``thaad coverage`` of the Seongju radar, terminal and forward-based: what does it see of
   China?
+- ``thaad saturation`` of ``scenarios/raid.yaml``: how many missiles saturate the battery?
+- ``thaad footprint`` of ``scenarios/layered.yaml``: the layered defence with a lower tier;
+- ``thaad footprint`` against the quasi-ballistic ``srbm-qb``: the low-flying threat.
 
 and writes ``docs/gallery/*.png`` (each checked to be under 300 kB) and
 ``docs/gallery/index.md`` with the commands, what they printed and the pictures. The written
@@ -98,6 +101,77 @@ JOBS = [
         "object sits at 8.5 deg, above the fence, and in the fence (617-747 km) it is beyond "
         "the search range: the search finds it nowhere. Cued, it is kept in track to 553 km "
         "(blue). What the radar sees of missiles in flight: [the China question](../china.md).",
+    ),
+    (
+        "raid-saturation",
+        "Raid saturation: how many missiles does it take?",
+        [
+            "saturation",
+            "scenarios/raid.yaml",
+            "--sizes",
+            "1,4,8,12,13,16,24",
+            "--draws",
+            "200",
+            "--no-progress",
+            "--out",
+            "{out}",
+        ],
+        "saturation.png",
+        "`scenarios/raid.yaml`: Seongju (6 launchers x 8 rounds) against salvos of SRBMs at "
+        "Daegu, Busan and Ulsan, shoot-look-shoot with up to two shots at a single-shot kill "
+        "probability of 0.8 (the battle model is kinematic: no intercept is flown). The "
+        "expected leakers pass 1 where the radar's track capacity runs out (5 objects per "
+        "threat, 40 ms looks, half of the radar's time for tracks, at most 5 s between "
+        "looks), before the magazine does.",
+    ),
+    (
+        "layered",
+        "Layered defence: THAAD above, a PAC-3-like lower tier below",
+        [
+            "footprint",
+            "scenarios/layered.yaml",
+            "--launch",
+            "39.2,125.67",
+            "--grid",
+            "40",
+            "--extent-km",
+            "400",
+            "--no-progress",
+            "--out",
+            "{out}",
+        ],
+        "footprint-layered.png",
+        "`scenarios/layered.yaml`: the Seongju battery plus generic lower-tier batteries near "
+        "Seoul and at Pyeongtaek (70 km range, 24 km ceiling from public figures). The "
+        "combined kill probability of every aim point: the upper tier first, the lower tier "
+        "against what the upper tier's kill assessment says survived.",
+    ),
+    (
+        "low-flying",
+        "The low-flying threat: a quasi-ballistic pull-up under the 40 km floor",
+        [
+            "footprint",
+            "--launch",
+            "39.2,125.67",
+            "--set",
+            "threat.class=srbm-qb",
+            "--set",
+            "threat.shape=pull-up",
+            "--set",
+            "threat.apogee_km=50",
+            "--grid",
+            "41",
+            "--extent-km",
+            "400",
+            "--no-progress",
+            "--out",
+            "{out}",
+        ],
+        "footprint.png",
+        "The same battery and launch point as the first picture against a KN-23-class "
+        "`srbm-qb` flying a 50 km apogee and an aerodynamic pull-up (lift-to-drag 2): it "
+        "glides below 40 km, and the defended area against this launch point is gone "
+        "(compare the srbm-600's footprint above).",
     ),
 ]
 
