@@ -112,7 +112,6 @@ JOBS = [
             "1,4,8,12,13,16,24",
             "--draws",
             "200",
-            "--no-progress",
             "--out",
             "{out}",
         ],
@@ -142,9 +141,12 @@ JOBS = [
         ],
         "footprint-layered.png",
         "`scenarios/layered.yaml`: the Seongju battery plus generic lower-tier batteries near "
-        "Seoul and at Pyeongtaek (70 km range, 24 km ceiling from public figures). The "
-        "combined kill probability of every aim point: the upper tier first, the lower tier "
-        "against what the upper tier's kill assessment says survived.",
+        "Seoul and at Pyeongtaek (70 km range, 24 km ceiling from public figures), against "
+        "the scenario's first threat entry, an srbm-300 launched from 39.2 N, 125.67 E (the "
+        "white hole: too close for it to be aimed). The combined kill probability of every "
+        "aim point: the upper tier first, the lower tier against what the upper tier's kill "
+        "assessment says survived. The srbm-300 never reaches Seongju's 40 km floor within "
+        "its 200 km, so only the lower tier defends, around Seoul and Pyeongtaek.",
     ),
     (
         "low-flying",
