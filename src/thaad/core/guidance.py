@@ -139,15 +139,17 @@ def _record(sh: Shots, j: int, t: float) -> None:
 def _steer(
     sh: Shots, j: int, tcur: float, obj: Objects, x_trk: np.ndarray, t_trk: float,
     itc: Interceptor, sk: Seeker, rng: np.random.Generator, log: EventLog, a_cmd: np.ndarray,
+    scratch: np.ndarray,
 ) -> float:  # fmt: skip
     """The commanded acceleration of a coasting KV into ``a_cmd``; returns the step it wants.
 
     Midcourse on the radar track; after acquisition on the seeker's LOS estimate.
+    ``scratch`` (at least (4, 7)) holds the working vectors (no allocation per step).
     """
     y = sh.y[j]
     dt_x = tcur - t_trk
-    r_est = np.empty(3)
-    v_est = np.empty(3)
+    r_est = scratch[0, :3]
+    v_est = scratch[1, :3]
     for c in range(3):
         r_est[c] = x_trk[c] + x_trk[3 + c] * dt_x - y[c]
         v_est[c] = x_trk[3 + c] - y[3 + c]
@@ -171,9 +173,9 @@ def _steer(
             sh.last_frame_s[j] = tcur
     if sh.seeking[j]:
         if tcur >= sh.last_frame_s[j] + itc.seeker_frame_s - 1e-9:
-            yo = np.empty(7)
+            yo = scratch[2]
             if object_state(obj, sh.target[j], tcur, yo):
-                z = np.empty(3)
+                z = scratch[3, :3]
                 measure_los(yo[:3] - y[:3], itc.seeker_noise_rad, rng, z)
                 los_filter_update(sh.los[j], sh.los_rate[j], z, tcur - sh.last_frame_s[j],
                                   sk.los_alpha)  # fmt: skip
@@ -211,6 +213,7 @@ def fly_shot(
     work = np.empty((5, 7))
     dr = np.empty(3)
     dv = np.empty(3)
+    scratch = np.empty((4, 7))
     kv = coast_phase(itc.cda_kv_m2)
     shroud = coast_phase(itc.shroud_cda_m2)
     rv = np.int64(OBJ_THREAT)  # int64, not a literal: one compiled object_state
@@ -240,7 +243,7 @@ def fly_shot(
                     y[6] = itc.m_kv_kg
                     add_event(log, tcur, EV_SHROUD_SEPARATION, j, 0.0)
             ph = kv if sh.bare[j] else shroud
-            h = _steer(sh, j, tcur, obj, x_trk, t_trk, itc, sk, rng, log, a_cmd)
+            h = _steer(sh, j, tcur, obj, x_trk, t_trk, itc, sk, rng, log, a_cmd, scratch)
             # short steps near closest approach (of the RV or the object homed on)
             for c in range(3):
                 dr[c] = yt[c] - y[c]
