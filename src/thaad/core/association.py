@@ -19,8 +19,8 @@ import math
 import numba as nb
 import numpy as np
 
-from thaad.core.linalg import inv3, quad3, sandwich
-from thaad.core.tracking import measure_aer
+from thaad.core.linalg import inv3_into
+from thaad.core.tracking import measurement_into
 
 _jit = nb.njit(cache=True)
 
@@ -91,12 +91,55 @@ def gate_distance(
     site_enu: np.ndarray,
 ):  # fmt: skip
     """``(d^2, ln|S|)`` of a (range, az, el) detection against a track (linearised)."""
-    hx, hp = measure_aer(x, site_ecef, site_enu)
-    y = z - hx
-    y[1] = (y[1] + math.pi) % (2.0 * math.pi) - math.pi
-    S = sandwich(hp, P[:3, :3].copy())
+    return gate_distance_into(x, P, z, R, site_ecef, site_enu, np.empty((5, 3, 3)))
+
+
+@_jit
+def gate_distance_into(
+    x: np.ndarray, P: np.ndarray, z: np.ndarray, R: np.ndarray, site_ecef: np.ndarray,
+    site_enu: np.ndarray, work: np.ndarray,
+):  # fmt: skip
+    """:func:`gate_distance` without allocating: ``work`` is scratch of at least (5, 3, 3).
+
+    The same operations in the same order as ``sandwich(H, P[:3, :3])``, ``inv3`` and
+    ``quad3``, so the same bits.
+    """
+    H = work[0]
+    hx = work[1, 0]
+    c = work[2]
+    S = work[3]
+    Si = work[4]
+    measurement_into(x, site_ecef, site_enu, hx, H)
+    y0 = z[0] - hx[0]
+    y1 = ((z[1] - hx[1]) + math.pi) % (2.0 * math.pi) - math.pi
+    y2 = z[2] - hx[2]
+    for i in range(3):  # c = H P (as linalg.mm: zero terms skipped)
+        for j in range(3):
+            c[i, j] = 0.0
+        for p in range(3):
+            aip = H[i, p]
+            if aip != 0.0:
+                for j in range(3):
+                    c[i, j] += aip * P[p, j]
+    for i in range(3):  # S = c H^T (as linalg.mmt), then symmetrised as linalg.sandwich
+        for j in range(3):
+            acc = 0.0
+            for p in range(3):
+                acc += c[i, p] * H[j, p]
+            S[i, j] = acc
+    for i in range(3):
+        for j in range(i + 1, 3):
+            v = 0.5 * (S[i, j] + S[j, i])
+            S[i, j] = v
+            S[j, i] = v
     for i in range(3):
         for j in range(3):
             S[i, j] += R[i, j]
-    Si, det = inv3(S)
-    return quad3(y, Si), math.log(max(det, 1e-300))
+    det = inv3_into(S, Si)
+    d2 = 0.0
+    for i in range(3):  # as linalg.quad3
+        yi = y0 if i == 0 else (y1 if i == 1 else y2)
+        for j in range(3):
+            yj = y0 if j == 0 else (y1 if j == 1 else y2)
+            d2 += yi * Si[i, j] * yj
+    return d2, math.log(max(det, 1e-300))

@@ -141,15 +141,19 @@ def _record(sh: Shots, j: int, t: float) -> None:
 def _steer(
     sh: Shots, j: int, tcur: float, obj: Objects, x_trk: np.ndarray, t_trk: float,
     itc: Interceptor, sk: Seeker, rng: np.random.Generator, log: EventLog, a_cmd: np.ndarray,
+    scratch: np.ndarray, y_rv: np.ndarray, rv_ok: bool,
 ) -> float:  # fmt: skip
     """The commanded acceleration of a coasting KV into ``a_cmd``; returns the step it wants.
 
     Midcourse on the radar track; after acquisition on the seeker's LOS estimate.
+    ``scratch`` (at least (4, 7)) holds the working vectors (no allocation per step);
+    ``y_rv`` is the RV's true state at ``tcur`` (``rv_ok``: it exists then), reused when the
+    seeker homes on the RV.
     """
     y = sh.y[j]
     dt_x = tcur - t_trk
-    r_est = np.empty(3)
-    v_est = np.empty(3)
+    r_est = scratch[0, :3]
+    v_est = scratch[1, :3]
     for c in range(3):
         r_est[c] = x_trk[c] + x_trk[3 + c] * dt_x - y[c]
         v_est[c] = x_trk[3 + c] - y[3 + c]
@@ -173,10 +177,18 @@ def _steer(
             sh.last_frame_s[j] = tcur
     if sh.seeking[j]:
         if tcur >= sh.last_frame_s[j] + itc.seeker_frame_s - 1e-9:
-            yo = np.empty(7)
-            if object_state(obj, sh.target[j], tcur, yo):
-                z = np.empty(3)
-                measure_los(yo[:3] - y[:3], itc.seeker_noise_rad, rng, z)
+            if sh.target[j] == OBJ_THREAT:  # the RV's state at tcur is at hand
+                yo = y_rv
+                seen = rv_ok
+            else:
+                yo = scratch[2]
+                seen = object_state(obj, sh.target[j], tcur, yo)
+            if seen:
+                z = scratch[3, :3]
+                r_rel = scratch[3, 3:6]
+                for c in range(3):
+                    r_rel[c] = yo[c] - y[c]
+                measure_los(r_rel, itc.seeker_noise_rad, rng, z)
                 los_filter_update(sh.los[j], sh.los_rate[j], z, tcur - sh.last_frame_s[j],
                                   sk.los_alpha)  # fmt: skip
             sh.last_frame_s[j] = tcur
@@ -213,10 +225,11 @@ def fly_shot(
     work = np.empty((5, 7))
     dr = np.empty(3)
     dv = np.empty(3)
+    scratch = np.empty((4, 7))
     kv = coast_phase(itc.cda_kv_m2)
     shroud = coast_phase(itc.shroud_cda_m2)
     rv = np.int64(OBJ_THREAT)  # int64, not a literal: one compiled object_state
-    object_state(obj, rv, tcur, yt)
+    rv_ok = object_state(obj, rv, tcur, yt)
     while tcur < t_end - 1e-12:
         tau = tcur - sh.t_launch_s[j]
         if tau < itc.burn_s:
@@ -244,7 +257,8 @@ def fly_shot(
                     y[6] = itc.m_kv_kg
                     add_event(log, tcur, EV_SHROUD_SEPARATION, j, 0.0)
             ph = kv if sh.bare[j] else shroud
-            h = _steer(sh, j, tcur, obj, x_trk, t_trk, itc, sk, rng, log, a_cmd)
+            h = _steer(sh, j, tcur, obj, x_trk, t_trk, itc, sk, rng, log, a_cmd, scratch, yt,
+                       rv_ok)  # fmt: skip
             # short steps near closest approach (of the RV or the object homed on)
             for c in range(3):
                 dr[c] = yt[c] - y[c]
@@ -280,7 +294,7 @@ def fly_shot(
         rk4_step(tcur, y, h, ph, env, a_cmd, work)
         sh.steps[0] += 1
         tnew = tcur + h
-        object_state(obj, rv, tnew, yt2)
+        rv_ok2 = object_state(obj, rv, tnew, yt2)
         rr_old = 0.0
         rr_new = 0.0
         for c in range(3):
@@ -297,6 +311,7 @@ def fly_shot(
             return True, tcur + s, miss, sh.target[j] == OBJ_THREAT
         tcur = tnew
         yt[:] = yt2
+        rv_ok = rv_ok2
         _record_due(sh, j, tcur)
         rr = math.sqrt((yt[0] - y[0]) ** 2 + (yt[1] - y[1]) ** 2 + (yt[2] - y[2]) ** 2)
         lost = tcur - sh.t_launch_s[j] > itc.max_flight_s

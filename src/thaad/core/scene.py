@@ -314,9 +314,10 @@ def radar_scan(
         az, el, rng_m = ecef_to_aer(site_ecef, site_enu, r[:3])
         if rng_m > rd.max_range_m:  # cheap test first (elevation: apparent, in in_view)
             continue
-        lat, lon, h = ecef_to_geodetic(r[0], r[1], r[2], env.earth)
-        ground = great_circle(rd.lat_rad, rd.lon_rad, lat, lon)[0] * R_MEAN_M
-        if not in_view(rd, az, el, rng_m, h, ground):
+        # the cheap tests that need no geodetic height before the conversion (the same
+        # conditions as in_view's azimuth test and the search's, in another order: no draws)
+        d_az = (az - rd.boresight_az_rad + math.pi) % (2.0 * math.pi) - math.pi
+        if abs(d_az) > rd.half_fov_rad:
             continue
         c = c_snr
         if searching:
@@ -324,6 +325,10 @@ def radar_scan(
                 if not search_visited(rd, t_prev, t, az, el):
                     continue
                 c = c_search
+        lat, lon, h = ecef_to_geodetic(r[0], r[1], r[2], env.earth)
+        ground = great_circle(rd.lat_rad, rd.lon_rad, lat, lon)[0] * R_MEAN_M
+        if not in_view(rd, az, el, rng_m, h, ground):
+            continue
         rcs_o = object_rcs_seen(obj, o, t, r, site_ecef)
         snr = c * rcs_o / rng_m**4
         if rng.random() >= pd_swerling(snr, rd.pfa, rd.swerling):

@@ -290,8 +290,8 @@ def fly_threat(mis: Missile, aim: Aim, env: Env, rtol: float, max_step_s: float)
     ``(x, y, z, vx, vy, vz, m)`` ECEF.
     """
     ts, ys, tb, yb, t_ap, y_ap, t_imp, y_imp, ts3, ys3 = _fly_core(
-        mis, aim, env, rtol, max_step_s, True
-    )
+        mis, aim, env, rtol, max_step_s, np.bool_(True)
+    )  # np.bool_, not a literal: one compiled _fly_core for both callers
     return ts, ys, tb, yb, t_ap, t_imp, y_imp, ts3, ys3, y_ap
 
 
@@ -327,7 +327,7 @@ def impact_and_apogee(mis: Missile, aim: Aim, env: Env, rtol: float):
     Returns ``(yb, lat, lon, t_imp, h_apogee)``; ``h_apogee`` is the geodetic height at
     the apogee event.
     """
-    out = _fly_core(mis, aim, env, rtol, 60.0, False)
+    out = _fly_core(mis, aim, env, rtol, 60.0, np.bool_(False))
     yi = out[7]
     lat, lon, _ = ecef_to_geodetic(yi[0], yi[1], yi[2], env.earth)
     ya = out[5]

@@ -64,8 +64,6 @@ UKF_ALPHA = 1.0
 UKF_BETA = 2.0
 UKF_KAPPA = 0.0
 
-_NO_COMMAND = np.zeros(3)  # no commanded acceleration
-
 
 @_jit
 def n_substeps(dt: float) -> int:
@@ -83,17 +81,24 @@ def propagate_into(x: np.ndarray, dt: float, env: Env, inv_beta: float, n_sub: i
 
     Drag ``a = -0.5 rho |v| v inv_beta`` (unit mass, ``CdA = inv_beta``; a negative value,
     which only a sigma point can have, is kept: the model stays linear in it). ``x[6]``, if
-    there, is left as it is. ``buf`` is a scratch array of at least (6, 7).
+    there, is left as it is. ``buf`` is a scratch array of at least (6, 7); give (7, 7) to
+    spare an allocation (its row 6 then holds the zero command).
     """
     if buf.shape[0] < 6 or buf.shape[1] < 7:
         raise ValueError("propagate_into: buf must be at least (6, 7)")
     y = buf[5, :7]
     y[:6] = x[:6]
     y[6] = 1.0
+    # a writable zero command (a global array would be read-only: a second compiled rk4_step)
+    if buf.shape[0] > 6:
+        no_cmd = buf[6, :3]
+        no_cmd[:] = 0.0
+    else:
+        no_cmd = np.zeros(3)
     ph = coast_phase(inv_beta)
     h = dt / n_sub
     for _ in range(n_sub):
-        rk4_step(0.0, y, h, ph, env, _NO_COMMAND, buf[:5])
+        rk4_step(0.0, y, h, ph, env, no_cmd, buf[:5])
     x[:6] = y[:6]
 
 
@@ -198,7 +203,7 @@ def transition_into(x: np.ndarray, dt: float, env: Env, inv_beta: float, F: np.n
             for i in range(7):
                 for j in range(7):
                     F[i, j] = T[i, j]
-        propagate_into(x, h, env, inv_beta, 1, buf)
+        propagate_into(x, h, env, inv_beta, np.int64(1), buf)  # int64: one specialisation
 
 
 @_jit
@@ -427,7 +432,7 @@ def ukf_predict(x: np.ndarray, P: np.ndarray, dt: float, env: Env, q: float, q_b
     wm, wc, _ = ukf_weights(n)
     pts = sigma_points(x, P)
     m = pts.shape[0]
-    buf = np.empty((6, 7))
+    buf = np.empty((7, 7))
     n_sub = n_substeps(dt)
     for i in range(m):
         propagate_into(pts[i], dt, env, pts[i, 6], n_sub, buf)
@@ -566,7 +571,7 @@ def impact_point(x: np.ndarray, env: Env, t_max_s: float):
     b = max(x[6], 0.0)
     y = x[:6].copy()
     yn = np.empty(6)
-    buf = np.empty((6, 7))
+    buf = np.empty((7, 7))
     t = 0.0
     h_now = altitude_m(y[:3], env.earth)
     if h_now <= 0.0:

@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numba as nb
 import numpy as np
 
-from thaad.core.association import FORBIDDEN, MISS_COST, assign, gate_distance
+from thaad.core.association import FORBIDDEN, MISS_COST, assign, gate_distance_into
 from thaad.core.earth import aer_to_ecef
 from thaad.core.flight import Env
 from thaad.core.tracking import (
@@ -104,6 +104,7 @@ def tracker_scan(
     cap = tab.status.shape[0]
     k = Z.shape[0]
     work = np.empty((5, 7, 7))
+    gwork = np.empty((5, 3, 3))
     live = np.empty(cap, np.int64)
     nl = 0
     for i in range(cap):
@@ -138,7 +139,8 @@ def tracker_scan(
                       + (pos[j, 2] - tab.x[i, 2]) ** 2)  # fmt: skip
                 if dd > prm.gate_chi2 * 1.5 * (tr_p + var[j]):
                     continue
-                d2, lds = gate_distance(tab.x[i], tab.P[i], Z[j], R[j], site_ecef, site_enu)
+                d2, lds = gate_distance_into(tab.x[i], tab.P[i], Z[j], R[j], site_ecef, site_enu,
+                                             gwork)  # fmt: skip
                 if d2 <= prm.gate_chi2:
                     cost[a, j] = d2 + lds
             cost[a, k + a] = MISS_COST
