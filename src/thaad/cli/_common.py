@@ -24,6 +24,25 @@ def latlon(text: str) -> tuple[float, float]:
     return lat, lon
 
 
+def bounded_int(lo: int, hi: int):
+    """An argparse type: a whole number in ``[lo, hi]`` (the error names value and range)."""
+
+    def parse(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text[:40]}' is not an integer") from None
+        if not lo <= v <= hi:
+            raise argparse.ArgumentTypeError(f"{v} is outside the allowed range [{lo}, {hi}]")
+        return v
+
+    return parse
+
+
+MAX_WORKERS = 1024
+MAX_DRAWS = 100_000_000
+
+
 def nonneg_int(text: str) -> int:
     try:
         v = int(text)

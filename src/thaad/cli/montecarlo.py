@@ -5,17 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from thaad.cli._common import nonneg_int, out_dir, record
-
-
-def _positive(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
-    if not 1 <= v <= 1024:
-        raise argparse.ArgumentTypeError(f"{v} is outside the allowed range [1, 1024]")
-    return v
+from thaad.cli._common import MAX_WORKERS, bounded_int, nonneg_int, out_dir, record
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -42,7 +32,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a scenario value by dotted path")  # fmt: skip
     g = p.add_mutually_exclusive_group()
-    g.add_argument("--workers", type=_positive, metavar="K",
+    g.add_argument("--workers", type=bounded_int(1, MAX_WORKERS), metavar="K",
                    help="local worker processes (default: one per core)")  # fmt: skip
     g.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786")
     p.add_argument("--out", required=True, metavar="DIR",

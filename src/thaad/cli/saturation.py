@@ -5,17 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from thaad.cli._common import nonneg_int
-
-
-def _positive(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
-    if v <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive (got {v})")
-    return v
+from thaad.cli._common import MAX_DRAWS, MAX_WORKERS, bounded_int, nonneg_int
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -33,13 +23,15 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     p.add_argument("scenario", nargs="?", help="scenario YAML (default: the Seongju scenario)")
     p.add_argument("--sizes", default="1,2,4,8,16,32,64", help="raid sizes (default 1,2,...,64)")
-    p.add_argument("--draws", type=_positive, default=200, metavar="N",
+    p.add_argument("--draws", type=bounded_int(1, MAX_DRAWS), default=200, metavar="N",
                    help="battle draws per size (default 200)")  # fmt: skip
     p.add_argument("--seed", type=nonneg_int, help="random seed (overrides the scenario's)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a scenario value by dotted path")  # fmt: skip
     g = p.add_mutually_exclusive_group()
-    g.add_argument("--workers", type=_positive, metavar="K", help="local worker processes")
+    g.add_argument(
+        "--workers", type=bounded_int(1, MAX_WORKERS), metavar="K", help="local worker processes"
+    )
     g.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786")
     p.add_argument("--out", required=True, metavar="DIR", help="output directory")
     p.add_argument("--resume", action="store_true", help="continue a killed study in DIR")

@@ -5,17 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from thaad.cli._common import nonneg_int
-
-
-def _positive(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
-    if v <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive (got {v})")
-    return v
+from thaad.cli._common import MAX_DRAWS, MAX_WORKERS, bounded_int, nonneg_int
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -60,13 +50,17 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="override a scenario value by dotted path, at every point",
     )
     p.add_argument(
-        "--draws", type=_positive, required=True, metavar="N", help="Monte Carlo draws per point"
+        "--draws",
+        type=bounded_int(1, MAX_DRAWS),
+        required=True,
+        metavar="N",
+        help="Monte Carlo draws per point",
     )
     p.add_argument("--seed", type=nonneg_int, help="random seed (overrides the scenario's)")
     g = p.add_mutually_exclusive_group()
     g.add_argument(
         "--workers",
-        type=_positive,
+        type=bounded_int(1, MAX_WORKERS),
         metavar="K",
         help="local worker processes (default: one per core)",
     )
@@ -80,7 +74,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="continue a killed sweep in DIR")
     p.add_argument(
         "--chunk",
-        type=_positive,
+        type=bounded_int(1, MAX_DRAWS),
         default=100,
         metavar="M",
         help="draws per chunk file (default 100)",
