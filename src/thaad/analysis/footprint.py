@@ -207,26 +207,6 @@ def _batch_ok(path: Path, a: int, b: int) -> bool:
     return len(cells) == b - a and bool(np.array_equal(cells, np.arange(a, b)))
 
 
-def _check_full_dir(out: Path, manifest: dict[str, Any], resume: bool) -> None:
-    from thaad.io import read_json
-
-    mpath = out / MANIFEST_FILE
-    if mpath.exists():
-        old = read_json(mpath, "footprint manifest")
-        if not isinstance(old, dict):
-            raise ThaadInputError(f"{mpath}: not a thaad footprint manifest")
-        if old != manifest:
-            changed = sorted(k for k in manifest if old.get(k) != manifest[k])
-            raise ThaadInputError(
-                f"--out: '{out}' holds another full footprint (its {', '.join(changed)} "
-                "differs); use another directory"
-            )
-        if not resume:
-            raise ThaadInputError(f"--out: '{out}' already holds this footprint; use --resume")
-    elif resume:
-        raise ThaadInputError(f"--resume: '{out}' holds no full footprint to resume")
-
-
 def _full(sc: Scenario, launch, lats, lons, draws: int, workers: int, progress: bool,
           out: Path, client: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
     """Monte Carlo per cell, in batches of cells written atomically to ``out/cells``; batches
@@ -467,7 +447,10 @@ def run_footprint(
             "extent_km": float(extent_km), "draws": int(draws),
             "cells_per_task": cells_per_task(grid * grid, draws), "version": __version__,
         }  # fmt: skip
-        _check_full_dir(outp, manifest, resume)
+        from thaad.analysis.montecarlo import check_study_dir
+
+        check_study_dir(outp, MANIFEST_FILE, manifest, resume, "full footprint",
+                        new_dir_only=False)  # fmt: skip
     res = compute_footprint(sc, launch, grid=grid, extent_km=extent_km, mode=mode, draws=draws,
                             threshold=threshold, workers=workers, progress=progress,
                             out=outp, scheduler=scheduler,

@@ -237,6 +237,33 @@ def _backend_chunks(
         yield data
 
 
+def check_study_dir(out: Path, manifest_file: str, manifest: dict[str, Any], resume: bool,
+                    what: str, new_dir_only: bool = True) -> None:  # fmt: skip
+    """Refuse, in one line, a study directory that holds another definition (the manifest
+    differs), this one without ``resume``, nothing to resume, or (``new_dir_only``) other
+    files. The sweep, the full footprint and the saturation study share it."""
+    from thaad.io import LOCK_FILE
+
+    mpath = out / manifest_file
+    if mpath.exists():
+        old = read_json(mpath, f"{what} manifest")
+        if not isinstance(old, dict):
+            raise ThaadInputError(f"{mpath}: not a thaad {what} manifest")
+        if old != manifest:
+            changed = sorted(k for k in manifest if old.get(k) != manifest[k])
+            raise ThaadInputError(
+                f"--out: '{out}' holds another {what} (its {', '.join(changed) or 'definition'} "
+                "differs); use another directory"
+            )
+        if not resume:
+            raise ThaadInputError(f"--out: '{out}' already holds this {what}; use --resume")
+        return
+    if resume:
+        raise ThaadInputError(f"--resume: '{out}' holds no {what} to resume")
+    if new_dir_only and out.exists() and any(p.name != LOCK_FILE for p in out.iterdir()):
+        raise ThaadInputError(f"--out: '{out}' is not empty; use a new directory")
+
+
 def run_tasks(
     tasks: list[tuple], workers: int, client: Any = None, fn: Any = None,
 ) -> Iterator[tuple[int, Any]]:  # fmt: skip

@@ -18,8 +18,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from thaad.analysis.montecarlo import check_study_dir
 from thaad.errors import ThaadInputError
-from thaad.io import LOCK_FILE, atomic_write_via, output_dir, read_json, write_json
+from thaad.io import atomic_write_via, output_dir, read_json, write_json
 from thaad.model.scenario import Scenario
 from thaad.version import __version__
 
@@ -65,21 +66,6 @@ def saturation_point(scenario_json: str, n: int, seed: int, draws: int) -> dict[
     return out
 
 
-def _check_dir(out: Path, manifest: dict[str, Any], resume: bool) -> None:
-    mpath = out / MANIFEST_FILE
-    if mpath.exists():
-        old = read_json(mpath, "saturation manifest")
-        if old != manifest:
-            raise ThaadInputError(f"--out: '{out}' holds another study; use another directory")
-        if not resume:
-            raise ThaadInputError(f"--out: '{out}' already holds this study; use --resume")
-        return
-    if resume:
-        raise ThaadInputError(f"--resume: '{out}' holds no study to resume")
-    if out.exists() and any(p.name != LOCK_FILE for p in out.iterdir()):
-        raise ThaadInputError(f"--out: '{out}' is not empty; use a new directory")
-
-
 def _point_path(out: Path, n: int) -> Path:
     return out / "points" / f"size-{n:05d}.json"
 
@@ -107,7 +93,7 @@ def run_saturation(sc: Scenario, sizes: list[int], draws: int, out: str | Path,
     outp = output_dir(out)
     manifest = {"kind": "thaad-saturation", "scenario_sha256": sc.digest(), "sizes": sizes,
                 "draws": int(draws), "seed": int(sc.seed), "version": __version__}  # fmt: skip
-    _check_dir(outp, manifest, resume)
+    check_study_dir(outp, MANIFEST_FILE, manifest, resume, "study")
     write_json(outp / MANIFEST_FILE, manifest)
     (outp / "points").mkdir(exist_ok=True)
     sj = sc.model_dump_json(by_alias=True)

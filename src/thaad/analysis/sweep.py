@@ -35,12 +35,13 @@ from thaad.analysis.montecarlo import (
     _chunk_path,
     _chunks,
     _write_chunk,
+    check_study_dir,
     connect,
     run_tasks,
     summarize,
 )
 from thaad.errors import ThaadInputError
-from thaad.io import LOCK_FILE, atomic_write_via, output_dir, read_json, write_json
+from thaad.io import atomic_write_via, output_dir, write_json
 from thaad.model.scenario import Scenario, load_scenario, parse_override
 from thaad.version import __version__
 
@@ -141,27 +142,6 @@ def _point_scenarios(
     return out
 
 
-def _check_dir(out: Path, manifest: dict[str, Any], resume: bool) -> None:
-    mpath = out / MANIFEST_FILE
-    if mpath.exists():
-        old = read_json(mpath, "sweep manifest")
-        if not isinstance(old, dict):
-            raise ThaadInputError(f"{mpath}: not a thaad sweep manifest")
-        if old != manifest:
-            changed = sorted(k for k in manifest if old.get(k) != manifest[k])
-            raise ThaadInputError(
-                f"--out: '{out}' holds another sweep (its {', '.join(changed) or 'definition'} "
-                "differs); use another directory"
-            )
-        if not resume:
-            raise ThaadInputError(f"--out: '{out}' already holds this sweep; use --resume")
-        return
-    if resume:
-        raise ThaadInputError(f"--resume: '{out}' holds no sweep to resume")
-    if out.exists() and any(p.name != LOCK_FILE for p in out.iterdir()):
-        raise ThaadInputError(f"--out: '{out}' is not empty; use a new directory")
-
-
 def _point_dir(out: Path, i: int) -> Path:
     return out / "points" / f"p{i:05d}"
 
@@ -205,7 +185,7 @@ def run_sweep(
         "chunk": int(chunk),
         "version": __version__,
     }
-    _check_dir(outp, manifest, resume)
+    check_study_dir(outp, MANIFEST_FILE, manifest, resume, "sweep")
     feasible = [_feasible(sc) for sc in scs]
     client = connect(scheduler) if scheduler else None
     try:
