@@ -15,12 +15,10 @@ import math
 import numba as nb
 import numpy as np
 
-from thaad.core.constants import R_MEAN_M
 from thaad.core.doctrine import may_fire, new_doctrine_state, on_launch, on_outcome
-from thaad.core.earth import ecef_to_geodetic, enu_basis, geodetic_to_ecef, great_circle
-from thaad.core.firecontrol import FireControl
+from thaad.core.earth import ecef_to_geodetic, enu_basis, geodetic_to_ecef
+from thaad.core.firecontrol import FireControl, envelope_shot
 from thaad.core.footprint import search_detects
-from thaad.core.interceptor import flyout_grid_query
 from thaad.core.radar import Radar
 
 _jit = nb.njit(cache=True)
@@ -72,12 +70,7 @@ def engagement_window(
                 t_det = t + 0.5 * rd.search_frame_s
                 t_ready = t_det + (n_firm - 1) * revisit_s + fc.reaction_s
             continue
-        if h < fc.alt_min_m or h > fc.alt_max_m:
-            continue
-        ground = great_circle(lat_l, lon_l, lat, lon)[0] * R_MEAN_M
-        if ground > fc.range_max_m:
-            continue
-        el, tof = flyout_grid_query(el_g, tof_g, d_rho_m, d_alt_m, ground, h)
+        el, tof, _ = envelope_shot(fc, lat_l, lon_l, lat, lon, h, el_g, tof_g, d_rho_m, d_alt_m)
         if math.isnan(el):
             continue
         t_l = t - tof

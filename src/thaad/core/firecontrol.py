@@ -65,6 +65,23 @@ def no_plan() -> Plan:
 
 
 @_jit
+def envelope_shot(fc: FireControl, lat_l: float, lon_l: float, lat: float, lon: float,
+                  h: float, el_g: np.ndarray, tof_g: np.ndarray, d_rho_m: float,
+                  d_alt_m: float) -> tuple[float, float, float]:  # fmt: skip
+    """A shot from the launcher at ``(lat_l, lon_l)`` at a point of the threat's path: the
+    launch elevation, the time of flight and the azimuth, or a NaN elevation when the point is
+    outside the engagement envelope (altitude band, range) or the fly-out table. Fire
+    control, the kinematic footprint and the battle all ask it."""
+    if h < fc.alt_min_m or h > fc.alt_max_m:
+        return math.nan, math.nan, math.nan
+    ang, az = great_circle(lat_l, lon_l, lat, lon)
+    if ang * R_MEAN_M > fc.range_max_m:
+        return math.nan, math.nan, math.nan
+    el, tof = flyout_grid_query(el_g, tof_g, d_rho_m, d_alt_m, ang * R_MEAN_M, h)
+    return el, tof, az
+
+
+@_jit
 def plan_intercept(
     x: np.ndarray, t_x: float, t_earliest_launch: float, fc: FireControl, env: Env,
     lat_l: float, lon_l: float, el_g: np.ndarray, tof_g: np.ndarray, d_rho_m: float,
@@ -87,13 +104,8 @@ def plan_intercept(
             if vr < 0.0:
                 break
             continue
-        if h > fc.alt_max_m:
-            continue
-        ang, az = great_circle(lat_l, lon_l, lat, lon)
-        ground = ang * R_MEAN_M
-        if ground > fc.range_max_m:
-            continue
-        el, tof = flyout_grid_query(el_g, tof_g, d_rho_m, d_alt_m, ground, h)
+        el, tof, az = envelope_shot(fc, lat_l, lon_l, lat, lon, h, el_g, tof_g, d_rho_m,
+                                    d_alt_m)  # fmt: skip
         if math.isnan(el):
             continue
         t_l = t - tof

@@ -32,8 +32,7 @@ from thaad.core.earth import (
     geodetic_to_ecef,
     great_circle,
 )
-from thaad.core.firecontrol import FireControl
-from thaad.core.interceptor import flyout_grid_query
+from thaad.core.firecontrol import FireControl, envelope_shot
 from thaad.core.radar import Radar, in_search_sector, in_view, search_snr_constant
 
 _jit = nb.njit(cache=True)
@@ -121,12 +120,7 @@ def cell_kill(
                 t_det = t + 0.5 * rd.search_frame_s
                 t_ready = t_det + (n_firm - 1) * rd.scan_period_s + fc.reaction_s
             continue
-        if h < fc.alt_min_m or h > fc.alt_max_m:
-            continue
-        ground = great_circle(lat_l, lon_l, lat, lon)[0] * R_MEAN_M
-        if ground > fc.range_max_m:
-            continue
-        el, tof = flyout_grid_query(el_g, tof_g, d_rho, d_alt, ground, h)
+        el, tof, _ = envelope_shot(fc, lat_l, lon_l, lat, lon, h, el_g, tof_g, d_rho, d_alt)
         if math.isnan(el):
             continue
         t_l = t - tof
