@@ -369,11 +369,39 @@ def test_a_burst_of_changes_draws_only_the_last(browser, app):
     assert page.input_value("#face") == "280"
     assert page.get_attribute("#coverage", "d") != cov0  # the sector turned with the face
     # the server got at most the three requests; none piled up behind the running one
+    # (plus the page's re-asks of a newest request that a stale one superseded, see below)
     w = app.workers["footprint"]
-    assert w.generation - before <= 3
+    assert w.generation - before <= 3 + page.evaluate("window.thaadRetries")
     assert not w._pending
     assert seen["outside"] == []
     assert all("net::ERR_ABORTED" in e or "abort" in e.lower() for e in seen["errors"])
+    page.close()
+
+
+def test_the_newest_request_superseded_by_a_stale_one_is_asked_again(browser, app):
+    # the page's fetches travel on parallel connections: an older (aborted) request may reach
+    # the server after the newest and supersede it (HTTP 409). Made to happen here: the first
+    # footprint request is answered 409; the page must ask again and draw, not stay blank.
+    page, seen = _page(browser, app)
+    answered = []
+
+    def once_409(route):
+        if not answered:
+            answered.append(route.request.url)
+            route.fulfill(status=409, body="superseded by a newer request\n")
+        else:
+            route.continue_()
+
+    page.route("**/api/footprint?*", once_409)
+    page.goto(app.url + "?grid=20")
+    page.wait_for_function("window.thaadReady === true", timeout=300_000)
+    _recomputed(page, 1)
+    assert len(answered) == 1
+    assert page.evaluate("window.thaadRetries") == 1
+    assert _area(page) > 1e5  # the footprint was drawn from the second answer
+    assert page.inner_text("#msg").strip() == ""
+    assert seen["outside"] == []
+    assert all("409" in e for e in seen["errors"])  # the console notes the refused fetch
     page.close()
 
 

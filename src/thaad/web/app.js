@@ -21,6 +21,7 @@ let fpCtrl = null, engCtrl = null, gen = 0;
 window.thaadReady = false;
 window.thaadBusy = false;
 window.thaadTimings = [];
+window.thaadRetries = 0;
 
 // ---------------------------------------------------------------- projection and helpers
 const px = (lon) => lon * K;
@@ -264,6 +265,20 @@ async function getJSON(url, signal) {
   }
   return r.json();
 }
+// The server answers 409 when a newer request took a queued job's place. The page's requests
+// travel on parallel connections, so an older, already aborted request can reach the server
+// after the newest one and supersede it: while the request superseded is still the page's
+// newest, ask again (the stale ones are few, so this ends).
+async function latest(get, isCurrent) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await get();
+    } catch (e) {
+      if (e.status !== 409 || !isCurrent() || attempt >= 5) throw e;
+      window.thaadRetries++;
+    }
+  }
+}
 const busy = new Set();  // what is being computed: "footprint", "engagement"
 function setBusy(what, on) {
   if (on) busy.add(what);
@@ -283,8 +298,8 @@ async function recompute() {
   const q = query(state);
   const t0 = performance.now();
   try {
-    const [fp, cov] = await Promise.all([getJSON("/api/footprint?" + q, signal),
-      getJSON("/api/coverage?" + q, signal)]);
+    const [fp, cov] = await latest(() => Promise.all([getJSON("/api/footprint?" + q, signal),
+      getJSON("/api/coverage?" + q, signal)]), () => my === gen && !signal.aborted);
     if (my !== gen) return;
     drawFootprint(fp);
     drawCoverage(cov);
@@ -367,7 +382,8 @@ async function engageAt(lat, lon) {
   setBusy("engagement", true);
   const aim = `${lat.toFixed(4)},${lon.toFixed(4)}`;
   try {
-    const d = await getJSON(`/api/engage?${query(state)}&aim=${aim}`, signal);
+    const d = await latest(() => getJSON(`/api/engage?${query(state)}&aim=${aim}`, signal),
+      () => engCtrl.signal === signal && !signal.aborted);
     drawEngagement(d, lat, lon);
     showMessage("");
   } catch (e) {
