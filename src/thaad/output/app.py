@@ -137,8 +137,6 @@ def parse_query(
     Every value is checked; the scenario's own through its schema. Raises
     :class:`~thaad.errors.ThaadInputError` with a one-line reason naming the parameter.
     """
-    from thaad.model.scenario import load_scenario
-
     try:
         q = parse_qs(query, keep_blank_values=True, strict_parsing=False, errors="strict")
     except (ValueError, UnicodeDecodeError):
@@ -376,8 +374,12 @@ def shape_info(sc: Any, view: dict[str, Any]) -> dict[str, Any]:
                            "burnout_angle_deg": th.burnout_angle_deg,
                            "apogee_default": bool(view.get("apogee_default"))}  # fmt: skip
     if th.shape == "pull-up":
-        out |= {"lift_to_drag": th.lift_to_drag, "manoeuvre_start_km": th.manoeuvre_start_km,
-                "load_factor_max": th.load_factor_max, "dive_angle_deg": th.dive_angle_deg}  # fmt: skip
+        out |= {
+            "lift_to_drag": th.lift_to_drag,
+            "manoeuvre_start_km": th.manoeuvre_start_km,
+            "load_factor_max": th.load_factor_max,
+            "dive_angle_deg": th.dive_angle_deg,
+        }
     return out
 
 
@@ -534,9 +536,11 @@ class AppServer(ThreadingHTTPServer):
                 "radar": list(RADAR_MODES),
                 "doctrine": ["shoot-look-shoot", "salvo"],
             },
-            "shape_defaults": {"lofted_apogee_factor": LOFTED_APOGEE_FACTOR,
-                               "depressed_apogee_factor": DEPRESSED_APOGEE_FACTOR,
-                               "pullup_apogee_km": PULLUP_APOGEE_KM},  # fmt: skip
+            "shape_defaults": {
+                "lofted_apogee_factor": LOFTED_APOGEE_FACTOR,
+                "depressed_apogee_factor": DEPRESSED_APOGEE_FACTOR,
+                "pullup_apogee_km": PULLUP_APOGEE_KM,
+            },
             "grid_max": GRID_MAX,
             "assets": [
                 {"name": a.name, "lat_deg": a.lat_deg, "lon_deg": a.lon_deg} for a in sc.assets
