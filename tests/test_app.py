@@ -79,7 +79,7 @@ def test_footprint_api_matches_run_footprint(app, tmp_path):
     # the explorer's compute_footprint gives what thaad footprint writes, to the km2
     s = run_footprint(load_scenario(), (39.2, 125.67), tmp_path, grid=30, progress=False)
     assert abs(fc["summary"]["defended_area_km2"] - s["defended_area_km2"]) < 1e-6
-    assert s["defended_area_km2"] > 1e5  # about 146,000 km2 at grid 100
+    assert s["defended_area_km2"] > 1e5  # 140,974 km2 at grid 200 (docs/guide/footprint.md)
 
 
 def test_coverage_api_is_the_coverage_module(app):
@@ -383,7 +383,7 @@ def test_drag_the_battery_and_the_footprint_follows(browser, app):
     page.wait_for_function("window.thaadReady === true", timeout=300_000)
     _recomputed(page, 1)
     area0, contour0 = _area(page), page.get_attribute("#contour", "d")
-    assert area0 > 1.2e5 and area0 < 1.8e5  # the default view, 40x40 cells (146,000 km2 at 100x100)
+    assert area0 > 1.2e5 and area0 < 1.8e5  # the default view, 40x40 cells (141,000 km2 at 200x200)
     assert page.locator("#geo path.coast").count() == 1
     assert len(page.get_attribute("#geo path.coast", "d")) > 10_000  # the coastlines drawn
     box = page.locator("#marker-battery").bounding_box()

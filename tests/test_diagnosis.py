@@ -20,7 +20,7 @@ def test_an_intercept_needs_no_reason():
 
 
 def test_seoul_is_never_inside_the_envelope():
-    """README: a threat aimed at Seoul is still about 245 km from Seongju when it falls
+    """docs/guide/footprint.md: a threat aimed at Seoul is still about 245 km from Seongju when it falls
     below 40 km; no point of its path lies inside the envelope."""
     res, why = _why("threat.aim=Seoul")
     assert not res.intercepted and why.code == "never-in-envelope"
