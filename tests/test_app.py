@@ -494,6 +494,32 @@ def test_pick_a_lofted_threat_and_the_footprint_changes(browser, app):
     page.close()
 
 
+def test_a_pull_up_threat_from_a_shared_url(browser, app):
+    # a shared view of the pull-up shape: its glide's controls are shown with the URL's
+    # values, the default 50 km apogee is adopted into the URL, and the glide (about 20-25 km
+    # up, docs/parameters.md) stays below THAAD's 40 km floor: no asset is defended
+    page, seen = _page(browser, app)
+    page.goto(app.url + "?grid=20&shape=pull-up&lift_to_drag=2.5")
+    page.wait_for_function("window.thaadReady === true", timeout=300_000)
+    _recomputed(page, 1)
+    ms = page.evaluate("window.thaadTimings[0]")
+    print(f"\nfirst draw of a pull-up threat (its targeting per range is slow): {ms:.0f} ms")
+    assert page.inner_text("#msg").strip() == ""
+    for k in ("apogee", "lift_to_drag", "manoeuvre_start", "load_factor", "dive_angle"):
+        assert page.is_visible(f"#{k}"), k
+    assert page.is_hidden("#burnout_angle")
+    assert page.input_value("#lift_to_drag") == "2.5" and page.input_value("#dive_angle") == "30"
+    url = page.evaluate("Object.fromEntries(new URLSearchParams(location.search))")
+    assert url["shape"] == "pull-up" and float(url["apogee"]) == 50.0
+    assert url["lift_to_drag"] == "2.5"
+    assert "apogee 50 km (default), L/D 2.5" in page.inner_text("#shape-info")
+    pk = [v[1] for v in _asset_fills(page).values()]
+    assert all(p in ("", "0") for p in pk), pk
+    assert _area(page) == 0.0
+    assert seen["errors"] == [] and seen["outside"] == []
+    page.close()
+
+
 def test_a_burst_of_changes_draws_only_the_last(browser, app):
     page, seen = _page(browser, app)
     page.goto(app.url + "?grid=30")
