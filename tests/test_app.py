@@ -592,6 +592,21 @@ def test_a_bad_query_string_shows_a_message(browser, app):
     page.close()
 
 
+def test_a_shared_url_the_server_refuses_shows_why_and_the_defaults(browser, app):
+    # the page cannot know a shape's branch: the server refuses a lofted apogee below the
+    # minimum-energy one, and the page says why and draws the defaults instead of nothing
+    page, seen = _page(browser, app)
+    page.goto(app.url + "?grid=20&shape=lofted&apogee=50")
+    page.wait_for_function("window.thaadReady === true", timeout=300_000)
+    _recomputed(page, 1)
+    assert page.inner_text("#msg").startswith("apogee: a lofted trajectory to 451 km")
+    assert _area(page) > 1e5 and page.input_value("#shape") == "min-energy"
+    assert "apogee" not in page.url and "shape=min-energy" in page.url
+    assert seen["outside"] == []
+    assert all("400" in e for e in seen["errors"]), seen["errors"]
+    page.close()
+
+
 def test_click_an_aim_point_flies_an_engagement(browser, app):
     page, seen = _page(browser, app)
     page.goto(app.url + "?grid=20")

@@ -370,6 +370,10 @@ async function recompute() {
     state = { ...good };
     syncControls();
     drawMarkers();
+    if (!lastFootprint && query(state) !== q) {  // nothing drawn yet (a refused shared URL):
+      $("msg").dataset.sticky = "1";            // draw the last good view, keep the reason
+      await recompute();
+    }
   } finally {
     if (my === gen) setBusy("footprint", false);
   }
