@@ -79,7 +79,7 @@ def test_footprint_api_matches_run_footprint(app, tmp_path):
     # the explorer's compute_footprint gives what thaad footprint writes, to the km2
     s = run_footprint(load_scenario(), (39.2, 125.67), tmp_path, grid=30, progress=False)
     assert abs(fc["summary"]["defended_area_km2"] - s["defended_area_km2"]) < 1e-6
-    assert s["defended_area_km2"] > 1e5  # about 146,000 km2 at grid 100
+    assert s["defended_area_km2"] > 1e5  # 140,974 km2 at grid 200 (docs/guide/footprint.md)
 
 
 def test_coverage_api_is_the_coverage_module(app):
@@ -115,6 +115,30 @@ def test_coverage_api_is_the_coverage_module(app):
         ("extent=0", "extent: 0.0 km is outside (0, 3000]"),
         ("bogus=1", "bogus: unknown parameter"),
         ("grid=10&grid=20", "grid: given 2 times"),
+        # the shape's parameters: the schema's ranges, then the shape's branch at the
+        # scenario's aim point (Daegu, 451 km: minimum-energy apogee 111 km, angle 43.99 deg)
+        ("shape=lofted&apogee=abc", "apogee: 'abc' is not a number"),
+        ("shape=depressed&apogee=0", "apogee: 0.0 is outside the allowed range [1, 10000]"),
+        (
+            "shape=lofted&apogee=50",
+            "apogee: a lofted trajectory to 451 km must peak above the "
+            "minimum-energy apogee of 111 km",
+        ),
+        (
+            "shape=depressed&apogee=150",
+            "apogee: a depressed trajectory to 451 km must peak "
+            "below the minimum-energy apogee of 111 km",
+        ),
+        ("shape=min-energy&apogee=100", "apogee: applies to the lofted and depressed shapes"),
+        (
+            "shape=lofted&burnout_angle=20",
+            "burnout_angle: a lofted trajectory needs an angle "
+            "above the minimum-energy angle of 43.99 deg",
+        ),
+        ("shape=lofted&apogee=200&burnout_angle=60", "apogee: give it or burnout_angle, not both"),
+        ("shape=pull-up&apogee=500", "apogee: 500 km is outside 10-300 km for a pull-up flight"),
+        ("shape=pull-up&lift_to_drag=0", "lift_to_drag: 0.0 is outside the allowed range (0, 10]"),
+        ("shape=pull-up&dive_angle=90", "dive_angle: 90.0 is outside the allowed range (0, 90)"),
     ],
 )
 def test_bad_values_get_400_with_one_line(app, query, reason):
@@ -127,6 +151,74 @@ def test_bad_values_get_400_with_one_line(app, query, reason):
         if "\n" not in reason:
             assert text.startswith(reason), (text, reason)
         assert "Traceback" not in text
+
+
+def _min_energy_apogee_km(launch, aim):
+    """The textbook minimum-energy conic's apogee over the great circle from ``launch`` to
+    ``aim`` (Bate, Mueller and White, sec. 6.2: Q = 2 sin(psi/2) / (1 + sin(psi/2)),
+    gamma = (pi - psi)/4, e^2 = 1 + Q (Q - 2) cos^2 gamma, r_a = R (1 + e) / (2 - Q)),
+    on the mean sphere; written out here, not thaad's kepler module."""
+    import math
+
+    from thaad.core.constants import R_MEAN_M
+
+    la0, lo0, la1, lo1 = (math.radians(v) for v in (*launch, *aim))
+    psi = math.acos(math.sin(la0) * math.sin(la1)
+                    + math.cos(la0) * math.cos(la1) * math.cos(lo1 - lo0))  # fmt: skip
+    q = 2 * math.sin(psi / 2) / (1 + math.sin(psi / 2))
+    e = math.sqrt(1 + q * (q - 2) * math.cos((math.pi - psi) / 4) ** 2)
+    return (R_MEAN_M * (1 + e) / (2 - q) - R_MEAN_M) / 1e3
+
+
+DAEGU = (35.8714, 128.6014)
+
+
+def test_a_lofted_threat_changes_the_footprint(app):
+    # lofted with no apogee: 1.5x the minimum-energy apogee to the scenario's aim point
+    # (Daegu, 451 km from the launch point: 110.8 km, so 166.2 km), flown by the footprint
+    q = "battery=36.0513,128.2229&launch=39.2,125.67&threat=srbm-600&grid=30"
+    h_me = _min_energy_apogee_km((39.2, 125.67), DAEGU)
+    assert h_me == pytest.approx(110.82, abs=0.01)
+    fps = {}
+    for shape in ("min-energy", "lofted", "depressed"):
+        st, _, _, body = get(app, f"/api/footprint?{q}&shape={shape}")
+        assert st == 200, body
+        fps[shape] = json.loads(body)
+    lofted, depressed = fps["lofted"]["shape"], fps["depressed"]["shape"]
+    assert lofted["shape"] == "lofted" and lofted["apogee_default"] is True
+    assert lofted["apogee_km"] == pytest.approx(1.5 * h_me, abs=0.05)
+    assert depressed["apogee_km"] == pytest.approx(0.6 * h_me, abs=0.05)
+    assert fps["min-energy"]["shape"]["apogee_km"] is None
+
+    def pk(fc, name):
+        return fc["summary"]["assets"][name]["p_kill"]
+
+    # the lofted threat's longer flight leaves time for a shot at Pyeongtaek (one shot of
+    # SSPK 0.8), none on the minimum-energy path; the defended area grows by over 10 %
+    assert pk(fps["min-energy"], "Pyeongtaek") == 0.0
+    assert pk(fps["lofted"], "Pyeongtaek") == pytest.approx(0.8)
+    a_me = fps["min-energy"]["summary"]["defended_area_km2"]
+    a_lo = fps["lofted"]["summary"]["defended_area_km2"]
+    assert a_lo > 1.1 * a_me
+    # depressed at 66.5 km: the class cannot reach Busan (about 560 km) on it
+    assert fps["depressed"]["summary"]["assets"]["Busan"]["unreached"] == "too far"
+    # an explicit apogee is used as given, and goes into the exported scenario
+    st, _, _, body = get(app, f"/api/footprint?{q}&shape=lofted&apogee=250")
+    assert st == 200 and json.loads(body)["shape"]["apogee_km"] == 250.0
+    assert json.loads(body)["shape"]["apogee_default"] is False
+    st, _, _, body = get(app, f"/api/export?{q}&shape=lofted&apogee=250")
+    assert st == 200 and yaml.safe_load(body)["threat"]["apogee_km"] == 250.0
+    st, _, _, body = get(app, f"/api/export?{q}&shape=pull-up&lift_to_drag=3")
+    th = yaml.safe_load(body)["threat"]
+    assert (th["shape"], th["apogee_km"], th["lift_to_drag"]) == ("pull-up", 50.0, 3.0)
+
+
+def test_the_defaults_offer_every_shape(app):
+    st, _, _, body = get(app, "/api/defaults")
+    assert st == 200
+    d = json.loads(body)
+    assert d["choices"]["shape"] == ["min-energy", "lofted", "depressed", "max-range", "pull-up"]
+    assert d["apogee"] is None and d["lift_to_drag"] == 2.0 and d["dive_angle"] == 30.0
 
 
 def test_engage_needs_an_aim_point(app):
@@ -147,6 +239,9 @@ def test_export_reproduces_the_view(app, tmp_path):
     assert (sc.battery.site.lat_deg, sc.battery.site.lon_deg) == (36.2, 128.1)
     assert (sc.threat.launch.lat_deg, sc.threat.launch.lon_deg) == (39.0, 125.5)
     assert sc.threat.threat_class == "mrbm-1000" and sc.threat.shape == "lofted"
+    # no apogee given: the lofted default, 1.5x the minimum-energy apogee to Daegu
+    h_me = _min_energy_apogee_km((39.0, 125.5), DAEGU)
+    assert sc.threat.apogee_km == pytest.approx(1.5 * h_me, abs=0.05)
     assert sc.battery.radar.boresight_az_deg == 300.0 and sc.lethality.sspk == 0.7
     assert yaml.safe_load(body)["assets"][0]["name"] == "Seoul"
 
@@ -288,7 +383,7 @@ def test_drag_the_battery_and_the_footprint_follows(browser, app):
     page.wait_for_function("window.thaadReady === true", timeout=300_000)
     _recomputed(page, 1)
     area0, contour0 = _area(page), page.get_attribute("#contour", "d")
-    assert area0 > 1.2e5 and area0 < 1.8e5  # the default view, 40x40 cells (146,000 km2 at 100x100)
+    assert area0 > 1.2e5 and area0 < 1.8e5  # the default view, 40x40 cells (141,000 km2 at 200x200)
     assert page.locator("#geo path.coast").count() == 1
     assert len(page.get_attribute("#geo path.coast", "d")) > 10_000  # the coastlines drawn
     box = page.locator("#marker-battery").bounding_box()
@@ -344,6 +439,83 @@ def test_change_the_threat_and_the_assets_change_colour(browser, app):
     with page.expect_download() as dl:  # Export: the scenario YAML of this view
         page.click("#export")
     assert yaml.safe_load(Path(dl.value.path()).read_text())["threat"]["class"] == "srbm-300"
+    assert seen["errors"] == [] and seen["outside"] == []
+    page.close()
+
+
+def test_pick_a_lofted_threat_and_the_footprint_changes(browser, app):
+    page, seen = _page(browser, app)
+    page.goto(app.url + "?grid=30")
+    page.wait_for_function("window.thaadReady === true", timeout=300_000)
+    _recomputed(page, 1)
+    area0, before = _area(page), _asset_fills(page)
+    assert page.is_hidden("#apogee") and page.is_hidden("#lift_to_drag")
+    page.select_option("#shape", "lofted")
+    _recomputed(page, 2)
+    ms = page.evaluate("window.thaadTimings[window.thaadTimings.length - 1]")
+    print(f"\nrecompute for a lofted threat (fetch footprint + coverage, draw): {ms:.0f} ms")
+    # the lofted shape's default apogee (1.5x the minimum-energy apogee to Daegu) is flown,
+    # shown, and put into the URL; Pyeongtaek is now defended by one shot, the area grows
+    h_lofted = round(1.5 * _min_energy_apogee_km((39.2, 125.67), DAEGU), 1)
+    assert h_lofted == 166.2
+    url = page.evaluate("Object.fromEntries(new URLSearchParams(location.search))")
+    assert url["shape"] == "lofted" and float(url["apogee"]) == h_lofted
+    assert page.is_visible("#apogee") and float(page.input_value("#apogee")) == h_lofted
+    assert "apogee 166.2 km (default)" in page.inner_text("#shape-info")
+    after = _asset_fills(page)
+    assert float(before["Pyeongtaek"][1]) == 0.0
+    assert float(after["Pyeongtaek"][1]) == pytest.approx(0.8)
+    assert after["Pyeongtaek"][0] != before["Pyeongtaek"][0]
+    assert _area(page) > 1.1 * area0
+    _shot(page, "app-lofted.png")
+    with page.expect_download() as dl:  # the export carries the shape and its apogee
+        page.click("#export")
+    th = yaml.safe_load(Path(dl.value.path()).read_text())["threat"]
+    assert th["shape"] == "lofted" and th["apogee_km"] == h_lofted
+    # an apogee below the minimum-energy one is refused by the server, naming the field;
+    # the view stays lofted at the default
+    page.evaluate(
+        """() => { const a = document.getElementById("apogee");
+        a.value = "50"; a.dispatchEvent(new Event("change")); }"""
+    )
+    page.wait_for_function("document.getElementById('msg').textContent.includes('apogee')")
+    page.wait_for_function("!window.thaadBusy", timeout=300_000)
+    assert page.inner_text("#msg").startswith(
+        "apogee: a lofted trajectory to 451 km must peak above the minimum-energy apogee"
+    )
+    assert float(page.input_value("#apogee")) == h_lofted
+    # back to minimum energy: the apogee is hidden, leaves the URL, the area comes back
+    page.select_option("#shape", "min-energy")
+    _recomputed(page, 3)
+    assert page.is_hidden("#apogee") and "apogee" not in page.url
+    assert _area(page) == area0
+    assert seen["outside"] == []
+    assert all("400" in e for e in seen["errors"]), seen["errors"]  # the refused fetch
+    page.close()
+
+
+def test_a_pull_up_threat_from_a_shared_url(browser, app):
+    # a shared view of the pull-up shape: its glide's controls are shown with the URL's
+    # values, the default 50 km apogee is adopted into the URL, and the glide (about 20-25 km
+    # up, docs/parameters.md) stays below THAAD's 40 km floor: no asset is defended
+    page, seen = _page(browser, app)
+    page.goto(app.url + "?grid=20&shape=pull-up&lift_to_drag=2.5")
+    page.wait_for_function("window.thaadReady === true", timeout=300_000)
+    _recomputed(page, 1)
+    ms = page.evaluate("window.thaadTimings[0]")
+    print(f"\nfirst draw of a pull-up threat (its targeting per range is slow): {ms:.0f} ms")
+    assert page.inner_text("#msg").strip() == ""
+    for k in ("apogee", "lift_to_drag", "manoeuvre_start", "load_factor", "dive_angle"):
+        assert page.is_visible(f"#{k}"), k
+    assert page.is_hidden("#burnout_angle")
+    assert page.input_value("#lift_to_drag") == "2.5" and page.input_value("#dive_angle") == "30"
+    url = page.evaluate("Object.fromEntries(new URLSearchParams(location.search))")
+    assert url["shape"] == "pull-up" and float(url["apogee"]) == 50.0
+    assert url["lift_to_drag"] == "2.5"
+    assert "apogee 50 km (default), L/D 2.5" in page.inner_text("#shape-info")
+    pk = [v[1] for v in _asset_fills(page).values()]
+    assert all(p in ("", "0") for p in pk), pk
+    assert _area(page) == 0.0
     assert seen["errors"] == [] and seen["outside"] == []
     page.close()
 
@@ -417,6 +589,21 @@ def test_a_bad_query_string_shows_a_message(browser, app):
     assert page.inner_text("#area-threshold") == "(P(kill) ≥ 0.5)"
     assert "battery=36.0513" in page.url  # and the URL is cleaned
     assert seen["errors"] == [] and seen["outside"] == []
+    page.close()
+
+
+def test_a_shared_url_the_server_refuses_shows_why_and_the_defaults(browser, app):
+    # the page cannot know a shape's branch: the server refuses a lofted apogee below the
+    # minimum-energy one, and the page says why and draws the defaults instead of nothing
+    page, seen = _page(browser, app)
+    page.goto(app.url + "?grid=20&shape=lofted&apogee=50")
+    page.wait_for_function("window.thaadReady === true", timeout=300_000)
+    _recomputed(page, 1)
+    assert page.inner_text("#msg").startswith("apogee: a lofted trajectory to 451 km")
+    assert _area(page) > 1e5 and page.input_value("#shape") == "min-energy"
+    assert "apogee" not in page.url and "shape=min-energy" in page.url
+    assert seen["outside"] == []
+    assert all("400" in e for e in seen["errors"]), seen["errors"]
     page.close()
 
 

@@ -20,8 +20,8 @@ def test_an_intercept_needs_no_reason():
 
 
 def test_seoul_is_never_inside_the_envelope():
-    """README: a threat aimed at Seoul is still about 245 km from Seongju when it falls
-    below 40 km; no point of its path lies inside the envelope."""
+    """docs/guide/footprint.md: a threat aimed at Seoul is still about 245 km from Seongju
+    when it falls below 40 km; no point of its path lies inside the envelope."""
     res, why = _why("threat.aim=Seoul")
     assert not res.intercepted and why.code == "never-in-envelope"
     km = float(why.text.split("comes no closer than ")[1].split(" km")[0])

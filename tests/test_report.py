@@ -423,7 +423,7 @@ def test_bad_input_from_the_command_line_has_no_traceback(run_dir, tmp_path):
 
 
 def test_no_intercept_report_says_why_beside_the_altitude_plot(tmp_path):
-    """Aimed at Seoul the threat never enters the envelope (README: about 245 km from
+    """Aimed at Seoul the threat never enters the envelope (docs/guide/footprint.md: 245 km from
     Seongju when it falls through 40 km): the report says so above and under the plot."""
     d = tmp_path / "seoul"
     assert main(["run", "--aim", "Seoul", "--out", str(d), "--report"]) == 0

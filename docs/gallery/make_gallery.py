@@ -50,7 +50,7 @@ JOBS = [
         "The defended footprint of the default scenario against a srbm-600 launched from a "
         "generic point in central North Korea (39.2 N, 125.67 E) on minimum-energy paths: "
         "the kill probability of every aim point within 400 km of the battery (kinematic "
-        "mode, a 60 x 60 grid; `make gallery` keeps it small, the README's figures use "
+        "mode, a 60 x 60 grid; `make gallery` keeps it small, the footprint guide's figures use "
         "`--grid 200`). Interceptor envelope 40-150 km altitude and 200 km range, "
         "shoot-look-shoot with two shots, single-shot kill probability 0.8. A threat aimed "
         "at Seoul peaks at about 63 km and is still 245 km from Seongju when it falls below "

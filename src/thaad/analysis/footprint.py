@@ -40,7 +40,8 @@ FAMILY_SAMPLES = 240
 
 @dataclass
 class Family:
-    """Minimum-energy paths for a ladder of ranges from one launch point."""
+    """The threat's paths, on the scenario's shape, for a ladder of ranges from one launch
+    point."""
 
     range_m: np.ndarray
     t_s: np.ndarray

@@ -14,15 +14,17 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description="Serve, on 127.0.0.1 only, a map of the scenario's region (the Natural "
         "Earth coastlines and borders that ship with thaad; nothing is fetched from outside) "
         "where the battery and the launch point can be dragged and the threat, trajectory "
-        "shape, radar mode, face, RCS, doctrine and single-shot kill probability picked. "
+        "shape (with its apogee or burnout angle, or the pull-up glide's parameters), radar "
+        "mode, face, RCS, doctrine and single-shot kill probability picked. "
         "Each change recomputes the kinematic defended footprint (P(kill) colours, the "
         "threshold contour, the defended area, the assets' kill probability) and the radar's "
         "coverage; a click on the map flies one engagement at that aim point (timeline, "
         "altitude profile, and the 3-D viewer when CesiumJS is installed). The page's state "
         "is in its URL; Export writes the scenario YAML that reproduces it. Ctrl-C stops.",
         epilog="Examples:\n  thaad app --open\n  thaad app scenarios/seongju.yaml --port 8800\n"
-        "URL parameters: battery=LAT,LON launch=LAT,LON threat=CLASS shape= radar= face=DEG "
-        "rcs=M2 doctrine= shots= sspk= threshold= alt=KM grid=N extent=KM\n"
+        "URL parameters: battery=LAT,LON launch=LAT,LON threat=CLASS shape= apogee=KM "
+        "burnout_angle=DEG lift_to_drag= manoeuvre_start=KM load_factor=G dive_angle=DEG "
+        "radar= face=DEG rcs=M2 doctrine= shots= sspk= threshold= alt=KM grid=N extent=KM\n"
         "API: /api/footprint?..., /api/coverage?..., /api/engage?...&aim=LAT,LON, "
         "/api/export?...\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,

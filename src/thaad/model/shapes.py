@@ -72,12 +72,44 @@ class Glide:
     dive_angle_deg: float = 30.0
 
 
+LOFTED_APOGEE_FACTOR = 1.5
+"""Default apogee of a lofted shot, as a multiple of the minimum-energy apogee to the same
+point (``thaad app``, when neither the apogee nor the burnout angle is given). An
+assumption: a moderate loft that keeps most of the class's reach (published lofted tests
+peak far higher); docs/parameters.md, *Default shape parameters (thaad app)*."""
+DEPRESSED_APOGEE_FACTOR = 0.6
+"""Default apogee of a depressed shot, as a multiple of the minimum-energy apogee. An
+assumption: a moderate depression (a depressed shot costs energy, so a deeper one shortens
+the reach further); docs/parameters.md, as above."""
+PULLUP_APOGEE_KM = 50.0
+"""Default apogee of the pull-up shape: the KN-23's reported 50 km (docs/parameters.md)."""
+
 CLI_NAMES = {
     "aim": "--aim",
     "shape": "--shape",
     "apogee": "--apogee-km",
     "angle": "--burnout-angle-deg",
 }
+
+
+def min_energy_apogee_km(psi_rad: float) -> float:
+    """Apogee altitude (km) of the textbook minimum-energy conic over range angle ``psi_rad``
+    (Bate, Mueller and White sec. 6.2; the reference :func:`check_shape` measures against)."""
+    g_me = min_energy_gamma_rad(psi_rad)
+    return (ballistic_solution(psi_rad, g_me, R_MEAN_M)[2] - R_MEAN_M) / 1e3
+
+
+def default_apogee_km(shape: str, psi_rad: float) -> float | None:
+    """The apogee (km) a shape flies when neither apogee nor burnout angle is given, or None
+    (min-energy, max-range: they take neither). Lofted and depressed: 1.5x and 0.6x the
+    minimum-energy apogee over ``psi_rad`` (rounded to 0.1 km), so on the right side of it by
+    construction; pull-up: 50 km."""
+    if shape == "pull-up":
+        return PULLUP_APOGEE_KM
+    factor = {"lofted": LOFTED_APOGEE_FACTOR, "depressed": DEPRESSED_APOGEE_FACTOR}.get(shape)
+    if factor is None:
+        return None
+    return round(factor * min_energy_apogee_km(psi_rad), 1)
 
 
 def check_shape(
@@ -129,7 +161,7 @@ def check_shape(
     h = float(apogee_km)  # type: ignore[arg-type]
     if not (math.isfinite(h) and h > 0.0):
         raise ThaadInputError(f"{names['apogee']}: {h:g} km is not a positive altitude")
-    h_me = (ballistic_solution(psi_rad, g_me, R_MEAN_M)[2] - R_MEAN_M) / 1e3
+    h_me = min_energy_apogee_km(psi_rad)
     if lofted != (h > h_me):
         side = "above" if lofted else "below"
         raise ThaadInputError(

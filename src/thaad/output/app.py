@@ -18,10 +18,17 @@ naming the parameter, never a traceback; values go through the scenario schema b
 - ``GET /api/defaults``: the scenario's values of every control and the choices;
 - ``GET /api/geo``: coastlines and land borders around the scenario (GeoJSON);
 - ``GET /api/footprint?battery=LAT,LON&launch=LAT,LON&threat=CLASS&grid=N`` (+ ``shape``,
-  ``radar``, ``face``, ``rcs``, ``doctrine``, ``shots``, ``sspk``, ``extent``, ``threshold``):
-  GeoJSON with the P(kill) contour at the threshold, the battery, the launch point and the
-  named assets with their kill probability; the raster of P(kill) (``raster``) and the
-  footprint's summary (``summary``) as foreign members;
+  ``apogee``, ``burnout_angle``, ``lift_to_drag``, ``manoeuvre_start``, ``load_factor``,
+  ``dive_angle``, ``radar``, ``face``, ``rcs``, ``doctrine``, ``shots``, ``sspk``,
+  ``extent``, ``threshold``): GeoJSON with the P(kill) contour at the threshold, the
+  battery, the launch point and the named assets with their kill probability; the raster
+  of P(kill) (``raster``), the footprint's summary (``summary``) and the shape flown with
+  its parameters (``shape``) as foreign members. The footprint flies the threat on the
+  chosen shape (:func:`thaad.analysis.footprint.trajectory_family`); a lofted, depressed or
+  pull-up shape given neither ``apogee`` nor ``burnout_angle`` flies its default apogee
+  (:func:`thaad.model.shapes.default_apogee_km`: 1.5x / 0.6x the minimum-energy apogee to
+  the scenario's aim point, 50 km), and the shape is checked against the shot to that aim
+  point as ``thaad run`` checks it;
 - ``GET /api/coverage?...`` (+ ``alt``, the object's altitude in km): the radar's covered
   region (:func:`thaad.analysis.coverage.coverage`, :func:`~thaad.analysis.coverage.to_geojson`);
 - ``GET /api/engage?...&aim=LAT,LON``: one full engagement at the aim point
@@ -77,6 +84,12 @@ SCENARIO_PARAMS: dict[str, tuple[str, str]] = {
     "aim": ("threat.aim", "latlon"),
     "threat": ("threat.class", "str"),
     "shape": ("threat.shape", "str"),
+    "apogee": ("threat.apogee_km", "float"),
+    "burnout_angle": ("threat.burnout_angle_deg", "float"),
+    "lift_to_drag": ("threat.lift_to_drag", "float"),
+    "manoeuvre_start": ("threat.manoeuvre_start_km", "float"),
+    "load_factor": ("threat.load_factor_max", "float"),
+    "dive_angle": ("threat.dive_angle_deg", "float"),
     "radar": ("battery.radar.mode", "str"),
     "face": ("battery.radar.boresight_az_deg", "float"),
     "rcs": ("threat.rcs_rv_m2", "float"),
@@ -85,6 +98,10 @@ SCENARIO_PARAMS: dict[str, tuple[str, str]] = {
     "sspk": ("lethality.sspk", "float"),
     "seed": ("seed", "int"),
 }
+SHAPE_NAMES = {"aim": "aim", "shape": "shape", "apogee": "apogee", "angle": "burnout_angle"}
+"""The query's names of the shape's parameters, for :func:`thaad.model.shapes.check_shape`."""
+RENAMES = {key: name for name, (key, _) in SCENARIO_PARAMS.items()}
+"""Scenario key -> query parameter, for the errors the computations raise."""
 VIEW_PARAMS = {"grid": "int", "extent": "float", "threshold": "float", "alt": "float"}
 VIEW_DEFAULTS = {"grid": 40, "extent": 400.0, "threshold": 0.5, "alt": 100.0}
 
@@ -120,8 +137,6 @@ def parse_query(
     Every value is checked; the scenario's own through its schema. Raises
     :class:`~thaad.errors.ThaadInputError` with a one-line reason naming the parameter.
     """
-    from thaad.model.scenario import load_scenario
-
     try:
         q = parse_qs(query, keep_blank_values=True, strict_parsing=False, errors="strict")
     except (ValueError, UnicodeDecodeError):
@@ -157,10 +172,9 @@ def parse_query(
                 raise ThaadInputError(f"{name}: {text!r} is not a valid choice")
             overrides.append(f"{key}='{text}'")
         keymap[key] = name
-    try:
-        sc = load_scenario(scenario, overrides=overrides)
-    except ThaadInputError as exc:
-        raise ThaadInputError(_rename(str(exc), keymap)) from None
+    sc = _load(scenario, overrides, keymap)
+    view["apogee_default"] = False
+    sc = _shape_defaults(sc, scenario, overrides, keymap, view)
     grid, extent, thr, alt = view["grid"], view["extent"], view["threshold"], view["alt"]
     if not 2 <= grid <= GRID_MAX:
         raise ThaadInputError(f"grid: {grid} is outside [2, {GRID_MAX}]")
@@ -171,6 +185,39 @@ def parse_query(
     if not 0.0 <= alt <= 5000.0:
         raise ThaadInputError(f"alt: {alt} km is outside [0, 5000]")
     return sc, view
+
+
+def _load(scenario: str | Path | None, overrides: list[str], keymap: dict[str, str]) -> Any:
+    from thaad.model.scenario import load_scenario
+
+    try:
+        return load_scenario(scenario, overrides=overrides)
+    except ThaadInputError as exc:
+        raise ThaadInputError(_rename(str(exc), keymap)) from None
+
+
+def _shape_defaults(sc: Any, scenario: str | Path | None, overrides: list[str],
+                    keymap: dict[str, str], view: dict[str, Any]) -> Any:  # fmt: skip
+    """The scenario with the shape's default apogee when it needs one and has none, checked
+    (:func:`thaad.model.shapes.check_shape`) against the shot to the scenario's aim point,
+    as ``thaad run`` checks it, with the errors naming the query's parameters."""
+    from thaad.core.earth import great_circle
+    from thaad.model.shapes import check_shape, default_apogee_km
+
+    th = sc.threat
+    d = math.radians
+    lo, la = th.launch, th.aim
+    psi = great_circle(d(lo.lat_deg), d(lo.lon_deg), d(la.lat_deg), d(la.lon_deg))[0]
+    if th.apogee_km is None and th.burnout_angle_deg is None:
+        apogee = default_apogee_km(th.shape, psi)
+        if apogee is not None:
+            overrides = [*overrides, f"threat.apogee_km={apogee!r}"]
+            keymap = {**keymap, "threat.apogee_km": "apogee"}
+            sc = _load(scenario, overrides, keymap)
+            view["apogee_default"] = True
+    th = sc.threat
+    check_shape(th.shape, psi, th.apogee_km, th.burnout_angle_deg, SHAPE_NAMES)
+    return sc
 
 
 def _rename(msg: str, keymap: dict[str, str]) -> str:
@@ -313,9 +360,27 @@ def footprint_geojson(sc: Any, view: dict[str, Any]) -> dict[str, Any]:
                 "p_kill": [[None if math.isnan(v) else float(v) for v in row] for row in pk],
             },
             "summary": res.summary,
+            "shape": shape_info(sc, view),
             "compute_s": time.perf_counter() - t0,
         }
     )
+
+
+def shape_info(sc: Any, view: dict[str, Any]) -> dict[str, Any]:
+    """The trajectory shape the footprint flew, with its parameters (``apogee_default``: the
+    apogee is the shape's default, :func:`thaad.model.shapes.default_apogee_km`)."""
+    th = sc.threat
+    out: dict[str, Any] = {"shape": th.shape, "apogee_km": th.apogee_km,
+                           "burnout_angle_deg": th.burnout_angle_deg,
+                           "apogee_default": bool(view.get("apogee_default"))}  # fmt: skip
+    if th.shape == "pull-up":
+        out |= {
+            "lift_to_drag": th.lift_to_drag,
+            "manoeuvre_start_km": th.manoeuvre_start_km,
+            "load_factor_max": th.load_factor_max,
+            "dive_angle_deg": th.dive_angle_deg,
+        }
+    return out
 
 
 def coverage_geojson(sc: Any, view: dict[str, Any]) -> dict[str, Any]:
@@ -436,6 +501,12 @@ class AppServer(ThreadingHTTPServer):
 
     def defaults(self) -> dict[str, Any]:
         from thaad.model.catalog import RADAR_MODES, THREATS
+        from thaad.model.shapes import (
+            DEPRESSED_APOGEE_FACTOR,
+            LOFTED_APOGEE_FACTOR,
+            PULLUP_APOGEE_KM,
+            SHAPES,
+        )
 
         sc = self.base
         site, launch = sc.battery.site, sc.threat.launch
@@ -446,6 +517,12 @@ class AppServer(ThreadingHTTPServer):
             "aim": [sc.threat.aim.lat_deg, sc.threat.aim.lon_deg],
             "threat": sc.threat.threat_class,
             "shape": sc.threat.shape,
+            "apogee": sc.threat.apogee_km,
+            "burnout_angle": sc.threat.burnout_angle_deg,
+            "lift_to_drag": sc.threat.lift_to_drag,
+            "manoeuvre_start": sc.threat.manoeuvre_start_km,
+            "load_factor": sc.threat.load_factor_max,
+            "dive_angle": sc.threat.dive_angle_deg,
             "radar": sc.battery.radar.mode,
             "face": sc.battery.radar.boresight_az_deg,
             "rcs": sc.threat_rcs()[1],
@@ -455,9 +532,14 @@ class AppServer(ThreadingHTTPServer):
             **VIEW_DEFAULTS,
             "choices": {
                 "threat": {k: THREATS[k].rcs_rv_m2 for k in THREATS},
-                "shape": ["min-energy", "lofted", "depressed", "max-range"],
+                "shape": list(SHAPES),
                 "radar": list(RADAR_MODES),
                 "doctrine": ["shoot-look-shoot", "salvo"],
+            },
+            "shape_defaults": {
+                "lofted_apogee_factor": LOFTED_APOGEE_FACTOR,
+                "depressed_apogee_factor": DEPRESSED_APOGEE_FACTOR,
+                "pullup_apogee_km": PULLUP_APOGEE_KM,
             },
             "grid_max": GRID_MAX,
             "assets": [
@@ -577,7 +659,10 @@ class AppHandler(BaseHTTPRequestHandler):
             else:
                 cesium = srv.cesium() is not None
                 fn = lambda: engage(sc, srv.runs_dir, cesium)  # noqa: E731
-            return self._json(srv.workers[kind].submit(fn))
+            try:
+                return self._json(srv.workers[kind].submit(fn))
+            except ThaadInputError as exc:  # name the query's parameter, not the scenario key
+                raise ThaadInputError(_rename(str(exc), RENAMES)) from None
         if path.startswith("/view/"):
             return self._view(path)
         return self._text(HTTPStatus.NOT_FOUND, "404 Not Found")

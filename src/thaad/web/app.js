@@ -5,8 +5,19 @@
 // queued job too.
 "use strict";
 
-const CONTROLS = ["threat", "shape", "radar", "face", "rcs", "doctrine", "shots", "sspk",
-  "threshold", "alt", "grid", "extent"];
+// the shape's parameters: which shapes take each one, and its range [lo, hi, lo in, hi in]
+// as the scenario schema has it (the server checks them again, and the branch of the shape)
+const SHAPE_PARAMS = {
+  apogee: [["lofted", "depressed", "pull-up"], [1, 10000, true, true]],
+  burnout_angle: [["lofted", "depressed"], [0, 90, false, false]],
+  lift_to_drag: [["pull-up"], [0, 10, false, true]],
+  manoeuvre_start: [["pull-up"], [0, 200, false, true]],
+  load_factor: [["pull-up"], [0, 100, false, true]],
+  dive_angle: [["pull-up"], [0, 90, false, false]],
+};
+const GLIDE = ["lift_to_drag", "manoeuvre_start", "load_factor", "dive_angle"];
+const CONTROLS = ["threat", "shape", ...Object.keys(SHAPE_PARAMS), "radar", "face", "rcs",
+  "doctrine", "shots", "sspk", "threshold", "alt", "grid", "extent"];
 const KEYS = ["battery", "launch", ...CONTROLS];
 const NS = "http://www.w3.org/2000/svg";
 const $ = (id) => document.getElementById(id);
@@ -80,6 +91,14 @@ function check(key, v) {
     return ok.includes(v) ? null : `${key}: '${v}' is not one of ${ok.join(", ")}`;
   }
   const x = num(v);
+  if (key in SHAPE_PARAMS) {  // empty: not given (the shape's default)
+    if (v === "") return null;
+    if (x === null) return `${key}: '${v}' is not a number`;
+    const [lo, hi, loIn, hiIn] = SHAPE_PARAMS[key][1];
+    if (x < lo || x > hi || (!loIn && x === lo) || (!hiIn && x === hi))
+      return `${key}: ${v} is outside ${loIn ? "[" : "("}${lo}, ${hi}${hiIn ? "]" : ")"}`;
+    return null;
+  }
   if (key === "rcs" && v === "") return null;
   if (x === null) return `${key}: '${v}' is not a number`;
   const ranges = { face: [0, 360, false], rcs: [0, 1e3, false], sspk: [0, 1, true],
@@ -92,10 +111,18 @@ function check(key, v) {
     return `${key}: ${v} is not an integer`;
   return null;
 }
+const opt = (x) => (x === null || x === undefined ? "" : String(x));
+function shapeState(shape) {  // the shape's parameters as the scenario has them, for `shape`
+  const s = {};
+  for (const k of Object.keys(SHAPE_PARAMS))
+    s[k] = SHAPE_PARAMS[k][0].includes(shape) && (GLIDE.includes(k) || shape === D.shape)
+      ? opt(D[k]) : "";
+  return s;
+}
 function defaultsState() {
   return { battery: D.battery.join(","), launch: D.launch.join(","), threat: D.threat,
-    shape: D.shape, radar: D.radar, face: String(D.face), rcs: "", doctrine: D.doctrine,
-    shots: String(D.shots), sspk: String(D.sspk), grid: String(D.grid),
+    shape: D.shape, ...shapeState(D.shape), radar: D.radar, face: String(D.face), rcs: "",
+    doctrine: D.doctrine, shots: String(D.shots), sspk: String(D.sspk), grid: String(D.grid),
     extent: String(D.extent), threshold: String(D.threshold), alt: String(D.alt) };
 }
 function readURL() {
@@ -115,6 +142,10 @@ function readURL() {
       else s[k] = v;
     }
   }
+  if (q.has("shape")) {  // the shape's parameters not in the URL: the shape's own
+    const own = shapeState(s.shape);
+    for (const k of Object.keys(SHAPE_PARAMS)) if (!q.has(k)) s[k] = own[k];
+  }
   return [s, errs];
 }
 function query(s) {
@@ -125,6 +156,12 @@ function query(s) {
 function syncControls() {
   for (const k of CONTROLS) $(k).value = state[k];
   $("rcs").placeholder = `${D.choices.threat[state.threat]} (class)`;
+  for (const l of document.querySelectorAll("#controls [data-shapes]"))
+    l.hidden = !l.dataset.shapes.split(" ").includes(state.shape);
+  const f = D.shape_defaults;
+  $("apogee").placeholder = { lofted: `${f.lofted_apogee_factor}× min-energy`,
+    depressed: `${f.depressed_apogee_factor}× min-energy`,
+    "pull-up": `${f.pullup_apogee_km}` }[state.shape] || "";
   const q = query(state);
   $("export").href = "/api/export?" + q;
   $("share").href = "?" + q;
@@ -246,6 +283,17 @@ function drawFootprint(fc) {
   $("area-threshold").textContent = `(P(kill) ≥ ${s.threshold})`;
   drawAssets();
 }
+function drawShape(sh) {
+  let t = sh.shape;
+  if (sh.burnout_angle_deg !== null) t += `, burnout angle ${fmt(sh.burnout_angle_deg, 2)}°`;
+  else if (sh.apogee_km !== null)
+    t += `, apogee ${fmt(sh.apogee_km, 1)} km${sh.apogee_default ? " (default)" : ""}`;
+  if (sh.shape === "pull-up")
+    t += `, L/D ${sh.lift_to_drag}, below ${sh.manoeuvre_start_km} km, ${sh.load_factor_max} g, ` +
+      `dive ${sh.dive_angle_deg}°`;
+  if (sh.shape === "max-range") t += " (one range only: the footprint is empty)";
+  $("shape-info").textContent = t;
+}
 function drawCoverage(fc) {
   const f = fc.features.find((x) => x.properties.kind === "coverage");
   $("coverage").setAttribute("d", pathOf(f.geometry));
@@ -303,11 +351,17 @@ async function recompute() {
     if (my !== gen) return;
     drawFootprint(fp);
     drawCoverage(cov);
+    drawShape(fp.shape);
+    // a shape's default apogee becomes part of the view (the URL, the export): shareable
+    if (fp.shape.apogee_default && state.apogee === "" && state.burnout_angle === "") {
+      state.apogee = String(fp.shape.apogee_km);
+      syncControls();
+    }
     const ms = performance.now() - t0;
     window.thaadTimings.push(ms);
     $("timing").textContent = `${(ms / 1000).toFixed(2)} s (footprint ${fp.compute_s.toFixed(2)} s on the server, ${fp.summary.grid}×${fp.summary.grid} cells)`;
     good = { ...state };
-    history.replaceState(null, "", "?" + q);
+    history.replaceState(null, "", "?" + query(state));
     if (!$("msg").dataset.sticky) showMessage("");
     $("msg").dataset.sticky = "";
   } catch (e) {
@@ -316,6 +370,10 @@ async function recompute() {
     state = { ...good };
     syncControls();
     drawMarkers();
+    if (!lastFootprint && query(state) !== q) {  // nothing drawn yet (a refused shared URL):
+      $("msg").dataset.sticky = "1";            // draw the last good view, keep the reason
+      await recompute();
+    }
   } finally {
     if (my === gen) setBusy("footprint", false);
   }
@@ -454,6 +512,9 @@ for (const k of CONTROLS) {
     }
     state[k] = v;
     if (k === "threat") state.rcs = "";
+    if (k === "shape") Object.assign(state, shapeState(v));  // the new shape's parameters
+    if (k === "apogee" && v !== "") state.burnout_angle = "";  // one or the other
+    if (k === "burnout_angle" && v !== "") state.apogee = "";
     recompute();
   });
 }
