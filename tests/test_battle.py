@@ -279,3 +279,53 @@ def test_footprint_of_a_battle_is_the_layered_map(tmp_path, capsys):
     assert s["assets"]["Seoul"]["p_kill"] == pytest.approx(1 - 0.2**2)
     assert s["assets"]["Seoul"]["by_battery"]["Seongju"] == 0.0
     assert (out / "footprint-layered.png").stat().st_size > 0
+
+
+def test_battle_montecarlo_chunks_resume_and_workers_give_identical_draws(tmp_path, capsys):
+    """The battle's Monte Carlo runs through the single engagement's machinery (per-draw
+    Parquet chunks, manifest, --resume, worker processes): a resumed run (one chunk lost, one
+    torn) and a 2-worker run hold the very draws of an uninterrupted 1-worker run; the mean
+    leakers is the closed form N (1 - p)^2 (salvo of 2 at p = 0.6, 3 threats: 0.48)."""
+    import json
+
+    import thaad
+    from thaad.analysis.montecarlo import read_draws, run_montecarlo
+
+    sc = _scenario(tmp_path, ONE, 3, "doctrine: {mode: salvo, shots: 2}")
+    ref = run_montecarlo(sc, 400, tmp_path / "ref", workers=1, chunk=50, progress=False)
+    a = read_draws(tmp_path / "ref").to_pandas()
+    assert list(a.columns) == ["draw", "leakers", "p_kill", "interceptors_fired",
+                               "leakers_at:Daegu"]  # fmt: skip
+    assert np.all(a["interceptors_fired"] == 6)
+    se = math.sqrt(3 * 0.16 * 0.84 / 400)
+    assert abs(ref["mean_leakers"] - 3 * 0.16) < 4 * se
+    assert ref["mean_leakers_ci95"][0] <= ref["mean_leakers"] <= ref["mean_leakers_ci95"][1]
+    assert ref["p_kill"] == pytest.approx(1 - ref["mean_leakers"] / 3, abs=1e-12)
+    assert ref["assets"]["Daegu"]["mean_leakers"] == ref["mean_leakers"]
+    assert "kinematic battle model" in ref["model"]
+    # a partial run (150 draws), extended, then one chunk lost and one torn, resumed
+    cut = tmp_path / "cut"
+    run_montecarlo(sc, 150, cut, workers=1, chunk=50, progress=False)
+    run_montecarlo(sc, 400, cut, workers=1, resume=True, progress=False)
+    chunks = sorted((cut / "draws").glob("chunk-*.parquet"))
+    chunks[1].unlink()
+    chunks[4].write_bytes(b"torn")
+    s = run_montecarlo(sc, 400, cut, workers=1, resume=True, progress=False)
+    assert s["resumed_draws"] == 300
+    assert read_draws(cut).to_pandas().equals(a)
+    w2 = run_montecarlo(sc, 400, tmp_path / "w2", workers=2, chunk=30, progress=False)
+    assert read_draws(tmp_path / "w2").to_pandas().equals(a)
+    for k in ("mean_leakers", "mean_leakers_ci95", "p_zero_leakers", "p_kill",
+              "mean_interceptors_fired"):  # fmt: skip
+        assert s[k] == ref[k] == w2[k], k
+    # the CLI says which model every figure comes from; the notebook API gives the frame
+    args = ["--draws", "400", "--workers", "1", "--chunk", "50", "--no-progress"]
+    assert main(["montecarlo", str(tmp_path / "battle.yaml"), *args, "--out",
+                 str(tmp_path / "cli")]) == 0  # fmt: skip
+    text = capsys.readouterr().out
+    assert "kinematic battle model" in text.splitlines()[0]
+    assert f"mean_leakers             {ref['mean_leakers']:.4f}" in text
+    df = thaad.montecarlo(sc, 400, seed=sc.seed)
+    assert df.equals(a) and df.attrs["mean_leakers"] == ref["mean_leakers"]
+    summary = json.loads((tmp_path / "cli" / "montecarlo.json").read_text())
+    assert summary["p_zero_leakers"] == ref["p_zero_leakers"]

@@ -533,50 +533,35 @@ def _draws(prep: BattlePrep, seed: int, start: int, stop: int):
 
 
 def summarize(rows: np.ndarray) -> dict[str, Any]:
-    """Means with 95 % intervals (normal; Wilson for the probability of no leaker)."""
+    """Means with 95 % intervals (normal, clipped to the possible range, ``None`` from a
+    single draw; Wilson for the probability of no leaker), and :data:`MODEL`."""
     n = rows.shape[0]
     if n == 0:
         raise ThaadInputError("--draws: at least one draw is needed")
 
-    def mean_ci(v: np.ndarray) -> dict[str, float]:
+    def mean_ci(v: np.ndarray, lo: float = -math.inf, hi: float = math.inf) -> dict[str, Any]:
         m = float(np.mean(v))
-        h = 1.96 * float(np.std(v, ddof=1)) / math.sqrt(n) if n > 1 else math.inf
-        return {"mean": m, "ci95": [m - h, m + h]}
+        if n < 2:  # no spread to estimate from one draw
+            return {"mean": m, "ci95": None}
+        h = 1.96 * float(np.std(v, ddof=1)) / math.sqrt(n)
+        return {"mean": m, "ci95": [max(lo, m - h), min(hi, m + h)]}
 
     k = float(np.sum(rows[:, 0] == 0))
     z = 1.96
     ph = k / n
     c = (ph + z * z / (2 * n)) / (1 + z * z / n)
     w = z * math.sqrt(ph * (1 - ph) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    ml = mean_ci(rows[:, 0])
-    pk = mean_ci(rows[:, 1])
-    mf = mean_ci(rows[:, 2])
+    ml = mean_ci(rows[:, 0], 0.0)
+    pk = mean_ci(rows[:, 1], 0.0, 1.0)
+    mf = mean_ci(rows[:, 2], 0.0)
     return {
         "draws": n,
         "mean_leakers": ml["mean"], "mean_leakers_ci95": ml["ci95"],
         "p_zero_leakers": ph, "p_zero_leakers_ci95": [max(0.0, c - w), min(1.0, c + w)],
         "p_kill": pk["mean"], "p_kill_ci95": pk["ci95"],
         "mean_interceptors_fired": mf["mean"], "mean_interceptors_fired_ci95": mf["ci95"],
+        "model": MODEL,
     }  # fmt: skip
-
-
-def montecarlo_battle(sc: Scenario, draws: int, seed: int | None = None) -> dict[str, Any]:
-    """Monte Carlo of a battle's outcome draws (the windows are nominal, flown once), with
-    the expected leakers at each asset."""
-    seed = sc.seed if seed is None else seed
-    prep = prepare_battle(sc)
-    rows, leaks = _draws(prep, seed, 0, draws)
-    out = summarize(rows)
-    assets: dict[str, dict[str, float]] = {}
-    for t, name in enumerate(prep.asset):
-        a = assets.setdefault(name, {"threats": 0, "mean_leakers": 0.0, "value": 0.0})
-        a["threats"] += 1
-        a["mean_leakers"] += float(leaks[t]) / draws
-        a["value"] = float(prep.value[t])
-    out["assets"] = assets
-    out.update({"scenario_name": sc.name, "scenario_sha256": sc.digest(), "seed": int(seed),
-                "version": __version__, "battle": True})  # fmt: skip
-    return out
 
 
 def layered_footprint(sc: Scenario, launch: tuple[float, float], grid: int = 60,
