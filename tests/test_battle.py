@@ -329,3 +329,38 @@ def test_battle_montecarlo_chunks_resume_and_workers_give_identical_draws(tmp_pa
     assert df.equals(a) and df.attrs["mean_leakers"] == ref["mean_leakers"]
     summary = json.loads((tmp_path / "cli" / "montecarlo.json").read_text())
     assert summary["p_zero_leakers"] == ref["p_zero_leakers"]
+
+
+def test_thaad_run_on_a_battle_returns_every_threat(tmp_path, capsys):
+    """``thaad.run`` of a battle scenario is the battle (not its first threat alone): the
+    same result as ``thaad run --json``, with every threat's flown path and every shot in its
+    history, each shot's planned intercept point on its threat's path."""
+    import json
+
+    import thaad
+    from thaad.analysis.battle import BattleResult
+
+    sc = _scenario(tmp_path, ONE, 3, "doctrine: {mode: salvo, shots: 2}")
+    r = thaad.run(sc)
+    assert isinstance(r, BattleResult)
+    assert [t["id"] for t in r.threats] == ["T1", "T2", "T3"]
+    assert r.leakers == sum(not t["intercepted"] for t in r.threats)
+    assert r.interceptors_fired == 6 and r.interceptors_left == {"A": 48 - 6}
+    assert "kinematic battle model" in r.model
+    assert main(["run", str(tmp_path / "battle.yaml"), "--out", str(tmp_path / "r"),
+                 "--json"]) == 0  # fmt: skip
+    assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(r.to_dict()))
+    h = r.history
+    assert len(h["threats"]) == 3 and len(h["shots"]) == 6
+    for k in h["shots"]:
+        assert k["battery"] == "A" and k["flight_time_s"] > 0
+        th = next(t for t in h["threats"] if t["id"] == k["threat"])
+        # the planned point is the threat's own path at the intercept time (2 s samples:
+        # linear between them is within a few hundred metres of the Hermite truth)
+        alt = np.interp(k["intercept_time_s"], th["t_s"], th["alt_m"])
+        assert abs(alt - k["intercept_alt_m"]) < 500.0
+    for t in r.threats:  # a killed threat's intercept is its killing shot's
+        kills = [k for k in h["shots"] if k["threat"] == t["id"] and k["outcome"] == "intercept"]
+        assert len(kills) == (1 if t["intercepted"] else 0)
+        if kills:
+            assert t["intercept_time_s"] == kills[0]["intercept_time_s"]

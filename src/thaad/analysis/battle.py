@@ -33,7 +33,7 @@ launch slot, or leaves it unfired when that is past the window's last launch.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -386,6 +386,46 @@ def fight(prep: BattlePrep, rng: np.random.Generator, record: bool = False) -> d
     return {"alive": alive, "fired": fired, "fired_b": fired_b, "killer": killer,
             "kill_alt_m": kill_alt, "engaged": engaged, "events": events, "shots": shots,
             "rate_limited": rate_limited, "left": left}  # fmt: skip
+
+
+@dataclass
+class BattleResult:
+    """One battle of the kinematic battle model (:data:`MODEL`), as ``thaad.run`` returns it
+    for a battle scenario: the keys of ``thaad run --json`` on a battle as attributes, the
+    history (:func:`battle_history`) beside them."""
+
+    intercepted: bool
+    leakers: int
+    interceptors_fired: int
+    interceptors_left: dict[str, int]
+    batteries: list[dict[str, Any]]
+    threats: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    seed: int
+    scenario_name: str
+    scenario_sha256: str
+    version: str
+    model: str
+    assumptions: str
+    battle: bool = True
+    history: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def to_dict(self, history: bool = False) -> dict[str, Any]:
+        """The result as ``result.json`` holds it (and the history with ``history``)."""
+        d = {k: getattr(self, k) for k in RESULT_KEYS}
+        if history:
+            d["history"] = self.history
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> BattleResult:
+        return cls(**{k: d[k] for k in (*RESULT_KEYS, "history") if k in d})
+
+
+RESULT_KEYS = ("scenario_name", "scenario_sha256", "seed", "version", "battle", "intercepted",
+               "leakers", "interceptors_fired", "interceptors_left", "batteries", "threats",
+               "events", "model", "assumptions")  # fmt: skip
+"""The keys of a battle's ``result.json``, in order."""
 
 
 def run_battle(sc: Scenario, seed: int | None = None) -> dict[str, Any]:
