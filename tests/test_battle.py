@@ -278,7 +278,29 @@ def test_footprint_of_a_battle_is_the_layered_map(tmp_path, capsys):
     # Seoul: the Seoul PAC-3's two shots at 0.8; Seongju cannot reach a threat at Seoul
     assert s["assets"]["Seoul"]["p_kill"] == pytest.approx(1 - 0.2**2)
     assert s["assets"]["Seoul"]["by_battery"]["Seongju"] == 0.0
-    assert (out / "footprint-layered.png").stat().st_size > 0
+    assert (out / "footprint.png").stat().st_size > 0
+    # written like the single battery's footprint: the netCDF grid (combined and per battery),
+    # the threshold contour and the summary with the asset table; the report reads them
+    import xarray as xr
+
+    with xr.open_dataset(out / "footprint.nc") as ds:
+        assert list(ds["battery"].values) == ["Seongju", "Seoul PAC-3", "Pyeongtaek PAC-3"]
+        pk, by_b = ds["p_kill"].values, ds["p_kill_by_battery"].values
+    assert pk.shape == (4, 4) and by_b.shape == (3, 4, 4)
+    # the map combines every battery: no cell is below its best battery, none above the
+    # product rule of independent tiers (perfect kill assessment)
+    ok = ~np.isnan(pk)
+    best = np.nanmax(np.nan_to_num(by_b, nan=0.0), axis=0)
+    assert np.all(pk[ok] >= best[ok] - 1e-12)
+    assert np.all(pk[ok] <= 1 - np.prod(1 - np.nan_to_num(by_b, nan=0.0), axis=0)[ok] + 1e-12)
+    fp = json.loads((out / "footprint.json").read_text())
+    assert fp["assets"]["Seoul"]["defended"] is True and fp["mode"] == "kinematic-layered"
+    assert "kinematic battle model" in fp["model"]
+    gj = json.loads((out / "footprint.geojson").read_text())
+    assert gj["type"] == "FeatureCollection"
+    assert main(["report", str(out)]) == 0
+    html = (out / "report.html").read_text()
+    assert 'id="fig-footprint"' in html and "Seoul" in html
 
 
 def test_battle_montecarlo_chunks_resume_and_workers_give_identical_draws(tmp_path, capsys):
