@@ -351,6 +351,11 @@ def test_battle_montecarlo_chunks_resume_and_workers_give_identical_draws(tmp_pa
     assert df.equals(a) and df.attrs["mean_leakers"] == ref["mean_leakers"]
     summary = json.loads((tmp_path / "cli" / "montecarlo.json").read_text())
     assert summary["p_zero_leakers"] == ref["p_zero_leakers"]
+    # its report gives the battle's figures, not a single engagement's kill probability
+    assert main(["report", str(tmp_path / "cli")]) == 0
+    html = (tmp_path / "cli" / "report.html").read_text()
+    assert f"Mean leakers {ref['mean_leakers']:.3f} per battle" in html
+    assert "kinematic battle model" in html and "Kill probability" not in html
 
 
 def test_thaad_run_on_a_battle_returns_every_threat(tmp_path, capsys):

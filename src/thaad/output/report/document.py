@@ -406,7 +406,11 @@ def _analysis_html(run: Run, nav: list[tuple[str, str]]) -> list[str]:
     if run.parquet_files or mc is not None:
         nav.append(("montecarlo", "Monte Carlo"))
         out.append('<h2 id="montecarlo">Monte Carlo</h2>')
-        if finite(s.get("p_kill")):
+        if s.get("battle") and finite(s.get("mean_leakers")):
+            out.append(f'<p class="outcome ok">Mean leakers {s["mean_leakers"]:.3f} per '
+                       f"battle, P(no leaker) {s.get('p_zero_leakers', float('nan')):.3f} over "
+                       f"{s.get('draws', 0):,} draws ({_e(s.get('model', ''))})</p>")  # fmt: skip
+        elif finite(s.get("p_kill")):
             ci = s.get("p_kill_ci95")
             ci_text = (f" (95 % interval {ci[0]:.3f} to {ci[1]:.3f})"
                        if isinstance(ci, list) and len(ci) == 2 and all(map(finite, ci))
