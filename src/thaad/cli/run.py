@@ -15,7 +15,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="fly one engagement and print its timeline",
         description="Fly one engagement of a scenario (the default Seongju one when none is "
         "given), print the timeline and write DIR/result.json, DIR/history.json, the resolved "
-        "DIR/scenario.yaml and DIR/provenance.json. DIR is created if its parent exists.",
+        "DIR/scenario.yaml and DIR/provenance.json. DIR is created if its parent exists. A battle "
+        "scenario (batteries: or threats:) runs the kinematic battle model (each shot drawn at "
+        "its sspk, not flown) over every threat and battery and writes the same files.",
         epilog="Examples:\n  thaad run\n  thaad run scenarios/seongju.yaml --seed 3 --out runs/a\n"
         "  thaad run --aim Busan\n"
         "  thaad run --set threat.aim.lat_deg=35.18 --set threat.aim.lon_deg=129.08 --json\n"
