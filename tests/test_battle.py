@@ -278,4 +278,116 @@ def test_footprint_of_a_battle_is_the_layered_map(tmp_path, capsys):
     # Seoul: the Seoul PAC-3's two shots at 0.8; Seongju cannot reach a threat at Seoul
     assert s["assets"]["Seoul"]["p_kill"] == pytest.approx(1 - 0.2**2)
     assert s["assets"]["Seoul"]["by_battery"]["Seongju"] == 0.0
-    assert (out / "footprint-layered.png").stat().st_size > 0
+    assert (out / "footprint.png").stat().st_size > 0
+    # written like the single battery's footprint: the netCDF grid (combined and per battery),
+    # the threshold contour and the summary with the asset table; the report reads them
+    import xarray as xr
+
+    with xr.open_dataset(out / "footprint.nc") as ds:
+        assert list(ds["battery"].values) == ["Seongju", "Seoul PAC-3", "Pyeongtaek PAC-3"]
+        pk, by_b = ds["p_kill"].values, ds["p_kill_by_battery"].values
+    assert pk.shape == (4, 4) and by_b.shape == (3, 4, 4)
+    # the map combines every battery: no cell is below its best battery, none above the
+    # product rule of independent tiers (perfect kill assessment)
+    ok = ~np.isnan(pk)
+    best = np.nanmax(np.nan_to_num(by_b, nan=0.0), axis=0)
+    assert np.all(pk[ok] >= best[ok] - 1e-12)
+    assert np.all(pk[ok] <= 1 - np.prod(1 - np.nan_to_num(by_b, nan=0.0), axis=0)[ok] + 1e-12)
+    fp = json.loads((out / "footprint.json").read_text())
+    assert fp["assets"]["Seoul"]["defended"] is True and fp["mode"] == "kinematic-layered"
+    assert "kinematic battle model" in fp["model"]
+    gj = json.loads((out / "footprint.geojson").read_text())
+    assert gj["type"] == "FeatureCollection"
+    assert main(["report", str(out)]) == 0
+    html = (out / "report.html").read_text()
+    assert 'id="fig-footprint"' in html and "Seoul" in html
+
+
+def test_battle_montecarlo_chunks_resume_and_workers_give_identical_draws(tmp_path, capsys):
+    """The battle's Monte Carlo runs through the single engagement's machinery (per-draw
+    Parquet chunks, manifest, --resume, worker processes): a resumed run (one chunk lost, one
+    torn) and a 2-worker run hold the very draws of an uninterrupted 1-worker run; the mean
+    leakers is the closed form N (1 - p)^2 (salvo of 2 at p = 0.6, 3 threats: 0.48)."""
+    import json
+
+    import thaad
+    from thaad.analysis.montecarlo import read_draws, run_montecarlo
+
+    sc = _scenario(tmp_path, ONE, 3, "doctrine: {mode: salvo, shots: 2}")
+    ref = run_montecarlo(sc, 400, tmp_path / "ref", workers=1, chunk=50, progress=False)
+    a = read_draws(tmp_path / "ref").to_pandas()
+    assert list(a.columns) == ["draw", "leakers", "p_kill", "interceptors_fired",
+                               "leakers_at:Daegu"]  # fmt: skip
+    assert np.all(a["interceptors_fired"] == 6)
+    se = math.sqrt(3 * 0.16 * 0.84 / 400)
+    assert abs(ref["mean_leakers"] - 3 * 0.16) < 4 * se
+    assert ref["mean_leakers_ci95"][0] <= ref["mean_leakers"] <= ref["mean_leakers_ci95"][1]
+    assert ref["p_kill"] == pytest.approx(1 - ref["mean_leakers"] / 3, abs=1e-12)
+    assert ref["assets"]["Daegu"]["mean_leakers"] == ref["mean_leakers"]
+    assert "kinematic battle model" in ref["model"]
+    # a partial run (150 draws), extended, then one chunk lost and one torn, resumed
+    cut = tmp_path / "cut"
+    run_montecarlo(sc, 150, cut, workers=1, chunk=50, progress=False)
+    run_montecarlo(sc, 400, cut, workers=1, resume=True, progress=False)
+    chunks = sorted((cut / "draws").glob("chunk-*.parquet"))
+    chunks[1].unlink()
+    chunks[4].write_bytes(b"torn")
+    s = run_montecarlo(sc, 400, cut, workers=1, resume=True, progress=False)
+    assert s["resumed_draws"] == 300
+    assert read_draws(cut).to_pandas().equals(a)
+    w2 = run_montecarlo(sc, 400, tmp_path / "w2", workers=2, chunk=30, progress=False)
+    assert read_draws(tmp_path / "w2").to_pandas().equals(a)
+    for k in ("mean_leakers", "mean_leakers_ci95", "p_zero_leakers", "p_kill",
+              "mean_interceptors_fired"):  # fmt: skip
+        assert s[k] == ref[k] == w2[k], k
+    # the CLI says which model every figure comes from; the notebook API gives the frame
+    args = ["--draws", "400", "--workers", "1", "--chunk", "50", "--no-progress"]
+    assert main(["montecarlo", str(tmp_path / "battle.yaml"), *args, "--out",
+                 str(tmp_path / "cli")]) == 0  # fmt: skip
+    text = capsys.readouterr().out
+    assert "kinematic battle model" in text.splitlines()[0]
+    assert f"mean_leakers             {ref['mean_leakers']:.4f}" in text
+    df = thaad.montecarlo(sc, 400, seed=sc.seed)
+    assert df.equals(a) and df.attrs["mean_leakers"] == ref["mean_leakers"]
+    summary = json.loads((tmp_path / "cli" / "montecarlo.json").read_text())
+    assert summary["p_zero_leakers"] == ref["p_zero_leakers"]
+    # its report gives the battle's figures, not a single engagement's kill probability
+    assert main(["report", str(tmp_path / "cli")]) == 0
+    html = (tmp_path / "cli" / "report.html").read_text()
+    assert f"Mean leakers {ref['mean_leakers']:.3f} per battle" in html
+    assert "kinematic battle model" in html and "Kill probability" not in html
+
+
+def test_thaad_run_on_a_battle_returns_every_threat(tmp_path, capsys):
+    """``thaad.run`` of a battle scenario is the battle (not its first threat alone): the
+    same result as ``thaad run --json``, with every threat's flown path and every shot in its
+    history, each shot's planned intercept point on its threat's path."""
+    import json
+
+    import thaad
+    from thaad.analysis.battle import BattleResult
+
+    sc = _scenario(tmp_path, ONE, 3, "doctrine: {mode: salvo, shots: 2}")
+    r = thaad.run(sc)
+    assert isinstance(r, BattleResult)
+    assert [t["id"] for t in r.threats] == ["T1", "T2", "T3"]
+    assert r.leakers == sum(not t["intercepted"] for t in r.threats)
+    assert r.interceptors_fired == 6 and r.interceptors_left == {"A": 48 - 6}
+    assert "kinematic battle model" in r.model
+    assert main(["run", str(tmp_path / "battle.yaml"), "--out", str(tmp_path / "r"),
+                 "--json"]) == 0  # fmt: skip
+    assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(r.to_dict()))
+    h = r.history
+    assert len(h["threats"]) == 3 and len(h["shots"]) == 6
+    for k in h["shots"]:
+        assert k["battery"] == "A" and k["flight_time_s"] > 0
+        th = next(t for t in h["threats"] if t["id"] == k["threat"])
+        # the planned point is the threat's own path at the intercept time (2 s samples:
+        # linear between them is within a few hundred metres of the Hermite truth)
+        alt = np.interp(k["intercept_time_s"], th["t_s"], th["alt_m"])
+        assert abs(alt - k["intercept_alt_m"]) < 500.0
+    for t in r.threats:  # a killed threat's intercept is its killing shot's
+        kills = [k for k in h["shots"] if k["threat"] == t["id"] and k["outcome"] == "intercept"]
+        assert len(kills) == (1 if t["intercepted"] else 0)
+        if kills:
+            assert t["intercept_time_s"] == kills[0]["intercept_time_s"]

@@ -143,3 +143,80 @@ def test_viewer_in_the_browser(browser, viewer_server, run_dir):
     mid = img[200:400, 100:600]
     assert np.mean(mid.sum(axis=2) > 60) > 0.9
     page.close()
+
+
+BATTLE = """
+name: browser battle
+sensing: {model: single-object}
+lethality: {model: fixed, sspk: 0.6}
+batteries:
+  - {name: Seongju, kind: thaad,
+     site: {name: Seongju, lat_deg: 36.0513, lon_deg: 128.2229, alt_m: 680.0}}
+threats:
+  - {launch: {lat_deg: 39.2, lon_deg: 125.67},
+     aim: {name: Daegu, lat_deg: 35.8714, lon_deg: 128.6014}, count: 3, spacing_s: 5.0}
+"""
+
+
+def test_battle_report_and_viewer_in_the_browser(browser, tmp_path):
+    """A battle run (kinematic battle model): the report shows every threat in its table and
+    the battle map; the viewer has every threat, every shot's planned interceptor and every
+    intercept point as entities, with nothing fetched from outside."""
+    import json
+    import threading
+
+    from thaad.cli import main
+    from thaad.output.viewer import make_server
+
+    scen = tmp_path / "battle.yaml"
+    scen.write_text(BATTLE)
+    out = tmp_path / "run"
+    assert main(["run", str(scen), "--out", str(out), "--report"]) == 0
+    res = json.loads((out / "result.json").read_text())
+    hist = json.loads((out / "history.json").read_text())
+    ids = [t["id"] for t in res["threats"]]
+    assert ids == ["T1", "T2", "T3"]
+    n_shots = res["interceptors_fired"]
+    assert len(hist["shots"]) == n_shots > 0
+    kills = [t["id"] for t in res["threats"] if t["intercepted"]]
+
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    seen = _watch(page)
+    page.goto((out / "report.html").as_uri())
+    page.wait_for_load_state("load")
+    rows = page.evaluate(
+        "[...document.querySelectorAll('#battle-threats tr')].slice(1)"
+        ".map(r => r.cells[0].textContent)"
+    )
+    assert rows == ids
+    figs = page.evaluate("[...document.images].map(i => i.closest('figure').id)")
+    assert {"fig-battle-map", "fig-battle-altitude"} <= set(figs)
+    assert "kinematic battle model" in page.inner_text("#outcome")
+    assert seen["errors"] == []
+    page.close()
+
+    server = make_server(out, port=0)
+    server.quiet = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page(viewport={"width": 960, "height": 600})
+        seen = _watch(page)
+        page.goto(f"{server.url}?t=250")
+        page.wait_for_function("window.thaadReady === true", timeout=90_000)
+        got = set(page.evaluate("thaadViewer.dataSources.get(0).entities.values.map(e => e.id)"))
+        want = {f"threat-{i.lower()}" for i in ids}
+        want |= {f"interceptor-{j + 1}" for j in range(n_shots)}
+        want |= {f"intercept-{i.lower()}" for i in kills}
+        want |= {"battery-seongju", "launch-point-1", "aim-point-1"}
+        assert want <= got
+        label = page.evaluate(
+            "thaadViewer.dataSources.get(0).entities.getById('interceptor-1').label.text"
+            ".getValue(thaadViewer.clock.currentTime)"
+        )
+        assert label == "planned (kinematic battle model)"
+        assert seen["errors"] == []
+        assert all(u.startswith((server.url, "data:", "blob:")) for u in seen["requests"])
+        page.close()
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -139,7 +139,7 @@ JOBS = [
             "--out",
             "{out}",
         ],
-        "footprint-layered.png",
+        "footprint.png",
         "`scenarios/layered.yaml`: the Seongju battery plus generic lower-tier batteries near "
         "Seoul and at Pyeongtaek (70 km range, 24 km ceiling from public figures), against "
         "the scenario's first threat entry, an srbm-300 launched from 39.2 N, 125.67 E (the "

@@ -81,7 +81,13 @@ def montecarlo(
 ):  # fmt: skip
     """Kill probability over ``draws`` dispersed engagements: a :class:`pandas.DataFrame`,
     one row per draw (``intercepted``, ``miss_distance_m``, ``intercept_alt_m``, ...), with
-    the summary (``p_kill`` and its 95 % interval, the lethality model) in ``df.attrs``."""
+    the summary (``p_kill`` and its 95 % interval, the lethality model) in ``df.attrs``.
+
+    On a battle scenario (``batteries:`` or ``threats:``) each row is one battle of the
+    kinematic battle model (:mod:`thaad.analysis.battle`): ``leakers``, ``p_kill`` (the
+    fraction of threats killed), ``interceptors_fired`` and ``leakers_at:<asset>``; the
+    summary (``mean_leakers``, ``p_zero_leakers``, ``p_kill``, ``mean_interceptors_fired``
+    with 95 % intervals) is in ``df.attrs``."""
     from thaad.analysis.montecarlo import read_draws, run_montecarlo
 
     sc = _scenario(scenario, overrides)

@@ -33,7 +33,7 @@ launch slot, or leaves it unfired when that is past the window's last launch.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -77,6 +77,10 @@ class BattlePrep:
     phase: np.ndarray  # (n_b, n_t) 0: the first load engages the threat, 1: the reload
     max_objects: np.ndarray  # (n_b,) most objects in track at once
     p: np.ndarray  # (n_b, n_t) single-shot kill probability where engageable
+    flights: list[tuple[np.ndarray, np.ndarray]] | None = None  # each entry's (t_s, ECEF states)
+    entry_of: list[int] | None = None  # (n_t,) the threat entry of each threat
+    launcher_deg: np.ndarray | None = None  # (n_b, 3) each battery's launcher: lat, lon, alt
+    site_deg: np.ndarray | None = None  # (n_b, 3) each battery's radar site
 
 
 def _objects_per_threat(sc: Scenario, separates: bool) -> int:
@@ -145,6 +149,8 @@ def prepare_battle(sc: Scenario) -> BattlePrep:
     max_obj = np.zeros(n_b, np.int64)
     rounds = np.zeros(n_b, np.int64)
     p = np.zeros(shape)
+    launcher_deg = np.zeros((n_b, 3))
+    site_deg = np.array([[b.site.lat_deg, b.site.lon_deg, b.site.alt_m] for b in bats])
     launch_a = np.array(launch)
     impact_a = np.array(impact)
     for b, bat in enumerate(bats):
@@ -152,7 +158,8 @@ def prepare_battle(sc: Scenario) -> BattlePrep:
         rd = sb.battery.radar_core()
         fc = sb.fire_control_core()
         el_g, tof_g = flyout_grid(sb.interceptor_core(), env)
-        lat_l, lon_l, _ = sb.battery.launcher_sites()[0]
+        lat_l, lon_l, alt_l = sb.battery.launcher_sites()[0]
+        launcher_deg[b] = (math.degrees(lat_l), math.degrees(lon_l), alt_l)
         n_firm = looks_to_firm(sb.sensing.core(sb).tracker)
         rounds[b] = bat.launchers.count * bat.launchers.rounds
 
@@ -208,7 +215,8 @@ def prepare_battle(sc: Scenario) -> BattlePrep:
         t_detect_s=t_det, t_launch_s=t_l, t_intercept_s=t_i, alt_m=alt, shots=shots,
         revisit_s=revisit, dropped=dropped, max_objects=max_obj, p=p, last_launch_s=last_l,
         launch_interval_s=np.array([bt.launch_interval_s for bt in bats], dtype=float),
-        reload_s=reload_a, phase=phase,
+        reload_s=reload_a, phase=phase, flights=[(f[0], f[1]) for f in flights],
+        entry_of=entry_of, launcher_deg=launcher_deg, site_deg=site_deg,
     )  # fmt: skip
 
 
@@ -303,6 +311,7 @@ def fight(prep: BattlePrep, rng: np.random.Generator, record: bool = False) -> d
     rate_limited = np.zeros(n_b, np.int64)  # shots the launch rate left unfired
     engaged = np.zeros(n_t, bool)
     events: list[dict[str, Any]] = []
+    shots: list[dict[str, Any]] = []  # each shot (recorded runs only)
     for tier in ("upper", "lower"):
         bats = [b for b in range(n_b) if prep.tiers[b] == tier]
         cand = [t for t in range(n_t) if declared[t]]
@@ -332,6 +341,14 @@ def fight(prep: BattlePrep, rng: np.random.Generator, record: bool = False) -> d
                     left[b, prep.phase[b, t]] -= 1
                     kill = bool(rng.random() < prep.p[b, t])
                     if record:
+                        shots.append({
+                            "threat": prep.threat_ids[t], "battery": prep.names[b],
+                            "tier": prep.tiers[b],
+                            "launch_time_s": float(prep.t_launch_s[b, t, k] + shift),
+                            "intercept_time_s": float(prep.t_intercept_s[b, t, k] + shift),
+                            "outcome": ("intercept" if alive[t] else "threat already killed")
+                            if kill else "miss",
+                        })  # fmt: skip
                         events.append({"t_s": round(float(prep.t_launch_s[b, t, k] + shift), 3),
                                        "kind": "interceptor_launch", "threat": prep.threat_ids[t],
                                        "battery": prep.names[b]})  # fmt: skip
@@ -367,8 +384,48 @@ def fight(prep: BattlePrep, rng: np.random.Generator, record: bool = False) -> d
                                    "battery": prep.names[b]})  # fmt: skip
         events.sort(key=lambda e: e["t_s"])
     return {"alive": alive, "fired": fired, "fired_b": fired_b, "killer": killer,
-            "kill_alt_m": kill_alt, "engaged": engaged, "events": events,
+            "kill_alt_m": kill_alt, "engaged": engaged, "events": events, "shots": shots,
             "rate_limited": rate_limited, "left": left}  # fmt: skip
+
+
+@dataclass
+class BattleResult:
+    """One battle of the kinematic battle model (:data:`MODEL`), as ``thaad.run`` returns it
+    for a battle scenario: the keys of ``thaad run --json`` on a battle as attributes, the
+    history (:func:`battle_history`) beside them."""
+
+    intercepted: bool
+    leakers: int
+    interceptors_fired: int
+    interceptors_left: dict[str, int]
+    batteries: list[dict[str, Any]]
+    threats: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    seed: int
+    scenario_name: str
+    scenario_sha256: str
+    version: str
+    model: str
+    assumptions: str
+    battle: bool = True
+    history: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def to_dict(self, history: bool = False) -> dict[str, Any]:
+        """The result as ``result.json`` holds it (and the history with ``history``)."""
+        d = {k: getattr(self, k) for k in RESULT_KEYS}
+        if history:
+            d["history"] = self.history
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> BattleResult:
+        return cls(**{k: d[k] for k in (*RESULT_KEYS, "history") if k in d})
+
+
+RESULT_KEYS = ("scenario_name", "scenario_sha256", "seed", "version", "battle", "intercepted",
+               "leakers", "interceptors_fired", "interceptors_left", "batteries", "threats",
+               "events", "model", "assumptions")  # fmt: skip
+"""The keys of a battle's ``result.json``, in order."""
 
 
 def run_battle(sc: Scenario, seed: int | None = None) -> dict[str, Any]:
@@ -390,6 +447,14 @@ def run_battle(sc: Scenario, seed: int | None = None) -> dict[str, Any]:
             "tier": None if b < 0 else prep.tiers[b],
         })  # fmt: skip
     leakers = int(np.sum(out["alive"]))
+    hist = battle_history(prep, out["shots"])
+    for th, h in zip(threats, hist["threats"], strict=True):
+        kill = [k for k in hist["shots"] if k["threat"] == th["id"] and k["outcome"] == "intercept"]
+        th["intercept_time_s"] = round(kill[0]["intercept_time_s"], 3) if kill else None
+        th["intercept_lat_deg"] = kill[0]["intercept_lat_deg"] if kill else None
+        th["intercept_lon_deg"] = kill[0]["intercept_lon_deg"] if kill else None
+        h["intercepted"] = th["intercepted"]
+        h["end_s"] = th["intercept_time_s"] if kill else round(float(h["t_s"][-1]), 3)
     batteries = []
     for b, name in enumerate(prep.names):
         seen = ~np.isnan(prep.t_detect_s[b])
@@ -412,8 +477,72 @@ def run_battle(sc: Scenario, seed: int | None = None) -> dict[str, Any]:
         "interceptors_fired": int(np.sum(out["fired"])),
         "interceptors_left": {d["name"]: d["interceptors_left"] for d in batteries},
         "batteries": batteries, "threats": threats, "events": out["events"],
-        "assumptions": ASSUMPTIONS,
+        "model": MODEL, "assumptions": ASSUMPTIONS, "history": hist,
     }  # fmt: skip
+
+
+MODEL = "kinematic battle model: each shot drawn at its sspk, not flown"
+"""What every battle figure is: said wherever one is printed or drawn."""
+
+HISTORY_DT_S = 2.0
+"""Resampling step of each threat's flown path in the battle's history."""
+
+
+def battle_history(prep: BattlePrep, shots: list[dict[str, Any]]) -> dict[str, Any]:
+    """A recorded battle as ``history.json``: each battery's site and launcher, each threat's
+    flown path (the entry's one flight shifted by its launch time, resampled every
+    :data:`HISTORY_DT_S` by :func:`thaad.core.flight.path_at`, ending at impact), and each
+    shot: its battery, tier, launch time, planned intercept time and point (the threat's
+    path at that time) and drawn outcome. The shots are not flown (:data:`MODEL`): an
+    interceptor is drawn as the segment from its launcher to the planned intercept point."""
+    from thaad.core.flight import path_at
+
+    earth = prep.scenario.models.env().earth
+
+    def geo(r: np.ndarray) -> tuple[float, float, float]:
+        lat, lon, h = ecef_to_geodetic(float(r[0]), float(r[1]), float(r[2]), earth)
+        return math.degrees(lat), math.degrees(lon), float(h)
+
+    sampled = []
+    for ts, ys in prep.flights:
+        tt = np.append(np.arange(0.0, float(ts[-1]), HISTORY_DT_S), float(ts[-1]))
+        y = path_at(ts, ys[:, :3], ys[:, 3:6], tt)
+        g = np.array([geo(r) for r in y[:, :3]])
+        sampled.append((tt, g, np.linalg.norm(y[:, 3:6], axis=1)))
+    threats = []
+    for t, tid in enumerate(prep.threat_ids):
+        tt, g, v = sampled[prep.entry_of[t]]
+        threats.append({
+            "id": tid, "class": prep.threat_class[t], "aim": prep.aim[t],
+            "asset": prep.asset[t],
+            "t_s": np.round(tt + prep.launch_s[t], 3).tolist(),
+            "lat_deg": np.round(g[:, 0], 6).tolist(), "lon_deg": np.round(g[:, 1], 6).tolist(),
+            "alt_m": np.round(g[:, 2], 1).tolist(), "speed_mps": np.round(v, 1).tolist(),
+        })  # fmt: skip
+    b_of = {n: b for b, n in enumerate(prep.names)}
+    t_of = {n: t for t, n in enumerate(prep.threat_ids)}
+    out_shots = []
+    for k in shots:
+        t, b = t_of[k["threat"]], b_of[k["battery"]]
+        ts, ys = prep.flights[prep.entry_of[t]]
+        ti = k["intercept_time_s"] - prep.launch_s[t]
+        lat, lon, h = geo(path_at(ts, ys[:, :3], ys[:, 3:6], np.array([ti]))[0])
+        la = prep.launcher_deg[b]
+        out_shots.append({
+            **k, "launch_time_s": round(k["launch_time_s"], 3),
+            "intercept_time_s": round(k["intercept_time_s"], 3),
+            "flight_time_s": round(k["intercept_time_s"] - k["launch_time_s"], 3),
+            "launcher_deg": [round(float(la[0]), 6), round(float(la[1]), 6), float(la[2])],
+            "intercept_lat_deg": round(lat, 6), "intercept_lon_deg": round(lon, 6),
+            "intercept_alt_m": round(h, 1),
+        })  # fmt: skip
+    batteries = [{
+        "name": n, "tier": prep.tiers[b], "rounds": int(prep.rounds[b]),
+        "site_deg": [float(v) for v in prep.site_deg[b]],
+        "launcher_deg": [float(v) for v in prep.launcher_deg[b]],
+    } for b, n in enumerate(prep.names)]  # fmt: skip
+    return {"battle": True, "model": MODEL, "batteries": batteries, "threats": threats,
+            "shots": out_shots}  # fmt: skip
 
 
 ASSUMPTIONS = (
@@ -444,50 +573,35 @@ def _draws(prep: BattlePrep, seed: int, start: int, stop: int):
 
 
 def summarize(rows: np.ndarray) -> dict[str, Any]:
-    """Means with 95 % intervals (normal; Wilson for the probability of no leaker)."""
+    """Means with 95 % intervals (normal, clipped to the possible range, ``None`` from a
+    single draw; Wilson for the probability of no leaker), and :data:`MODEL`."""
     n = rows.shape[0]
     if n == 0:
         raise ThaadInputError("--draws: at least one draw is needed")
 
-    def mean_ci(v: np.ndarray) -> dict[str, float]:
+    def mean_ci(v: np.ndarray, lo: float = -math.inf, hi: float = math.inf) -> dict[str, Any]:
         m = float(np.mean(v))
-        h = 1.96 * float(np.std(v, ddof=1)) / math.sqrt(n) if n > 1 else math.inf
-        return {"mean": m, "ci95": [m - h, m + h]}
+        if n < 2:  # no spread to estimate from one draw
+            return {"mean": m, "ci95": None}
+        h = 1.96 * float(np.std(v, ddof=1)) / math.sqrt(n)
+        return {"mean": m, "ci95": [max(lo, m - h), min(hi, m + h)]}
 
     k = float(np.sum(rows[:, 0] == 0))
     z = 1.96
     ph = k / n
     c = (ph + z * z / (2 * n)) / (1 + z * z / n)
     w = z * math.sqrt(ph * (1 - ph) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    ml = mean_ci(rows[:, 0])
-    pk = mean_ci(rows[:, 1])
-    mf = mean_ci(rows[:, 2])
+    ml = mean_ci(rows[:, 0], 0.0)
+    pk = mean_ci(rows[:, 1], 0.0, 1.0)
+    mf = mean_ci(rows[:, 2], 0.0)
     return {
         "draws": n,
         "mean_leakers": ml["mean"], "mean_leakers_ci95": ml["ci95"],
         "p_zero_leakers": ph, "p_zero_leakers_ci95": [max(0.0, c - w), min(1.0, c + w)],
         "p_kill": pk["mean"], "p_kill_ci95": pk["ci95"],
         "mean_interceptors_fired": mf["mean"], "mean_interceptors_fired_ci95": mf["ci95"],
+        "model": MODEL,
     }  # fmt: skip
-
-
-def montecarlo_battle(sc: Scenario, draws: int, seed: int | None = None) -> dict[str, Any]:
-    """Monte Carlo of a battle's outcome draws (the windows are nominal, flown once), with
-    the expected leakers at each asset."""
-    seed = sc.seed if seed is None else seed
-    prep = prepare_battle(sc)
-    rows, leaks = _draws(prep, seed, 0, draws)
-    out = summarize(rows)
-    assets: dict[str, dict[str, float]] = {}
-    for t, name in enumerate(prep.asset):
-        a = assets.setdefault(name, {"threats": 0, "mean_leakers": 0.0, "value": 0.0})
-        a["threats"] += 1
-        a["mean_leakers"] += float(leaks[t]) / draws
-        a["value"] = float(prep.value[t])
-    out["assets"] = assets
-    out.update({"scenario_name": sc.name, "scenario_sha256": sc.digest(), "seed": int(seed),
-                "version": __version__, "battle": True})  # fmt: skip
-    return out
 
 
 def layered_footprint(sc: Scenario, launch: tuple[float, float], grid: int = 60,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -33,6 +33,9 @@ from thaad.model.catalog import ThreatClass, resolve_threat
 from thaad.model.scenario import Scenario, load_scenario
 from thaad.model.shapes import Glide, check_shape, ideal_conic, solve_full, solve_pullup
 from thaad.version import __version__
+
+if TYPE_CHECKING:
+    from thaad.analysis.battle import BattleResult
 
 __all__ = [
     "EngagementResult",
@@ -271,13 +274,21 @@ def engage_once(prep: Prepared, rng: np.random.Generator, disperse: bool, record
                        pointing, rng, record)  # fmt: skip
 
 
-def run(scenario: Scenario | None = None, seed: int | None = None) -> EngagementResult:
+def run(scenario: Scenario | None = None,
+        seed: int | None = None) -> EngagementResult | BattleResult:  # fmt: skip
     """Fly one engagement of the scenario; ``seed`` overrides the scenario's.
 
     The threat flies its nominal (solved) trajectory; the radar's and seeker's noise come from
     ``numpy.random.default_rng(seed)``. Monte Carlo draws add the scenario's dispersions.
+    A battle scenario (``batteries:`` or ``threats:``) gives its
+    :class:`~thaad.analysis.battle.BattleResult` (every threat and battery, the kinematic
+    battle model) instead.
     """
     sc = scenario if scenario is not None else load_scenario()
+    if sc.is_battle:
+        from thaad.analysis.battle import BattleResult, run_battle
+
+        return BattleResult.from_dict(run_battle(sc, seed))
     seed = sc.seed if seed is None else seed
     prep = prepare(sc)
     env, tc, aim = prep.env, prep.threat, prep.aim

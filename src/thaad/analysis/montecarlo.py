@@ -106,6 +106,79 @@ def run_chunk(scenario_json: str, seed: int, start: int, stop: int) -> dict[str,
     return out
 
 
+BATTLE_COLUMNS = ("draw", "leakers", "p_kill", "interceptors_fired")
+"""A battle's per-draw columns (:mod:`thaad.analysis.battle`, the kinematic battle model):
+the threats that leaked, the fraction killed and the interceptors fired; then one
+``leakers_at:<asset>`` column per threatened asset."""
+
+
+def _prepared_battle(scenario_json: str):
+    from thaad.analysis.battle import prepare_battle
+
+    key = "battle:" + scenario_json
+    if key not in _PREPARED:
+        _PREPARED.clear()
+        _PREPARED[key] = prepare_battle(Scenario.model_validate_json(scenario_json))
+    return _PREPARED[key]
+
+
+def run_battle_chunk(scenario_json: str, seed: int, start: int, stop: int
+                     ) -> dict[str, np.ndarray]:  # fmt: skip
+    """Draws ``start..stop-1`` of a battle (:func:`thaad.analysis.battle.fight`; draw ``i``
+    uses :func:`draw_rng`): one array per column of :data:`BATTLE_COLUMNS`, then the leakers
+    at each asset."""
+    from thaad.analysis.battle import fight
+
+    prep = _prepared_battle(scenario_json)
+    n, n_t = stop - start, len(prep.threat_ids)
+    assets = sorted(set(prep.asset))
+    at = {a: np.array([x == a for x in prep.asset]) for a in assets}
+    out: dict[str, np.ndarray] = {"draw": np.arange(start, stop, dtype=np.int64),
+                                  "leakers": np.zeros(n, np.int64), "p_kill": np.zeros(n),
+                                  "interceptors_fired": np.zeros(n, np.int64)}  # fmt: skip
+    for a in assets:
+        out[f"leakers_at:{a}"] = np.zeros(n, np.int64)
+    for k, i in enumerate(range(start, stop)):
+        res = fight(prep, draw_rng(seed, i))
+        alive = res["alive"]
+        lk = int(np.sum(alive))
+        out["leakers"][k] = lk
+        out["p_kill"][k] = (n_t - lk) / n_t
+        out["interceptors_fired"][k] = int(np.sum(res["fired"]))
+        for a in assets:
+            out[f"leakers_at:{a}"][k] = int(np.sum(alive & at[a]))
+    return out
+
+
+def summarize_battle(out: Path, chunks: list[tuple[int, int]]) -> dict[str, Any]:
+    """A battle's summary (:func:`thaad.analysis.battle.summarize`) from the manifest's
+    chunks, with the mean leakers at each asset."""
+    from thaad.analysis.battle import summarize as battle_summary
+
+    parts = [_read_chunk(out, a, b) for a, b in chunks]
+    t = {c: np.concatenate([p[c] for p in parts]) for c in parts[0]}
+    rows = np.column_stack([t["leakers"], t["p_kill"], t["interceptors_fired"]]).astype(float)
+    s = battle_summary(rows)
+    s["assets"] = {c.split(":", 1)[1]: {"mean_leakers": float(np.mean(v))}
+                   for c, v in t.items() if c.startswith("leakers_at:")}  # fmt: skip
+    return s
+
+
+def _read_chunk(out: Path, a: int, b: int) -> dict[str, np.ndarray]:
+    import pyarrow.parquet as pq
+
+    f = _chunk_path(out, a, b)
+    try:
+        t = pq.read_table(f)
+    except FileNotFoundError:
+        raise ThaadInputError(f"{f}: missing (finish the run with --resume)") from None
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise ThaadInputError(
+            f"{f}: cannot be read as Parquet ({type(exc).__name__}); rerun with --resume"
+        ) from None
+    return {c: t.column(c).to_numpy() for c in t.column_names}
+
+
 def _chunk_path(out: Path, start: int, stop: int) -> Path:
     return out / "draws" / f"chunk-{start:010d}-{stop:010d}.parquet"
 
@@ -117,7 +190,7 @@ def _write_chunk(out: Path, data: dict[str, np.ndarray]) -> None:
     start, stop = int(data["draw"][0]), int(data["draw"][-1]) + 1
     path = _chunk_path(out, start, stop)
     path.parent.mkdir(parents=True, exist_ok=True)  # DIR/draws (DIR itself exists)
-    table = pa.table({c: data[c] for c in COLUMNS})
+    table = pa.table(dict(data))  # COLUMNS, or a battle's BATTLE_COLUMNS and assets
     atomic_write_via(path, lambda tmp: pq.write_table(table, tmp))
 
 
@@ -230,10 +303,11 @@ def _plan(out: Path, sc: Scenario, seed: int, draws: int, chunk: int | None,
 
 def _backend_chunks(
     todo: list[tuple[int, int]], scenario_json: str, seed: int, workers: int,
-    client: Any,
+    client: Any, fn: Any = None,
 ) -> Iterator[dict[str, np.ndarray]]:  # fmt: skip
     """Yield the finished chunks of one scenario as they complete."""
-    for _, data in run_tasks([(scenario_json, seed, a, b) for a, b in todo], workers, client):
+    tasks = [(scenario_json, seed, a, b) for a, b in todo]
+    for _, data in run_tasks(tasks, workers, client, fn):
         yield data
 
 
@@ -426,9 +500,12 @@ def run_montecarlo(
     outp = output_dir(out)
     with dir_lock(outp):
         manifest = _plan(outp, sc, seed, draws, chunk, resume)
-        from thaad.analysis.engagement import prepare
+        if sc.is_battle:  # fly the threats and find the windows once, before any file
+            _prepared_battle(sc.model_dump_json(by_alias=True))
+        else:
+            from thaad.analysis.engagement import prepare
 
-        prepare(sc)  # validate the engagement (aim reachable) before any file is written
+            prepare(sc)  # validate the engagement (aim reachable) before any file is written
         client = connect(scheduler) if scheduler else None
         try:
             return _run(sc, outp, seed, workers, client, progress, manifest)
@@ -454,7 +531,8 @@ def _run(sc, outp, seed, workers, client, progress, manifest) -> dict[str, Any]:
                    desc="montecarlo", dynamic_ncols=True, smoothing=0.1)  # fmt: skip
     try:
         sj = sc.model_dump_json(by_alias=True)
-        for data in _backend_chunks(todo, sj, seed, workers, client):
+        fn = run_battle_chunk if sc.is_battle else None
+        for data in _backend_chunks(todo, sj, seed, workers, client, fn):
             _write_chunk(outp, data)
             if bar is not None:
                 bar.update(len(data["draw"]))
@@ -463,7 +541,15 @@ def _run(sc, outp, seed, workers, client, progress, manifest) -> dict[str, Any]:
             bar.close()
     from thaad.analysis.engagement import lethality_text
 
-    summary = summarize(outp, seed, all_chunks)
+    if sc.is_battle:
+        from thaad.analysis.battle import MODEL
+
+        summary = summarize_battle(outp, all_chunks)
+        summary.update({"seed": int(seed), "battle": True})
+        leth = MODEL
+    else:
+        summary = summarize(outp, seed, all_chunks)
+        leth = lethality_text(sc)
     summary.update({
         "scenario": sc.name,
         "scenario_sha256": manifest["scenario_sha256"],
@@ -473,7 +559,7 @@ def _run(sc, outp, seed, workers, client, progress, manifest) -> dict[str, Any]:
         "chunk": manifest["chunk"],
         "wall_s": time.perf_counter() - t0,
         "resumed_draws": done_draws,
-        "lethality": lethality_text(sc),
+        "lethality": leth,
     })  # fmt: skip
     write_json(outp / SUMMARY_FILE, summary)
     return summary

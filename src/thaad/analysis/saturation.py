@@ -112,7 +112,8 @@ def run_saturation(sc: Scenario, sizes: list[int], draws: int, out: str | Path,
     rows = [read_json(_point_path(outp, n), "saturation point") for n in sizes]
     table = pd.DataFrame([{
         "size": r["size"], "mean_leakers": r["mean_leakers"],
-        "mean_leakers_lo": r["mean_leakers_ci95"][0], "mean_leakers_hi": r["mean_leakers_ci95"][1],
+        "mean_leakers_lo": (r["mean_leakers_ci95"] or [math.nan] * 2)[0],
+        "mean_leakers_hi": (r["mean_leakers_ci95"] or [math.nan] * 2)[1],
         "p_zero_leakers": r["p_zero_leakers"], "p_kill": r["p_kill"],
         "mean_interceptors_fired": r["mean_interceptors_fired"],
     } for r in rows])  # fmt: skip

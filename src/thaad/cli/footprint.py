@@ -102,39 +102,41 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _layered(args: argparse.Namespace, sc, out) -> int:
-    """A battle scenario: the kinematic footprint of every battery, combined by tiers."""
-    from thaad.analysis.battle import layered_footprint
+    """A battle scenario: the kinematic footprint of every battery, combined by tiers,
+    written like the single battery's (footprint.nc, .geojson, .json, .png)."""
+    from thaad.analysis.footprint import run_layered_footprint
     from thaad.errors import ThaadInputError
-    from thaad.io import dir_lock, to_json, write_json
+    from thaad.io import dir_lock, to_json
     from thaad.output.plots import plot_layered
 
     if args.mode != "kinematic":
         raise ThaadInputError("--mode: a battle scenario's footprint is kinematic only")
+    if args.scheduler is not None or args.resume:
+        raise ThaadInputError("--scheduler and --resume apply to --mode full only")
     with dir_lock(out):
-        r = layered_footprint(sc, args.launch, grid=args.grid, extent_km=args.extent_km)
-        r["batteries"] = [{"name": b.name, "tier": b.tier_name, "lat_deg": b.site.lat_deg,
-                           "lon_deg": b.site.lon_deg} for b in sc.battery_list()]  # fmt: skip
+        s, r = run_layered_footprint(
+            sc, args.launch, out, grid=args.grid, extent_km=args.extent_km,
+            threshold=args.threshold,
+        )  # fmt: skip
+        r["batteries"] = s["batteries"]
         r["asset_sites"] = {a.name: (a.lat_deg, a.lon_deg) for a in sc.assets}
-        plot_layered(r, out / "footprint-layered.png", f"{sc.name}: combined P(kill)")
-        s = {"scenario": sc.name, "scenario_sha256": sc.digest(), "threat": r["threat"],
-             "launch_deg": r["launch_deg"], "grid": args.grid, "extent_km": args.extent_km,
-             "batteries": r["batteries"], "assets": r["assets"],
-             "lats": r["lats"].tolist(), "lons": r["lons"].tolist(),
-             "p_kill": [[None if v != v else float(v) for v in row]
-                        for row in r["p_kill"]]}  # fmt: skip
-        write_json(out / "footprint-layered.json", s)
-        record(args, "footprint", out, sc, ["footprint-layered.json", "footprint-layered.png"])
+        plot_layered(r, out / "footprint.png", f"{sc.name}: combined P(kill), kinematic")
+        files = ["footprint.nc", "footprint.geojson", "footprint.json", "footprint.png"]
+        record(args, "footprint", out, sc, files)
     if args.json:
-        sys.stdout.write(to_json({k: v for k, v in s.items() if k != "p_kill"}) + "\n")
+        sys.stdout.write(to_json(s) + "\n")
         return 0
-    print(f"{sc.name}: layered kinematic footprint of {s['threat']} from "
-          f"{args.launch[0]:.3f}N {args.launch[1]:.3f}E, "
-          f"{args.grid}x{args.grid} cells")  # fmt: skip
+    print(f"{sc.name}: layered footprint of {s['threat']} from "
+          f"{args.launch[0]:.3f}N {args.launch[1]:.3f}E, {args.grid}x{args.grid} cells, "
+          f"{len(s['batteries'])} batteries; {s['model']}")  # fmt: skip
+    print(f"  defended area (P(kill) >= {s['threshold']:g})  {s['defended_area_km2']:,.0f} km2")
     for name, a in s["assets"].items():
         if a["p_kill"] is None:
             print(f"  {name:<12s} out of the threat's reach from this launch point")
             continue
         parts = ", ".join(f"{k} {v:.2f}" for k, v in a["by_battery"].items() if v)
-        print(f"  {name:<12s} P(kill) {a['p_kill']:.3f}  ({parts or 'no battery reaches it'})")
-    print(f"wrote {out / 'footprint-layered.png'}")
+        verdict = "DEFENDED" if a["defended"] else "not defended"
+        print(f"  {name:<12s} P(kill) {a['p_kill']:.3f}  {verdict}  "
+              f"({parts or 'no battery reaches it'})")  # fmt: skip
+    print(f"wrote {out}/footprint.nc, footprint.geojson, footprint.json, footprint.png")
     return 0

@@ -57,23 +57,6 @@ def run(args: argparse.Namespace) -> int:
 
         raise ThaadInputError("--scheduler: an empty address (give e.g. tcp://host:8786)")
     out = out_dir(args, "montecarlo", sc)
-    if sc.is_battle:
-        from thaad.analysis.battle import montecarlo_battle
-        from thaad.io import write_json
-
-        with dir_lock(out):
-            s = montecarlo_battle(sc, args.draws)
-            write_json(out / "montecarlo.json", s)
-            record(args, "montecarlo", out, sc, ["montecarlo.json"])
-        if args.json:
-            sys.stdout.write(to_json(s) + "\n")
-            return 0
-        print(f"{sc.name}: {s['draws']} draws of the battle (seed {s['seed']})")
-        for k in ("mean_leakers", "p_zero_leakers", "p_kill", "mean_interceptors_fired"):
-            lo, hi = s[f"{k}_ci95"]
-            print(f"  {k:<24} {s[k]:.4f}  (95% CI {lo:.4f}-{hi:.4f})")
-        print(f"wrote {out / 'montecarlo.json'}")
-        return 0
     with dir_lock(out):
         s = run_montecarlo(
             sc, args.draws, out, workers=args.workers or 0, scheduler=args.scheduler,
@@ -82,6 +65,9 @@ def run(args: argparse.Namespace) -> int:
         record(args, "montecarlo", out, sc, ["manifest.json", "montecarlo.json", "draws/"])
     if args.json:
         sys.stdout.write(to_json(s) + "\n")
+        return 0
+    if s.get("battle"):
+        _print_battle(s, out)
         return 0
     lo, hi = s["p_kill_ci95"]
     alt = s["intercept_alt_m"]
@@ -95,3 +81,16 @@ def run(args: argparse.Namespace) -> int:
     print(f"  wall time            {s['wall_s']:.1f} s")
     print(f"wrote {out / 'montecarlo.json'}")
     return 0
+
+
+def _print_battle(s: dict, out) -> None:
+    """A battle's Monte Carlo summary (the kinematic battle model, said on the first line)."""
+    print(f"{s['scenario']}: {s['draws']} draws of the battle (seed {s['seed']}); {s['model']}")
+    for k in ("mean_leakers", "p_zero_leakers", "p_kill", "mean_interceptors_fired"):
+        ci = s[f"{k}_ci95"]
+        text = f"  (95% CI {ci[0]:.4f}-{ci[1]:.4f})" if ci else ""
+        print(f"  {k:<24} {s[k]:.4f}{text}")
+    for name, a in s.get("assets", {}).items():
+        print(f"  leakers at {name:<13} {a['mean_leakers']:.4f} per battle")
+    print(f"  wall time                {s['wall_s']:.1f} s")
+    print(f"wrote {out / 'montecarlo.json'}")

@@ -15,7 +15,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="fly one engagement and print its timeline",
         description="Fly one engagement of a scenario (the default Seongju one when none is "
         "given), print the timeline and write DIR/result.json, DIR/history.json, the resolved "
-        "DIR/scenario.yaml and DIR/provenance.json. DIR is created if its parent exists.",
+        "DIR/scenario.yaml and DIR/provenance.json. DIR is created if its parent exists. A battle "
+        "scenario (batteries: or threats:) runs the kinematic battle model (each shot drawn at "
+        "its sspk, not flown) over every threat and battery and writes the same files.",
         epilog="Examples:\n  thaad run\n  thaad run scenarios/seongju.yaml --seed 3 --out runs/a\n"
         "  thaad run --aim Busan\n"
         "  thaad run --set threat.aim.lat_deg=35.18 --set threat.aim.lon_deg=129.08 --json\n"
@@ -146,13 +148,20 @@ def _run_battle(args: argparse.Namespace, sc, out) -> int:
 
     with dir_lock(out):
         d = run_battle(sc)
+        hist = d.pop("history")
         write_json(out / "result.json", d)
-        record(args, "run", out, sc, ["result.json"])
+        write_json(out / "history.json", hist)
+        record(args, "run", out, sc, ["result.json", "history.json"])
+    report = None
+    if args.report:
+        from thaad.output.report import write_report
+
+        report = write_report(out)
     if args.json:
         sys.stdout.write(to_json(d) + "\n")
         return 0
     print(f"{sc.name}: {len(d['threats'])} threats, {len(d['batteries'])} batteries "
-          f"(seed {d['seed']})")  # fmt: skip
+          f"(seed {d['seed']}); {d['model']}")  # fmt: skip
     for e in d["events"]:
         where = f" by {e['battery']}" if "battery" in e else ""
         extra = f" at {e['asset']}" if "asset" in e else ""
@@ -162,6 +171,8 @@ def _run_battle(args: argparse.Namespace, sc, out) -> int:
               f"left {b['interceptors_left']} of {b['rounds']}; {b['tracks_dropped']} "
               f"track(s) dropped (revisit up to {b['max_revisit_s']:.1f} s)")  # fmt: skip
     verdict = "NO LEAKERS" if d["intercepted"] else f"{d['leakers']} LEAKER(S)"
-    print(f"{verdict}; {d['interceptors_fired']} interceptor(s) fired")
+    print(f"{verdict}; {d['interceptors_fired']} interceptor(s) fired ({d['model']})")
     print(f"wrote {out / 'result.json'}")
+    if report is not None:
+        print(f"wrote {report}")
     return 0

@@ -122,6 +122,11 @@ def _lonlath(lon, lat, h) -> np.ndarray:
 
 def clock_end_s(run: Run) -> float:
     """The end of the export's clock: the engagement (or the unopposed flight) plus 30 s."""
+    if run.is_battle:
+        h = run.history
+        ends = [float(th["end_s"]) for th in h["threats"]]
+        ends += [float(k["intercept_time_s"]) for k in h["shots"]]
+        return max(ends) + 30.0
     t_end = run.end_time_s
     if not run.result["intercepted"]:
         t_end = max(t_end, float(run.threat_path.t_s[-1]))
@@ -135,6 +140,8 @@ def entities(run: Run) -> list[Entity]:
     ``asset-<name>``)."""
     from thaad.model.geo import _fwd
 
+    if run.is_battle:
+        return battle_entities(run)
     res = run.result
     th = res["threat"]
     sc = run.scenario
@@ -286,6 +293,127 @@ def entities(run: Run) -> list[Entity]:
     return out
 
 
+PLANNED = "planned (kinematic battle model)"
+"""The label of a battle's interceptors: the battle flies none (:mod:`thaad.analysis.battle`)."""
+INTERCEPTOR_SAMPLES = 11
+"""Samples of a battle interceptor's straight segment (evenly spaced in time and in ECEF)."""
+
+
+def battle_entities(run: Run) -> list[Entity]:
+    """Every object of a battle run (ids: ``threat-<id>`` for each threat, flown to its
+    intercept or impact; ``interceptor-<n>`` for each shot, the straight segment from its
+    launcher to its planned intercept point over its flight time, labelled
+    :data:`PLANNED`; ``intercept-<id>``; ``battery-<name>``; ``launch-point-<k>`` and
+    ``aim-point-<k>`` of each threat entry; ``asset-<name>``)."""
+    from thaad.core.earth import ecef_to_geodetic, geodetic_to_ecef
+
+    h, res, sc = run.history, run.result, run.scenario
+    by_id = {t["id"]: t for t in res["threats"]}
+    t_end = clock_end_s(run)
+    out: list[Entity] = []
+    tracks = "threats and interceptors (kinematic battle model)"
+    for p, th in zip(run.battle_paths, h["threats"], strict=True):
+        flown = _dedupe(p.until(float(th["end_s"])))
+        r = by_id.get(th["id"], {})
+        hit = bool(r.get("intercepted"))
+        out.append(
+            Entity(
+                "track", f"threat-{_slug(th['id'])}", flown.name,
+                _lonlath(flown.lon_deg, flown.lat_deg, flown.alt_m),
+                Style(THREAT_RGBA, 2.5 if not hit else 1.5, 8.0, label_rgba=THREAT_RGBA),
+                t_s=flown.t_s, speed_mps=flown.speed_mps, group=tracks,
+                extra={"label": th["id"]},
+                description=(
+                    ("class", str(th.get("class", ""))), ("aim", str(th.get("aim", ""))),
+                    ("asset", str(th.get("asset", ""))),
+                    ("outcome", f"intercepted by {r.get('battery')}" if hit else "leaker"),
+                    ("interceptors fired", str(r.get("interceptors_fired", ""))),
+                ),
+            )
+        )  # fmt: skip
+    for j, k in enumerate(h["shots"]):
+        la = k["launcher_deg"]
+        a = geodetic_to_ecef(np.radians(la[0]), np.radians(la[1]), la[2], run.earth)
+        b = geodetic_to_ecef(np.radians(k["intercept_lat_deg"]), np.radians(k["intercept_lon_deg"]),
+                             k["intercept_alt_m"], run.earth)  # fmt: skip
+        f = np.linspace(0.0, 1.0, INTERCEPTOR_SAMPLES)
+        pts = np.array([ecef_to_geodetic(*(a + (b - a) * x), run.earth) for x in f])
+        t0, t1 = float(k["launch_time_s"]), float(k["intercept_time_s"])
+        speed = float(np.linalg.norm(b - a)) / max(t1 - t0, 1e-9)
+        rgba = INTERCEPTOR_RGBA[j % len(INTERCEPTOR_RGBA)]
+        out.append(
+            Entity(
+                "track", f"interceptor-{j + 1}",
+                f"interceptor {j + 1} at {k['threat']} from {k['battery']}, {PLANNED}",
+                _lonlath(np.degrees(pts[:, 1]), np.degrees(pts[:, 0]), pts[:, 2]),
+                Style(rgba, 1.5, 6.0, dashed=True, label_rgba=rgba, label_scale=0.45),
+                t_s=t0 + (t1 - t0) * f, speed_mps=np.full(INTERCEPTOR_SAMPLES, speed),
+                group=tracks, extra={"label": PLANNED},
+                description=(
+                    ("battery", f"{k['battery']} ({k.get('tier', '')} tier)"),
+                    ("launched", f"T+{t0:.1f} s"), ("planned intercept", f"T+{t1:.1f} s"),
+                    ("outcome (drawn at sspk)", str(k["outcome"])),
+                    ("model", "straight segment to the planned intercept point: not flown"),
+                ),
+            )
+        )  # fmt: skip
+    for k in h["shots"]:
+        if k["outcome"] != "intercept":
+            continue
+        alt_km = k["intercept_alt_m"] / 1e3
+        out.append(
+            Entity(
+                "point", f"intercept-{_slug(k['threat'])}",
+                f"{k['threat']} intercept, {alt_km:.1f} km ({PLANNED})",
+                _lonlath([k["intercept_lon_deg"]], [k["intercept_lat_deg"]],
+                         [k["intercept_alt_m"]]),
+                Style(INTERCEPT_RGBA, 2.0, 12.0, label_rgba=INTERCEPT_RGBA, label_scale=0.5),
+                available=(float(k["intercept_time_s"]), t_end),
+                extra={"label": f"{k['threat']} intercept"},
+                description=(("time", f"T+{k['intercept_time_s']:.1f} s"),
+                             ("altitude", f"{alt_km:.1f} km"), ("battery", k["battery"])),
+            )
+        )  # fmt: skip
+    for b in h["batteries"]:
+        lat, lon, alt = b["site_deg"]
+        out.append(
+            Entity(
+                "point", f"battery-{_slug(b['name'])}", f"{b['name']} ({b['tier']} tier)",
+                _lonlath([lon], [lat], [alt]),
+                Style(RADAR_RGBA, 1.5, 12.0, label_rgba=(200, 255, 200, 255), label_scale=0.6),
+                ground=True, group="batteries",
+            )
+        )  # fmt: skip
+    sites = "launch, aim points and defended assets"
+    aims = set()
+    for n, e in enumerate(sc.threat_list(), start=1):
+        for key, s in (("launch", e.launch), ("aim", e.aim)):
+            if key == "aim":
+                aims.add(s.name)
+            out.append(
+                Entity(
+                    "point", f"{key}-point-{n}", f"{key} point {n}" + (f" ({s.name})" if s.name
+                                                                     else ""),
+                    _lonlath([s.lon_deg], [s.lat_deg], [s.alt_m]),
+                    Style(THREAT_RGBA, 1.0, 7.0, label_rgba=(255, 220, 220, 255),
+                          label_scale=0.5),
+                    ground=True, group=sites, extra={"label": s.name or key},
+                )
+            )  # fmt: skip
+    for a in sc.assets:
+        if a.name in aims:
+            continue
+        out.append(
+            Entity(
+                "point", f"asset-{_slug(a.name)}", a.name,
+                _lonlath([a.lon_deg], [a.lat_deg], [a.alt_m]),
+                Style(WHITE, 1.0, 6.0, label_rgba=WHITE, label_scale=0.5),
+                ground=True, group=sites,
+            )
+        )  # fmt: skip
+    return out
+
+
 def _description(rows: tuple[tuple[str, str], ...]) -> str:
     cells = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
     return f"<table>{cells}</table>"
@@ -347,7 +475,8 @@ def czml_document(run: Run):
     packets = [
         Packet(
             id="document",
-            name=f"thaad: {res['scenario_name']} (seed {res['seed']})",
+            name=f"thaad: {res['scenario_name']} (seed {res['seed']})"
+            + ("; interceptors planned (kinematic battle model)" if run.is_battle else ""),
             version="1.0",
             clock=Clock(
                 interval=whole,

@@ -253,6 +253,87 @@ class HistoryModel(_Model):
     battery: BatteryModel
 
 
+class BattleThreatResult(_Model):
+    id: str
+    threat_class: str = Field(alias="class")
+    aim: str
+    intercepted: bool = Field(strict=True)
+    interceptors_fired: Annotated[int, Field(strict=True, ge=0)]
+    intercept_alt_m: Num | None = None
+    battery: str | None = None
+    tier: str | None = None
+
+
+class BattleBatteryResult(_Model):
+    name: str
+    tier: str
+    rounds: Annotated[int, Field(strict=True, ge=0)]
+    interceptors_fired: Annotated[int, Field(strict=True, ge=0)]
+    interceptors_left: Annotated[int, Field(strict=True, ge=0)]
+
+
+class BattleResultModel(_Model):
+    """``result.json`` of ``thaad run`` on a battle (``battle: true``)."""
+
+    battle: bool = Field(strict=True)
+    intercepted: bool = Field(strict=True)
+    leakers: Annotated[int, Field(strict=True, ge=0)]
+    interceptors_fired: Annotated[int, Field(strict=True, ge=0)]
+    seed: Int
+    events: list[EventModel]
+    threats: Annotated[list[BattleThreatResult], Field(min_length=1)]
+    batteries: Annotated[list[BattleBatteryResult], Field(min_length=1)]
+    scenario_name: str
+    scenario_sha256: str
+    version: str
+    model: str = "kinematic battle model"
+
+
+class BattleThreatPath(_Model):
+    id: str
+    t_s: list[Num]
+    lat_deg: list[Annotated[Num, Field(ge=-90.0, le=90.0)]]
+    lon_deg: list[Num]
+    alt_m: list[Num]
+    speed_mps: list[Num]
+    end_s: Num
+
+    @model_validator(mode="after")
+    def _shape(self) -> BattleThreatPath:
+        _same_length("threat", t_s=self.t_s, lat_deg=self.lat_deg, lon_deg=self.lon_deg,
+                     alt_m=self.alt_m, speed_mps=self.speed_mps)  # fmt: skip
+        _increasing(self.t_s, "threat t_s", 2)
+        return self
+
+
+class BattleShot(_Model):
+    threat: str
+    battery: str
+    launch_time_s: Num
+    intercept_time_s: Num
+    outcome: str
+    launcher_deg: Vec3
+    intercept_lat_deg: Annotated[Num, Field(ge=-90.0, le=90.0)]
+    intercept_lon_deg: Num
+    intercept_alt_m: Num
+
+
+class BattleSite(_Model):
+    name: str
+    tier: str
+    site_deg: Vec3
+    launcher_deg: Vec3
+
+
+class BattleHistoryModel(_Model):
+    """``history.json`` of ``thaad run`` on a battle."""
+
+    battle: bool = Field(strict=True)
+    batteries: Annotated[list[BattleSite], Field(min_length=1)]
+    threats: Annotated[list[BattleThreatPath], Field(min_length=1)]
+    shots: list[BattleShot]
+
+
 def _loc(loc: tuple) -> str:
     out = ""
     for part in loc:
@@ -343,6 +424,22 @@ class Run:
     @property
     def has_engagement(self) -> bool:
         return self.result is not None
+
+    @property
+    def is_battle(self) -> bool:
+        """Whether the run is a battle (``result.json`` has ``battle: true``): its history
+        holds every threat's path and every shot (:mod:`thaad.analysis.battle`)."""
+        return bool(self.result is not None and self.result.get("battle"))
+
+    @functools.cached_property
+    def battle_paths(self) -> list[FlightPath]:
+        """Each threat of a battle, launch to impact (cut it at the threat's ``end_s``)."""
+        out = []
+        for th in self.history["threats"]:
+            cols = [np.asarray(th[k], dtype=float)
+                    for k in ("t_s", "lat_deg", "lon_deg", "alt_m", "speed_mps")]  # fmt: skip
+            out.append(FlightPath(f"{th['id']} ({th.get('class', 'threat')})", *cols))
+        return out
 
     @property
     def summary(self) -> dict[str, Any] | None:
@@ -491,11 +588,15 @@ def load_run(path: str | Path, need_engagement: bool = True) -> Run:
     run = Run(path=p)
     res = p / RESULT_FILE
     if res.exists():
-        run.result = _check_result(res, _read_json(res))
+        d = _read_json(res)
+        battle = isinstance(d, dict) and d.get("battle") is True
+        run.result = validate_file(res, BattleResultModel if battle else ResultModel, d)
         for name in (HISTORY_FILE, SCENARIO_FILE):
             if not (p / name).exists():
                 raise ThaadInputError(f"run directory '{p}' is incomplete: {name} is missing")
-        run.history = _check_history(p / HISTORY_FILE, _read_json(p / HISTORY_FILE))
+        h = _read_json(p / HISTORY_FILE)
+        run.history = (validate_file(p / HISTORY_FILE, BattleHistoryModel, h) if battle
+                       else _check_history(p / HISTORY_FILE, h))  # fmt: skip
     elif need_engagement:
         raise ThaadInputError(
             f"run directory '{p}' has no {RESULT_FILE} (make one with: thaad run --out {p})"

@@ -62,7 +62,12 @@
 
     // camera: side-on to the threat's flight, so the trajectories show their heights
     const at = (id) => { const e = ds.entities.getById(id); return e && e.position.getValue(t0); };
-    const launch = at("launch-point"), aim = at("aim-point"), battery = at("battery");
+    // a battle run names its points per threat entry and per battery (launch-point-1, ...)
+    const battle = ds.entities.values.some((e) => e.id.startsWith("battery-"));
+    const firstBattery = ds.entities.values.find((e) => e.id.startsWith("battery-"));
+    const launch = at("launch-point") || at("launch-point-1");
+    const aim = at("aim-point") || at("aim-point-1");
+    const battery = at("battery") || (firstBattery && firstBattery.position.getValue(t0));
     const pts = [launch, aim, battery].filter((p) => p);
     const sphere = Cesium.BoundingSphere.fromPoints(pts);
     let heading = 0.0;
@@ -93,8 +98,9 @@
     }
     const legend = document.getElementById("legend");
     const swatch = (c, text) => `<span><i style="background:${c}"></i>${text}</span>`;
-    legend.innerHTML = swatch(colors.threat, "threat") + swatch("#3498db", "interceptors") +
-      swatch("#1e8449", "radar field of view") + swatch("#f1c40f", "intercept") +
+    legend.innerHTML = swatch(colors.threat, battle ? "threats" : "threat") +
+      swatch("#3498db", battle ? "interceptors: planned (kinematic battle model)" : "interceptors") +
+      swatch("#1e8449", battle ? "batteries" : "radar field of view") + swatch("#f1c40f", "intercept") +
       swatch("#f9e79f", "borders") + swatch("#d6eaf8", "coastlines");
 
     const scratch = new Cesium.Cartographic();

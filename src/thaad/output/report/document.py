@@ -13,6 +13,8 @@ import numpy as np
 
 from thaad.output.report.figures import (
     altitude_figure,
+    battle_altitude_figure,
+    battle_map_figure,
     footprint_figure,
     geojson_figure,
     map_figure,
@@ -255,6 +257,96 @@ def _engagement_html(run: Run, nav: list[tuple[str, str]]) -> list[str]:
     return out
 
 
+def _battle_html(run: Run, nav: list[tuple[str, str]]) -> list[str]:
+    """A battle run: the outcome, each threat's and each battery's table, the map and
+    altitudes of every threat with every shot, and the timeline (kinematic battle model)."""
+    res = run.result
+    model = res.get("model", "kinematic battle model")
+    n = len(res["threats"])
+    verdict = "NO LEAKERS" if res["intercepted"] else f"{res['leakers']} LEAKER(S)"
+    headline = (f"{verdict} of {n} threats; {res['interceptors_fired']} interceptor(s) fired "
+                f"({model})")  # fmt: skip
+    cls = "ok" if res["intercepted"] else "bad"
+    out = [f'<p class="outcome {cls}" id="outcome">{_e(headline)}</p>']
+    if res.get("assumptions"):
+        out.append(
+            f'<p class="why" id="battle-model"><b>The {_e(model)}:</b> '
+            f"{_e(res['assumptions'])}. The interceptors are not flown: each is drawn "
+            "as the segment from its launcher to its planned intercept point.</p>"
+        )
+    nav.append(("battle-threats-h", "Threats"))
+    out.append('<h2 id="battle-threats-h">Threats</h2>')
+    rows = []
+    for th in res["threats"]:
+        alt = th.get("intercept_alt_m")
+        ti = th.get("intercept_time_s")
+        rows.append(
+            f"<tr><td>{_e(th['id'])}</td><td>{_e(th['class'])}</td><td>{_e(th['aim'])}</td>"
+            f"<td>{_e(th.get('asset', ''))}</td>"
+            f"<td>{'yes' if th['intercepted'] else 'no (leaker)'}</td>"
+            f'<td class="num">{th["interceptors_fired"]}</td>'
+            f'<td class="num">{"–" if not finite(alt) else f"{alt / 1e3:.1f} km"}</td>'
+            f'<td class="num">{"–" if not finite(ti) else f"T+{ti:.1f} s"}</td>'
+            f"<td>{_e(th.get('battery') or '–')}</td><td>{_e(th.get('tier') or '–')}</td></tr>"
+        )
+    out.append(
+        '<table id="battle-threats"><tr><th>threat</th><th>class</th><th>aim</th>'
+        "<th>asset</th><th>intercepted</th><th>interceptors fired</th>"
+        "<th>intercept altitude</th><th>intercept time</th><th>battery</th><th>tier</th></tr>"
+        f"{''.join(rows)}</table>"
+    )
+    nav.append(("battle-batteries-h", "Batteries"))
+    out.append('<h2 id="battle-batteries-h">Batteries and inventory</h2>')
+    rows = []
+    for b in res["batteries"]:
+        rev = fmt_num(b["max_revisit_s"]) if finite(b.get("max_revisit_s")) else "–"
+        rows.append(
+            f"<tr><td>{_e(b['name'])}</td><td>{_e(b['tier'])}</td>"
+            f'<td class="num">{b["rounds"]}</td><td class="num">{b["interceptors_fired"]}</td>'
+            f'<td class="num">{b["interceptors_left"]}</td>'
+            f'<td class="num">{b.get("threats_detected", "–")}</td>'
+            f'<td class="num">{b.get("threats_engageable", "–")}</td>'
+            f'<td class="num">{b.get("tracks_dropped", "–")}</td>'
+            f'<td class="num">{b.get("shots_lost_to_launch_rate", "–")}</td>'
+            f'<td class="num">{rev}</td></tr>'
+        )
+    out.append(
+        '<table id="battle-batteries"><tr><th>battery</th><th>tier</th><th>rounds</th>'
+        "<th>fired</th><th>left</th><th>threats detected</th><th>threats engageable</th>"
+        "<th>tracks dropped</th><th>shots lost to the launch rate</th>"
+        f"<th>longest track revisit (s)</th></tr>{''.join(rows)}</table>"
+    )
+    nav.append(("battle-map-h", "Map"))
+    out.append('<h2 id="battle-map-h">Threat paths, shots and intercepts</h2>')
+    out.append(_figure_html(
+        battle_map_figure(run), "battle map",
+        "Each threat's ground track to its intercept or impact (leakers bold, with a cross at "
+        "impact); stars: intercept points; white circles: the planned points of shots that "
+        "missed; dashed: each interceptor as the segment from its launcher to its planned "
+        f"intercept point ({_e(model)}: no interceptor is flown).", "fig-battle-map"))  # fmt: skip
+    out.append(_figure_html(
+        battle_altitude_figure(run), "threat altitudes",
+        "Altitude of every threat against time after the first launch, with each shot's "
+        "planned intercept point.", "fig-battle-altitude"))  # fmt: skip
+    nav.append(("timeline", "Timeline"))
+    out.append('<h2 id="timeline">Battle timeline</h2>')
+    rows = []
+    for k, e in enumerate(res["events"], start=1):
+        who = e.get("threat", "")
+        if e.get("battery"):
+            who += f" by {e['battery']}"
+        if e.get("asset"):
+            who += f" at {e['asset']}"
+        if finite(e.get("alt_m")):
+            who += f", planned at {e['alt_m'] / 1e3:.1f} km"
+        kind = _e(str(e["kind"]).replace("_", " "))
+        rows.append(f'<tr><td class="num">{k}</td><td class="num">{e["t_s"]:.2f}</td>'
+                    f"<td>{kind}</td><td>{_e(who)}</td></tr>")  # fmt: skip
+    out.append('<table id="events"><tr><th>#</th><th>T+ (s)</th><th>event</th><th>details</th>'
+               f"</tr>{''.join(rows)}</table>")  # fmt: skip
+    return out
+
+
 def _assets_table(assets: dict[str, Any]) -> str:
     """The footprint summary's per-asset kill probabilities as a table."""
     rows = []
@@ -314,7 +406,11 @@ def _analysis_html(run: Run, nav: list[tuple[str, str]]) -> list[str]:
     if run.parquet_files or mc is not None:
         nav.append(("montecarlo", "Monte Carlo"))
         out.append('<h2 id="montecarlo">Monte Carlo</h2>')
-        if finite(s.get("p_kill")):
+        if s.get("battle") and finite(s.get("mean_leakers")):
+            out.append(f'<p class="outcome ok">Mean leakers {s["mean_leakers"]:.3f} per '
+                       f"battle, P(no leaker) {s.get('p_zero_leakers', float('nan')):.3f} over "
+                       f"{s.get('draws', 0):,} draws ({_e(s.get('model', ''))})</p>")  # fmt: skip
+        elif finite(s.get("p_kill")):
             ci = s.get("p_kill_ci95")
             ci_text = (f" (95 % interval {ci[0]:.3f} to {ci[1]:.3f})"
                        if isinstance(ci, list) and len(ci) == 2 and all(map(finite, ci))
@@ -416,7 +512,7 @@ def build_report(run: Run) -> str:
         or run.path.name
     )
     if res is not None:
-        body += _engagement_html(run, nav)
+        body += _battle_html(run, nav) if run.is_battle else _engagement_html(run, nav)
     body += _analysis_html(run, nav)
     if sc is not None:
         nav.append(("parameters", "Parameters"))

@@ -505,3 +505,86 @@ def parquet_figure(paths: list[Path]) -> tuple[str | None, int, list[str]]:
         ax.set_ylabel("draws")
         ax.grid(True, color="0.9")
     return _png(fig), n, names
+
+
+def battle_map_figure(run: Run) -> str:
+    """A battle's threat ground tracks (solid until intercept or impact; leakers thicker),
+    each shot as the straight segment from its launcher to its planned intercept point (the
+    kinematic battle model flies no interceptor), intercept points, batteries and assets."""
+    from thaad.output.maps import plot_base_map
+
+    h = run.history
+    paths = run.battle_paths
+    lons = [v for p in paths for v in p.lon_deg] + [b["site_deg"][1] for b in h["batteries"]]
+    lats = [v for p in paths for v in p.lat_deg] + [b["site_deg"][0] for b in h["batteries"]]
+    ext = _extent(lons, lats)
+    fig = _figure(8.0, 7.0)
+    ax = fig.add_subplot()
+    plot_base_map(ax, ext)
+    leak_label = kill_label = False
+    for p, th in zip(paths, h["threats"], strict=True):
+        flown = p.until(float(th["end_s"]))
+        leaked = not th.get("intercepted", False)
+        label = None
+        if leaked and not leak_label:
+            label, leak_label = "leaker (to impact)", True
+        elif not leaked and not kill_label:
+            label, kill_label = "intercepted threat (to intercept)", True
+        ax.plot(flown.lon_deg, flown.lat_deg, color=THREAT_COLOR, lw=2.0 if leaked else 1.0,
+                alpha=1.0 if leaked else 0.55, zorder=3, label=label)  # fmt: skip
+        if leaked:
+            ax.plot(flown.lon_deg[-1], flown.lat_deg[-1], "X", color=THREAT_COLOR, ms=8,
+                    mec="black", zorder=5)  # fmt: skip
+    first = {"intercept": True, "miss": True}
+    for k in h["shots"]:
+        la = k["launcher_deg"]
+        ax.plot([la[1], k["intercept_lon_deg"]], [la[0], k["intercept_lat_deg"]], ls="--",
+                lw=0.8, color=ITC_COLORS[0], alpha=0.6, zorder=4)  # fmt: skip
+        key = "intercept" if k["outcome"] == "intercept" else "miss"
+        label = None
+        if first[key]:
+            first[key] = False
+            label = "intercept point" if key == "intercept" else "shot that missed (planned point)"
+        ax.plot(k["intercept_lon_deg"], k["intercept_lat_deg"], "*" if key == "intercept" else "o",
+                color="gold" if key == "intercept" else "white", ms=11 if key == "intercept" else 5,
+                mec="black", zorder=6, label=label)  # fmt: skip
+    ax.plot([], [], ls="--", lw=0.8, color=ITC_COLORS[0],
+            label="interceptor: launcher to planned intercept point (not flown)")  # fmt: skip
+    for b in h["batteries"]:
+        lat, lon, _ = b["site_deg"]
+        ax.plot(lon, lat, "s" if b["tier"] == "upper" else "D", color=RADAR_COLOR, ms=8,
+                mec="black", zorder=5)  # fmt: skip
+        ax.annotate(f"{b['name']} ({b['tier']})", (lon, lat), xytext=(5, -10),
+                    textcoords="offset points", fontsize=8, zorder=5)  # fmt: skip
+    for a in run.scenario.assets:
+        if ext[0] <= a.lon_deg <= ext[1] and ext[2] <= a.lat_deg <= ext[3]:
+            ax.plot(a.lon_deg, a.lat_deg, "o", color="black", ms=4, zorder=5)
+            ax.annotate(a.name, (a.lon_deg, a.lat_deg), xytext=(4, 3),
+                        textcoords="offset points", fontsize=8, zorder=5)  # fmt: skip
+    ax.legend(fontsize=8, loc="lower left", framealpha=0.9)
+    ax.set_title("Battle: threat ground tracks, shots and intercepts (kinematic battle model)",
+                 fontsize=10)  # fmt: skip
+    return _png(fig)
+
+
+def battle_altitude_figure(run: Run) -> str:
+    """Each threat's altitude against time until intercept or impact, with each shot's
+    planned intercept point."""
+    h = run.history
+    fig = _figure(8.0, 4.2)
+    ax = fig.add_subplot()
+    for p, th in zip(run.battle_paths, h["threats"], strict=True):
+        flown = p.until(float(th["end_s"]))
+        leaked = not th.get("intercepted", False)
+        ax.plot(flown.t_s, flown.alt_m / 1e3, color=THREAT_COLOR, lw=1.8 if leaked else 0.9,
+                alpha=1.0 if leaked else 0.55)  # fmt: skip
+    for k in h["shots"]:
+        hit = k["outcome"] == "intercept"
+        ax.plot(k["intercept_time_s"], k["intercept_alt_m"] / 1e3, "*" if hit else "o",
+                color="gold" if hit else "white", mec="black", ms=10 if hit else 5)  # fmt: skip
+    ax.set_xlabel("time after the first launch (s)")
+    ax.set_ylabel("altitude (km)")
+    ax.grid(alpha=0.3)
+    ax.set_title("Threat altitudes; stars: intercepts, circles: misses (planned points)",
+                 fontsize=10)  # fmt: skip
+    return _png(fig)

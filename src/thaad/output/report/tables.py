@@ -40,6 +40,8 @@ def montecarlo_rows(s: dict[str, Any]) -> list[Row]:
     """Monte Carlo ``montecarlo.json``: kill probability with its interval and model, draws,
     interceptors per threat, intercept altitude and miss distance percentiles, run time."""
     rows: list[Row] = []
+    if s.get("battle"):
+        return battle_montecarlo_rows(s)
     if _ok(s.get("p_kill")):
         rows.append(("kill probability", f"{s['p_kill']:.3f}"))
         ci = s.get("p_kill_ci95")
@@ -70,10 +72,44 @@ def montecarlo_rows(s: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def battle_montecarlo_rows(s: dict[str, Any]) -> list[Row]:
+    """A battle's ``montecarlo.json`` (the kinematic battle model): mean leakers, the
+    probability of no leaker, the fraction of threats killed and the interceptors fired per
+    battle, each with its 95 % interval; the leakers at each asset; draws and run time."""
+    rows: list[Row] = []
+    if s.get("model"):
+        rows.append(("model", str(s["model"])))
+    for key, label, how in (
+        ("mean_leakers", "leakers per battle", "normal"),
+        ("p_zero_leakers", "probability of no leaker", "Wilson"),
+        ("p_kill", "fraction of the threats killed", "normal"),
+        ("mean_interceptors_fired", "interceptors fired per battle", "normal"),
+    ):
+        if not _ok(s.get(key)):
+            continue
+        ci = s.get(f"{key}_ci95")
+        text = f"{s[key]:.3f}"
+        if isinstance(ci, list) and len(ci) == 2 and all(map(_ok, ci)):
+            text += f" (95 % interval, {how}: {ci[0]:.3f} to {ci[1]:.3f})"
+        rows.append((label, text))
+    for name, a in (s.get("assets") or {}).items():
+        if isinstance(a, dict) and _ok(a.get("mean_leakers")):
+            rows.append((f"leakers at {name} per battle", f"{a['mean_leakers']:.3f}"))
+    if isinstance(s.get("draws"), int):
+        rows.append(("draws", f"{s['draws']:,}"))
+    if _ok(s.get("wall_s")):
+        rows.append(("run time", f"{s['wall_s']:,.1f} s"))
+    if isinstance(s.get("resumed_draws"), int) and s["resumed_draws"]:
+        rows.append(("draws from an earlier, resumed run", f"{s['resumed_draws']:,}"))
+    return rows
+
+
 MONTECARLO_KEYS = {"p_kill", "p_kill_ci95", "lethality", "draws", "kills",
                    "mean_interceptors_fired", "intercept_alt_m", "miss_distance_m", "wall_s",
                    "backend", "workers", "resumed_draws", "scenario", "scenario_sha256",
-                   "version", "seed"}  # fmt: skip
+                   "version", "seed", "battle", "model", "mean_leakers", "mean_leakers_ci95",
+                   "p_zero_leakers", "p_zero_leakers_ci95", "mean_interceptors_fired_ci95",
+                   "assets"}  # fmt: skip
 
 
 def footprint_rows(s: dict[str, Any]) -> list[Row]:
