@@ -226,6 +226,34 @@ def test_engage_needs_an_aim_point(app):
     assert st == 400 and body == b"aim: the aim point LAT,LON is required\n"
 
 
+def test_a_battle_scenario_is_explored_one_battery_against_its_first_threat(tmp_path):
+    # the explorer is one battery against one threat: given scenarios/layered.yaml it takes
+    # the first battery and threat entry, says so, and flies a single engagement on a click
+    from thaad.model.scenario import load_scenario
+
+    layered = Path(__file__).parents[1] / "scenarios" / "layered.yaml"
+    sc = load_scenario(layered)
+    b, t = sc.battery_list()[0], sc.threat_list()[0]
+    server = make_app_server(layered, port=0, runs_dir=tmp_path)
+    server.quiet = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        assert not server.base.is_battle
+        d = json.loads(get(server, "/api/defaults")[3])
+        assert d["battery"] == [b.site.lat_deg, b.site.lon_deg]
+        assert d["launch"] == [t.launch.lat_deg, t.launch.lon_deg]
+        assert b.name in d["note"] and "3 threat entries" in d["note"]
+        aim = f"{t.aim.lat_deg},{t.aim.lon_deg}"
+        st, _, _, body = get(server, f"/api/engage?aim={aim}")
+        assert st == 200, body
+        res = json.loads(body)["result"]
+        assert "leakers" not in res and res["threat"]["class"] == t.threat_class
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_export_reproduces_the_view(app, tmp_path):
     from thaad.model.scenario import load_scenario
 

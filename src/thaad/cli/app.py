@@ -42,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
     from thaad.output.app import make_app_server
 
     server = make_app_server(args.scenario, args.port, args.runs)
+    if server.note:
+        print(f"thaad app: {server.note}", flush=True)
     print(f"thaad app: {server.base.name} at {server.url}  (Ctrl-C stops)", flush=True)
     if args.open:
         import webbrowser

@@ -472,15 +472,29 @@ class AppServer(ThreadingHTTPServer):
                  runs_dir: str | Path | None = None) -> None:  # fmt: skip
         from thaad.model.scenario import load_scenario
 
-        self.scenario = scenario
-        self.base = load_scenario(scenario)  # fails early on a bad file
+        base = load_scenario(scenario)  # fails early on a bad file
+        self.note = ""
         self.web_dir = Path(str(resources.files(WEB_PACKAGE))).resolve()
         if runs_dir is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="thaad-app-")
             runs_dir = self._tmp.name
-        from thaad.io import output_dir
+        from thaad.io import output_dir, atomic_write_text
 
         self.runs_dir = output_dir(runs_dir, "--runs").resolve()
+        if base.is_battle:  # the explorer is one battery against one threat entry
+            b, t = base.battery_list()[0], base.threat_list()[0]
+            self.note = (
+                f"the explorer shows one battery against one threat: {b.name} and the first "
+                f"threat entry ({t.threat_class}) of the scenario's {len(base.battery_list())} "
+                f"batteries and {len(base.threat_list())} threat entries; thaad run and "
+                "thaad footprint fight the whole battle"
+            )
+            base = base.single(b, t)
+            # every request loads its scenario from a file with its overrides: this one
+            scenario = self.runs_dir / "explored-scenario.yaml"
+            atomic_write_text(scenario, _dump_yaml(base))
+        self.scenario = scenario
+        self.base = base
         self.workers = {k: LatestOnly(k) for k in ("footprint", "coverage", "engage")}
         self.quiet = False
         self._czml: dict[str, bytes] = {}
@@ -512,6 +526,7 @@ class AppServer(ThreadingHTTPServer):
         site, launch = sc.battery.site, sc.threat.launch
         return {
             "scenario": sc.name,
+            "note": self.note,
             "battery": [site.lat_deg, site.lon_deg],
             "launch": [launch.lat_deg, launch.lon_deg],
             "aim": [sc.threat.aim.lat_deg, sc.threat.aim.lon_deg],

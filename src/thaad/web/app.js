@@ -533,8 +533,11 @@ async function start() {
     good = defaultsState();
     K = Math.cos(ll(state.battery)[0] * Math.PI / 180);
     initialView();
-    if (errs.length) {
-      showMessage(`ignored: ${errs.join("; ")}`);
+    const notes = [];
+    if (D.note) notes.push(D.note);
+    if (errs.length) notes.push(`ignored: ${errs.join("; ")}`);
+    if (notes.length) {
+      showMessage(notes.join(" | "));
       $("msg").dataset.sticky = "1";
     }
     syncControls();
