@@ -478,7 +478,7 @@ class AppServer(ThreadingHTTPServer):
         if runs_dir is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="thaad-app-")
             runs_dir = self._tmp.name
-        from thaad.io import output_dir, atomic_write_text
+        from thaad.io import atomic_write_text, output_dir
 
         self.runs_dir = output_dir(runs_dir, "--runs").resolve()
         if base.is_battle:  # the explorer is one battery against one threat entry
