@@ -119,13 +119,6 @@ def closest_approach(dr: np.ndarray, dv: np.ndarray, h: float) -> tuple[float, f
 
 
 @_jit
-def _record_due(sh: Shots, j: int, t: float) -> None:
-    """Record interceptor ``j``'s state when ``RECORD_EVERY_S`` has passed."""
-    if t >= sh.next_rec_s[j]:
-        _record(sh, j, t)
-
-
-@_jit
 def _record(sh: Shots, j: int, t: float) -> None:
     """Record interceptor ``j``'s state now."""
     p = sh.path_len[j]
@@ -147,7 +140,7 @@ def _steer_views(sh: Shots, j: int, scratch: np.ndarray):
             scratch[3, 3:6], sh.los[j], sh.los_rate[j])  # fmt: skip
 
 
-@_jit
+@nb.njit(cache=True, inline="always")  # one caller; a call would pass every record's arrays
 def _steer(
     sh: Shots, j: int, tcur: float, obj: Objects, x_trk: np.ndarray, t_trk: float,
     itc: Interceptor, sk: Seeker, rng: np.random.Generator, log: EventLog, a_cmd: np.ndarray,
@@ -322,7 +315,8 @@ def fly_shot(
         for c in range(7):
             yt[c] = yt2[c]
         rv_ok = rv_ok2
-        _record_due(sh, j, tcur)
+        if tcur >= sh.next_rec_s[j]:  # _record_due, tested here: no call with the record
+            _record(sh, j, tcur)
         rr = math.sqrt((yt[0] - y[0]) ** 2 + (yt[1] - y[1]) ** 2 + (yt[2] - y[2]) ** 2)
         lost = tcur - sh.t_launch_s[j] > itc.max_flight_s
         if not lost and tau > GROUND_CHECK_S:

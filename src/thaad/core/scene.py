@@ -181,7 +181,7 @@ def build_objects(
                    scene.rcs_debris_m2, broad, rcs_o, ir_o)  # fmt: skip
 
 
-@_jit
+@nb.njit(cache=True, inline="always")  # small and hot: a call would pass every path array
 def object_state(obj: Objects, o: int, t: float, out: np.ndarray) -> bool:
     """True state of object ``o`` at ``t`` into ``out``; False if it does not exist then."""
     n = obj.n[o]
