@@ -215,7 +215,7 @@ def object_state(obj: Objects, o: int, t: float, out: np.ndarray) -> bool:
     return True
 
 
-@_jit
+@nb.njit(cache=True, inline="always")  # per object per look: no call passing the records
 def object_rcs(obj: Objects, o: int, t: float) -> float:
     if o == OBJ_THREAT:
         return obj.rcs_boost_m2 if t < obj.t_sep else obj.rcs_rv_m2
@@ -226,7 +226,7 @@ def object_rcs(obj: Objects, o: int, t: float) -> float:
     return obj.rcs_debris_m2
 
 
-@_jit
+@nb.njit(cache=True, inline="always")  # per object per look: no call passing the records
 def object_rcs_seen(obj: Objects, o: int, t: float, y: np.ndarray, site: np.ndarray) -> float:
     """:func:`object_rcs`, with a non-separating body's aspect (nose-on to broadside)."""
     if o == OBJ_THREAT and t >= obj.t_sep and obj.rcs_broadside_m2 > 0.0:
@@ -331,7 +331,7 @@ def radar_scan(
         if not exists[o]:
             continue
         r = ss.y[o]
-        az, el, rng_m = ecef_to_aer(site_ecef, site_enu, r[:3])
+        az, el, rng_m = ecef_to_aer(site_ecef, site_enu, r)  # reads r[:3]
         if rng_m > rd.max_range_m:  # cheap test first (elevation: apparent, in in_view)
             continue
         # the cheap tests that need no geodetic height before the conversion (the same
@@ -385,7 +385,7 @@ def radar_scan(
     return k
 
 
-@_jit
+@nb.njit(cache=True, inline="always")  # per track per look: no call passing the records
 def too_light(tab: TrackTable, i: int, scene: Scene) -> bool:
     """Whether track ``i``'s estimated ballistic coefficient rules out an RV: its ``1/beta``
     (the 7-state filter's, observable once the air acts) exceeds ``1/lethal_beta_min`` by
