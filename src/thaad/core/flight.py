@@ -597,10 +597,17 @@ def rk4_step(
     """
     # stages on scalars (the same arithmetic in the same order as with the rows of ``work``,
     # which is left untouched: kept in the signature for the callers)
-    ax = a_cmd[0]
-    ay = a_cmd[1]
-    az = a_cmd[2]
-    y0, y1, y2, y3, y4, y5, y6 = y[0], y[1], y[2], y[3], y[4], y[5], y[6]
+    y[0], y[1], y[2], y[3], y[4], y[5], y[6] = rk4_scalars(
+        t, y[0], y[1], y[2], y[3], y[4], y[5], y[6], h, ph, env, a_cmd[0], a_cmd[1], a_cmd[2]
+    )
+
+
+@_jit
+def rk4_scalars(
+    t: float, y0: float, y1: float, y2: float, y3: float, y4: float, y5: float, y6: float,
+    h: float, ph: Phase, env: Env, ax: float, ay: float, az: float,
+):  # fmt: skip
+    """:func:`rk4_step` on scalars: the state after one step of ``h`` as a 7-tuple."""
     k1 = deriv_xyz(t, y0, y1, y2, y3, y4, y5, y6, ph, env, ax, ay, az)
     hh = 0.5 * h
     k2 = deriv_xyz(t + 0.5 * h, y0 + hh * k1[0], y1 + hh * k1[1], y2 + hh * k1[2],
@@ -613,10 +620,12 @@ def rk4_step(
                    y4 + h * k3[4], y5 + h * k3[5], y6 + h * k3[6], ph, env, ax, ay,
                    az)  # fmt: skip
     h6 = h / 6.0
-    y[0] = y0 + h6 * (k1[0] + 2.0 * k2[0] + 2.0 * k3[0] + k4[0])
-    y[1] = y1 + h6 * (k1[1] + 2.0 * k2[1] + 2.0 * k3[1] + k4[1])
-    y[2] = y2 + h6 * (k1[2] + 2.0 * k2[2] + 2.0 * k3[2] + k4[2])
-    y[3] = y3 + h6 * (k1[3] + 2.0 * k2[3] + 2.0 * k3[3] + k4[3])
-    y[4] = y4 + h6 * (k1[4] + 2.0 * k2[4] + 2.0 * k3[4] + k4[4])
-    y[5] = y5 + h6 * (k1[5] + 2.0 * k2[5] + 2.0 * k3[5] + k4[5])
-    y[6] = y6 + h6 * (k1[6] + 2.0 * k2[6] + 2.0 * k3[6] + k4[6])
+    return (
+        y0 + h6 * (k1[0] + 2.0 * k2[0] + 2.0 * k3[0] + k4[0]),
+        y1 + h6 * (k1[1] + 2.0 * k2[1] + 2.0 * k3[1] + k4[1]),
+        y2 + h6 * (k1[2] + 2.0 * k2[2] + 2.0 * k3[2] + k4[2]),
+        y3 + h6 * (k1[3] + 2.0 * k2[3] + 2.0 * k3[3] + k4[3]),
+        y4 + h6 * (k1[4] + 2.0 * k2[4] + 2.0 * k3[4] + k4[4]),
+        y5 + h6 * (k1[5] + 2.0 * k2[5] + 2.0 * k3[5] + k4[5]),
+        y6 + h6 * (k1[6] + 2.0 * k2[6] + 2.0 * k3[6] + k4[6]),
+    )
