@@ -7,6 +7,9 @@ Also the studies that outgrow one machine: a 30 x 30 full-fidelity footprint and
 of a 100 x 100 cells x 100 draws full footprint on 2 workers.
 
 Run: ``.venv/bin/python bench/scale.py``. Ends with one JSON line of the figures.
+``bench/scale.py engagement`` measures the engagement alone (issue 9): engagements per second
+per core, the overhead ratio (default and single-object sensing) and the 1 -> 2 worker speedup,
+without the footprints, sweeps and studies.
 ``bench/scale.py battle`` measures the battle alone (issue 11): a 20-threat raid against 3
 batteries (``scenarios/layered.yaml`` scaled to 20), battles per second (every threat flown,
 every window, the assignment and one draw) and outcome draws per second, against one
@@ -212,6 +215,35 @@ def main_battle() -> None:
     print(json.dumps({"bench": "scale-battle", **{k: round(v, 3) for k, v in b.items()}}))
 
 
+def main_engagement() -> None:
+    sc = thaad.load_scenario()
+    prep = prepare(sc)
+    eps, pk = engagements_per_s(prep)
+    t_eng = 1.0 / eps
+    t_fl = flights_alone_s(prep)
+    prep1 = prepare(thaad.load_scenario(overrides=["sensing.model=single-object"]))
+    eps1, _ = engagements_per_s(prep1)
+    t_fl1 = flights_alone_s(prep1)
+    sp, r1, r2 = speedup(sc)
+    print(f"full engagements per second per core   {eps:8.1f}  (P(kill) {pk:.3f} over {N_ENG})")
+    print(f"one engagement                         {t_eng * 1e3:8.3f} ms CPU")
+    print(f"its threat and interceptor flights     {t_fl * 1e3:8.3f} ms CPU")
+    print(f"overhead ratio (engagement / flights)  {t_eng / t_fl:8.2f}")
+    print(f"single-object sensing: engagements/s   {eps1:8.1f}; overhead ratio "
+          f"{1.0 / eps1 / t_fl1:.2f}")  # fmt: skip
+    print(f"Monte Carlo, 1 worker                  {r1:8.1f} draws/s")
+    print(f"Monte Carlo, 2 workers                 {r2:8.1f} draws/s  (speedup {sp:.2f})")
+    print(json.dumps({
+        "bench": "scale-engagement", "cores": os.cpu_count(),
+        "engagements_per_s_per_core": round(eps, 1), "engagement_ms": round(t_eng * 1e3, 3),
+        "flights_ms": round(t_fl * 1e3, 3), "overhead_ratio": round(t_eng / t_fl, 2),
+        "single_object_engagements_per_s_per_core": round(eps1, 1),
+        "single_object_overhead_ratio": round(1.0 / eps1 / t_fl1, 2),
+        "mc_draws_per_s_1": round(r1, 1), "mc_draws_per_s_2": round(r2, 1),
+        "speedup_1_to_2": round(sp, 2),
+    }))  # fmt: skip
+
+
 def main() -> None:
     sc = thaad.load_scenario()
     prep = prepare(sc)
@@ -259,4 +291,5 @@ def main() -> None:
 if __name__ == "__main__":
     import sys
 
-    main_battle() if sys.argv[1:] == ["battle"] else main()
+    modes = {"battle": main_battle, "engagement": main_engagement}
+    modes.get(sys.argv[1] if sys.argv[1:] else "", main)()

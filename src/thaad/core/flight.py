@@ -257,13 +257,18 @@ def deriv(
     out: np.ndarray,
 ) -> None:  # fmt: skip
     """Write ``dy/dt`` into ``out``."""
-    x = y[0]
-    yy = y[1]
-    z = y[2]
-    vx = y[3]
-    vy = y[4]
-    vz = y[5]
-    m = y[6]
+    d = deriv_xyz(t, y[0], y[1], y[2], y[3], y[4], y[5], y[6], ph, env, ax_cmd, ay_cmd, az_cmd)
+    for i in range(7):
+        out[i] = d[i]
+
+
+@_jit
+def deriv_xyz(
+    t: float, x: float, yy: float, z: float, vx: float, vy: float, vz: float, m: float,
+    ph: Phase, env: Env, ax_cmd: float, ay_cmd: float, az_cmd: float,
+):  # fmt: skip
+    """:func:`deriv` on scalars: ``dy/dt`` of the state ``(x, yy, z, vx, vy, vz, m)`` as a
+    7-tuple (no arrays: the hot RK4 step keeps its stages in registers)."""
     gx, gy, gz = gravity_xyz(x, yy, z, env.gravity)
     ax = gx + ax_cmd
     ay = gy + ay_cmd
@@ -321,13 +326,7 @@ def deriv(
         ay += tm * uy
         az += tm * uz
         mdot = -ph.mdot_kgps
-    out[0] = vx
-    out[1] = vy
-    out[2] = vz
-    out[3] = ax
-    out[4] = ay
-    out[5] = az
-    out[6] = mdot
+    return vx, vy, vz, ax, ay, az, mdot
 
 
 # Dormand-Prince 5(4) tableau.
@@ -596,23 +595,37 @@ def rk4_step(
 
     ``work`` is a (5, 7) scratch array; ``a_cmd`` (3,) is held over the step.
     """
-    k1 = work[0]
-    k2 = work[1]
-    k3 = work[2]
-    k4 = work[3]
-    tmp = work[4]
-    ax = a_cmd[0]
-    ay = a_cmd[1]
-    az = a_cmd[2]
-    deriv(t, y, ph, env, ax, ay, az, k1)
-    for i in range(7):
-        tmp[i] = y[i] + 0.5 * h * k1[i]
-    deriv(t + 0.5 * h, tmp, ph, env, ax, ay, az, k2)
-    for i in range(7):
-        tmp[i] = y[i] + 0.5 * h * k2[i]
-    deriv(t + 0.5 * h, tmp, ph, env, ax, ay, az, k3)
-    for i in range(7):
-        tmp[i] = y[i] + h * k3[i]
-    deriv(t + h, tmp, ph, env, ax, ay, az, k4)
-    for i in range(7):
-        y[i] += h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
+    # stages on scalars (the same arithmetic in the same order as with the rows of ``work``,
+    # which is left untouched: kept in the signature for the callers)
+    y[0], y[1], y[2], y[3], y[4], y[5], y[6] = rk4_scalars(
+        t, y[0], y[1], y[2], y[3], y[4], y[5], y[6], h, ph, env, a_cmd[0], a_cmd[1], a_cmd[2]
+    )
+
+
+@_jit
+def rk4_scalars(
+    t: float, y0: float, y1: float, y2: float, y3: float, y4: float, y5: float, y6: float,
+    h: float, ph: Phase, env: Env, ax: float, ay: float, az: float,
+):  # fmt: skip
+    """:func:`rk4_step` on scalars: the state after one step of ``h`` as a 7-tuple."""
+    k1 = deriv_xyz(t, y0, y1, y2, y3, y4, y5, y6, ph, env, ax, ay, az)
+    hh = 0.5 * h
+    k2 = deriv_xyz(t + 0.5 * h, y0 + hh * k1[0], y1 + hh * k1[1], y2 + hh * k1[2],
+                   y3 + hh * k1[3], y4 + hh * k1[4], y5 + hh * k1[5], y6 + hh * k1[6], ph,
+                   env, ax, ay, az)  # fmt: skip
+    k3 = deriv_xyz(t + 0.5 * h, y0 + hh * k2[0], y1 + hh * k2[1], y2 + hh * k2[2],
+                   y3 + hh * k2[3], y4 + hh * k2[4], y5 + hh * k2[5], y6 + hh * k2[6], ph,
+                   env, ax, ay, az)  # fmt: skip
+    k4 = deriv_xyz(t + h, y0 + h * k3[0], y1 + h * k3[1], y2 + h * k3[2], y3 + h * k3[3],
+                   y4 + h * k3[4], y5 + h * k3[5], y6 + h * k3[6], ph, env, ax, ay,
+                   az)  # fmt: skip
+    h6 = h / 6.0
+    return (
+        y0 + h6 * (k1[0] + 2.0 * k2[0] + 2.0 * k3[0] + k4[0]),
+        y1 + h6 * (k1[1] + 2.0 * k2[1] + 2.0 * k3[1] + k4[1]),
+        y2 + h6 * (k1[2] + 2.0 * k2[2] + 2.0 * k3[2] + k4[2]),
+        y3 + h6 * (k1[3] + 2.0 * k2[3] + 2.0 * k3[3] + k4[3]),
+        y4 + h6 * (k1[4] + 2.0 * k2[4] + 2.0 * k3[4] + k4[4]),
+        y5 + h6 * (k1[5] + 2.0 * k2[5] + 2.0 * k3[5] + k4[5]),
+        y6 + h6 * (k1[6] + 2.0 * k2[6] + 2.0 * k3[6] + k4[6]),
+    )

@@ -119,13 +119,6 @@ def closest_approach(dr: np.ndarray, dv: np.ndarray, h: float) -> tuple[float, f
 
 
 @_jit
-def _record_due(sh: Shots, j: int, t: float) -> None:
-    """Record interceptor ``j``'s state when ``RECORD_EVERY_S`` has passed."""
-    if t >= sh.next_rec_s[j]:
-        _record(sh, j, t)
-
-
-@_jit
 def _record(sh: Shots, j: int, t: float) -> None:
     """Record interceptor ``j``'s state now."""
     p = sh.path_len[j]
@@ -138,22 +131,31 @@ def _record(sh: Shots, j: int, t: float) -> None:
 
 
 @_jit
+def _steer_views(sh: Shots, j: int, scratch: np.ndarray):
+    """The row views :func:`_steer` works on: the KV's state and velocity, the estimated
+    relative position and velocity, an object's state, the LOS measurement, the relative
+    position, the LOS estimate and its rate."""
+    y = sh.y[j]
+    return (y, y[3:6], scratch[0, :3], scratch[1, :3], scratch[2], scratch[3, :3],
+            scratch[3, 3:6], sh.los[j], sh.los_rate[j])  # fmt: skip
+
+
+@nb.njit(cache=True, inline="always")  # one caller; a call would pass every record's arrays
 def _steer(
     sh: Shots, j: int, tcur: float, obj: Objects, x_trk: np.ndarray, t_trk: float,
     itc: Interceptor, sk: Seeker, rng: np.random.Generator, log: EventLog, a_cmd: np.ndarray,
-    scratch: np.ndarray, y_rv: np.ndarray, rv_ok: bool,
+    scratch: np.ndarray, y_rv: np.ndarray, rv_ok: bool, views: tuple,
 ) -> float:  # fmt: skip
     """The commanded acceleration of a coasting KV into ``a_cmd``; returns the step it wants.
 
     Midcourse on the radar track; after acquisition on the seeker's LOS estimate.
     ``scratch`` (at least (4, 7)) holds the working vectors (no allocation per step);
     ``y_rv`` is the RV's true state at ``tcur`` (``rv_ok``: it exists then), reused when the
-    seeker homes on the RV.
+    seeker homes on the RV. ``views`` is :func:`_steer_views` of ``(sh, j, scratch)``, made
+    once per :func:`fly_shot` call rather than once per step.
     """
-    y = sh.y[j]
+    y, vel, r_est, v_est, yo_obj, z, r_rel, los, los_rate = views
     dt_x = tcur - t_trk
-    r_est = scratch[0, :3]
-    v_est = scratch[1, :3]
     for c in range(3):
         r_est[c] = x_trk[c] + x_trk[3 + c] * dt_x - y[c]
         v_est[c] = x_trk[3 + c] - y[3 + c]
@@ -168,7 +170,7 @@ def _steer(
             # hand-over: the LOS from a first look, its rate from the radar track
             yo = np.empty(7)
             object_state(obj, o, tcur, yo)
-            measure_los(yo[:3] - y[:3], itc.seeker_noise_rad, rng, sh.los[j])
+            measure_los(yo[:3] - y[:3], itc.seeker_noise_rad, rng, los)
             u = r_est / max(rng_est, 1e-9)
             dv = v_est / max(rng_est, 1e-9)
             d = dv[0] * u[0] + dv[1] * u[1] + dv[2] * u[2]
@@ -181,24 +183,22 @@ def _steer(
                 yo = y_rv
                 seen = rv_ok
             else:
-                yo = scratch[2]
+                yo = yo_obj
                 seen = object_state(obj, sh.target[j], tcur, yo)
             if seen:
-                z = scratch[3, :3]
-                r_rel = scratch[3, 3:6]
                 for c in range(3):
                     r_rel[c] = yo[c] - y[c]
                 measure_los(r_rel, itc.seeker_noise_rad, rng, z)
-                los_filter_update(sh.los[j], sh.los_rate[j], z, tcur - sh.last_frame_s[j],
+                los_filter_update(los, los_rate, z, tcur - sh.last_frame_s[j],
                                   sk.los_alpha)  # fmt: skip
             sh.last_frame_s[j] = tcur
         vc = -(r_est[0] * v_est[0] + r_est[1] * v_est[1] + r_est[2] * v_est[2])
         vc /= max(rng_est, 1e-9)
-        pn_accel(sh.los[j], sh.los_rate[j], max(vc, 0.0), itc.nav_gain, y[3:6],
-                 itc.accel_limit_mps2, a_cmd)  # fmt: skip
+        pn_accel(los, los_rate, max(vc, 0.0), itc.nav_gain, vel, itc.accel_limit_mps2,
+                 a_cmd)  # fmt: skip
         step = itc.seeker_frame_s
     else:
-        zem_pn_accel(r_est, v_est, y[3:6], itc.nav_gain, itc.accel_limit_mps2, a_cmd)
+        zem_pn_accel(r_est, v_est, vel, itc.nav_gain, itc.accel_limit_mps2, a_cmd)
         step = MIDCOURSE_STEP_S
     if sh.dry[j]:
         a_cmd[:] = 0.0
@@ -226,6 +226,7 @@ def fly_shot(
     dr = np.empty(3)
     dv = np.empty(3)
     scratch = np.empty((4, 7))
+    views = _steer_views(sh, j, scratch)
     kv = coast_phase(itc.cda_kv_m2)
     shroud = coast_phase(itc.shroud_cda_m2)
     rv = np.int64(OBJ_THREAT)  # int64, not a literal: one compiled object_state
@@ -258,7 +259,7 @@ def fly_shot(
                     add_event(log, tcur, EV_SHROUD_SEPARATION, j, 0.0)
             ph = kv if sh.bare[j] else shroud
             h = _steer(sh, j, tcur, obj, x_trk, t_trk, itc, sk, rng, log, a_cmd, scratch, yt,
-                       rv_ok)  # fmt: skip
+                       rv_ok, views)  # fmt: skip
             # short steps near closest approach (of the RV or the object homed on)
             for c in range(3):
                 dr[c] = yt[c] - y[c]
@@ -290,7 +291,8 @@ def fly_shot(
                     sh.dv_used_mps[j] += dv_step
             else:
                 a_cmd[:] = 0.0
-        y_old[:] = y
+        for c in range(7):  # element copies: no slice views per step
+            y_old[c] = y[c]
         rk4_step(tcur, y, h, ph, env, a_cmd, work)
         sh.steps[0] += 1
         tnew = tcur + h
@@ -310,9 +312,11 @@ def fly_shot(
             _record(sh, j, tnew)
             return True, tcur + s, miss, sh.target[j] == OBJ_THREAT
         tcur = tnew
-        yt[:] = yt2
+        for c in range(7):
+            yt[c] = yt2[c]
         rv_ok = rv_ok2
-        _record_due(sh, j, tcur)
+        if tcur >= sh.next_rec_s[j]:  # _record_due, tested here: no call with the record
+            _record(sh, j, tcur)
         rr = math.sqrt((yt[0] - y[0]) ** 2 + (yt[1] - y[1]) ** 2 + (yt[2] - y[2]) ** 2)
         lost = tcur - sh.t_launch_s[j] > itc.max_flight_s
         if not lost and tau > GROUND_CHECK_S:

@@ -37,7 +37,7 @@ import numpy as np
 
 from thaad.core.constants import R_MEAN_M
 from thaad.core.earth import ecef_to_aer, ecef_to_geodetic, great_circle
-from thaad.core.flight import Env, coast_phase, deriv, fly, hermite
+from thaad.core.flight import Env, coast_phase, deriv, fly
 from thaad.core.radar import (
     C_MPS,
     Radar,
@@ -181,21 +181,41 @@ def build_objects(
                    scene.rcs_debris_m2, broad, rcs_o, ir_o)  # fmt: skip
 
 
-@_jit
+@nb.njit(cache=True, inline="always")  # small and hot: a call would pass every path array
 def object_state(obj: Objects, o: int, t: float, out: np.ndarray) -> bool:
     """True state of object ``o`` at ``t`` into ``out``; False if it does not exist then."""
     n = obj.n[o]
-    ts = obj.t[o]
-    if n < 2 or t < ts[0] or t > ts[n - 1]:
+    ot = obj.t
+    if n < 2 or t < ot[o, 0] or t > ot[o, n - 1]:
         return False
-    k = np.searchsorted(ts[:n], t, side="right")
-    k = min(max(k, 1), n - 1)
-    hermite(ts[k - 1], obj.y[o, k - 1], obj.f[o, k - 1], ts[k], obj.y[o, k], obj.f[o, k], t,
-            out)  # fmt: skip
+    # np.searchsorted(t_o[:n], t, side="right") and flight.hermite, written out on scalars:
+    # the same index and the same arithmetic in the same order (the same bits) without the
+    # row views (this runs several times per RK4 step of every interceptor)
+    lo = 0
+    hi = n
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if ot[o, mid] <= t:
+            lo = mid + 1
+        else:
+            hi = mid
+    k = min(max(lo, 1), n - 1)
+    t0 = ot[o, k - 1]
+    h = ot[o, k] - t0
+    s = (t - t0) / h
+    h00 = (1.0 + 2.0 * s) * (1.0 - s) ** 2
+    h10 = s * (1.0 - s) ** 2
+    h01 = s * s * (3.0 - 2.0 * s)
+    h11 = s * s * (s - 1.0)
+    y = obj.y
+    f = obj.f
+    for i in range(y.shape[2]):
+        a = h00 * y[o, k - 1, i] + h10 * h * f[o, k - 1, i]
+        out[i] = a + h01 * y[o, k, i] + h11 * h * f[o, k, i]
     return True
 
 
-@_jit
+@nb.njit(cache=True, inline="always")  # per object per look: no call passing the records
 def object_rcs(obj: Objects, o: int, t: float) -> float:
     if o == OBJ_THREAT:
         return obj.rcs_boost_m2 if t < obj.t_sep else obj.rcs_rv_m2
@@ -206,7 +226,7 @@ def object_rcs(obj: Objects, o: int, t: float) -> float:
     return obj.rcs_debris_m2
 
 
-@_jit
+@nb.njit(cache=True, inline="always")  # per object per look: no call passing the records
 def object_rcs_seen(obj: Objects, o: int, t: float, y: np.ndarray, site: np.ndarray) -> float:
     """:func:`object_rcs`, with a non-separating body's aspect (nose-on to broadside)."""
     if o == OBJ_THREAT and t >= obj.t_sep and obj.rcs_broadside_m2 > 0.0:
@@ -311,7 +331,7 @@ def radar_scan(
         if not exists[o]:
             continue
         r = ss.y[o]
-        az, el, rng_m = ecef_to_aer(site_ecef, site_enu, r[:3])
+        az, el, rng_m = ecef_to_aer(site_ecef, site_enu, r)  # reads r[:3]
         if rng_m > rd.max_range_m:  # cheap test first (elevation: apparent, in in_view)
             continue
         # the cheap tests that need no geodetic height before the conversion (the same
@@ -365,7 +385,7 @@ def radar_scan(
     return k
 
 
-@_jit
+@nb.njit(cache=True, inline="always")  # per track per look: no call passing the records
 def too_light(tab: TrackTable, i: int, scene: Scene) -> bool:
     """Whether track ``i``'s estimated ballistic coefficient rules out an RV: its ``1/beta``
     (the 7-state filter's, observable once the air acts) exceeds ``1/lethal_beta_min`` by

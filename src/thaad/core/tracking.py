@@ -51,7 +51,7 @@ from thaad.core.earth import (
     enu_basis,
     gravity_gradient_into,
 )
-from thaad.core.flight import Env, coast_phase, rk4_step
+from thaad.core.flight import Env, coast_phase, rk4_scalars
 from thaad.core.linalg import add_outer, cholesky, inv3, inv3_into, mm, mmt, mv, quad3, sandwich
 
 _jit = nb.njit(cache=True)
@@ -81,25 +81,25 @@ def propagate_into(x: np.ndarray, dt: float, env: Env, inv_beta: float, n_sub: i
 
     Drag ``a = -0.5 rho |v| v inv_beta`` (unit mass, ``CdA = inv_beta``; a negative value,
     which only a sigma point can have, is kept: the model stays linear in it). ``x[6]``, if
-    there, is left as it is. ``buf`` is a scratch array of at least (6, 7); give (7, 7) to
-    spare an allocation (its row 6 then holds the zero command).
+    there, is left as it is. ``buf`` (at least (6, 7)) is checked but no longer written: the
+    stages are scalars.
     """
     if buf.shape[0] < 6 or buf.shape[1] < 7:
         raise ValueError("propagate_into: buf must be at least (6, 7)")
-    y = buf[5, :7]
-    y[:6] = x[:6]
-    y[6] = 1.0
-    # a writable zero command (a global array would be read-only: a second compiled rk4_step)
-    if buf.shape[0] > 6:
-        no_cmd = buf[6, :3]
-        no_cmd[:] = 0.0
-    else:
-        no_cmd = np.zeros(3)
+    # the RK4 stages on scalars (flight.rk4_scalars: the same arithmetic as rk4_step with
+    # the zero command, without row views of ``buf``)
     ph = coast_phase(inv_beta)
     h = dt / n_sub
+    y0, y1, y2, y3, y4, y5, y6 = x[0], x[1], x[2], x[3], x[4], x[5], 1.0
     for _ in range(n_sub):
-        rk4_step(0.0, y, h, ph, env, no_cmd, buf[:5])
-    x[:6] = y[:6]
+        y0, y1, y2, y3, y4, y5, y6 = rk4_scalars(0.0, y0, y1, y2, y3, y4, y5, y6, h, ph, env,
+                                                 0.0, 0.0, 0.0)  # fmt: skip
+    x[0] = y0
+    x[1] = y1
+    x[2] = y2
+    x[3] = y3
+    x[4] = y4
+    x[5] = y5
 
 
 # ----------------------------------------------------------------------------- F, Q

@@ -69,6 +69,11 @@ class TrackTable(NamedTuple):
     misses: np.ndarray  # (cap,) consecutive scans without a detection
     nis: np.ndarray  # (cap,) last normalised innovation squared
     next_ident: np.ndarray  # (1,)
+    # scratch of :func:`tracker_scan`, kept with the table so that a scan allocates less
+    work: np.ndarray  # (5, 7, 7) the filters'
+    gwork: np.ndarray  # (5, 3, 3) the gate's
+    live: np.ndarray  # (cap,) int: live slots
+    det_of: np.ndarray  # (cap,) int: detection of each live track
 
 
 @_jit
@@ -84,6 +89,10 @@ def new_track_table(cap: int) -> TrackTable:
         np.zeros(cap, np.int64),
         np.full(cap, np.nan),
         np.ones(1, np.int64),
+        np.empty((5, 7, 7)),
+        np.empty((5, 3, 3)),
+        np.empty(cap, np.int64),
+        np.empty(cap, np.int64),
     )
 
 
@@ -103,9 +112,9 @@ def tracker_scan(
     track's slot for a detection that started one; -1 if the table was full)."""
     cap = tab.status.shape[0]
     k = Z.shape[0]
-    work = np.empty((5, 7, 7))
-    gwork = np.empty((5, 3, 3))
-    live = np.empty(cap, np.int64)
+    work = tab.work
+    gwork = tab.gwork
+    live = tab.live
     nl = 0
     for i in range(cap):
         if tab.status[i] != FREE:
@@ -122,7 +131,9 @@ def tracker_scan(
                     tab.P[i] = P
                 tab.t[i] = t
     out = np.full(k, -1, np.int64)
-    det_of = np.full(nl, -1, np.int64)
+    det_of = tab.det_of
+    for a in range(nl):
+        det_of[a] = -1
     if nl > 0 and k > 0:
         # a cheap Cartesian pre-gate: d^2 >= |dr|^2 / trace(S), S in Cartesian coordinates
         pos = np.empty((k, 3))
