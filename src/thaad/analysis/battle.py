@@ -263,7 +263,8 @@ def pk_table(sc: Scenario, reach: list[list[bool]]) -> list[dict[str, Any]]:
     (else the pair is not engageable, Pk 0). With ``lethality.model: fixed`` the Pk is the
     battery's ``sspk``, else ``lethality.sspk``. With ``miss-distance`` it is flown: the pair's
     scenario (:meth:`Scenario.single`, ``doctrine.shots`` 1) is run for
-    ``battle.pk_draws`` dispersed draws by :func:`thaad.analysis.montecarlo.run_chunk`
+    ``battle.pk_draws`` dispersed draws (from launchers of at least one round) by
+    :func:`thaad.analysis.montecarlo.run_chunk`
     (seed :func:`pair_seed`), and ``Pk = kills / draws that fired`` with its 95 % Wilson
     interval; ``no_shot`` counts the draws that fired nothing (the window and the flown
     engagement disagree), which are not counted as misses. A battery's own ``sspk`` is used
@@ -292,9 +293,15 @@ def pk_table(sc: Scenario, reach: list[list[bool]]) -> list[dict[str, Any]]:
             elif bat.sspk is not None:
                 row.update(pk=sspk, source=f"sspk (set on battery {bat.name})")
             else:
+                # one shot, from launchers that hold at least one round (the inventory is
+                # the battle's: a battery with none still has a Pk per shot)
                 s1 = sc.single(bat, ent)
-                s1 = s1.model_copy(update={"doctrine": s1.doctrine.model_copy(
-                    update={"shots": 1})})  # fmt: skip
+                lc = s1.battery.launchers
+                s1 = s1.model_copy(update={
+                    "doctrine": s1.doctrine.model_copy(update={"shots": 1}),
+                    "battery": s1.battery.model_copy(update={"launchers": lc.model_copy(
+                        update={"rounds": max(1, lc.rounds)})}),
+                })  # fmt: skip
                 try:
                     out = run_chunk(s1.model_dump_json(by_alias=True), pair_seed(sc.seed, b, e),
                                     0, m)  # fmt: skip
