@@ -470,3 +470,19 @@ def test_the_flown_pk_table_is_deterministic_and_shared_by_workers(tmp_path):
     out = mc.run_battle_chunk(sc.model_dump_json(by_alias=True), 1, 0, 5, json.dumps(zero))
     assert np.all(out["leakers"] == 3)
     mc._PREPARED.clear()
+
+
+def test_a_pair_the_staged_core_cannot_fly_falls_back_to_sspk_and_says_why(tmp_path, monkeypatch):
+    """When the flown engagement of a pair is refused (a one-line input error from the staged
+    core's preparation), the pair's Pk is lethality.sspk and the table says why."""
+    from thaad.analysis import montecarlo as mc
+
+    def refuse(*args, **kwargs):
+        raise ThaadInputError("threat.aim: out of reach")
+
+    monkeypatch.setattr(mc, "run_chunk", refuse)
+    prep = prepare_battle(_flown(tmp_path, 0.5))
+    (row,) = prep.pk_table
+    assert row["pk"] == 0.6 and np.all(prep.p == 0.6)
+    assert row["source"] == ("sspk (the staged core cannot fly this pair: threat.aim: out of "
+                             "reach)")  # fmt: skip
