@@ -455,7 +455,7 @@ def fight(prep: BattlePrep, rng: np.random.Generator, record: bool = False) -> d
                     if record:
                         shots.append({
                             "threat": prep.threat_ids[t], "battery": prep.names[b],
-                            "tier": prep.tiers[b],
+                            "tier": prep.tiers[b], "pk": float(prep.p[b, t]),
                             "launch_time_s": float(prep.t_launch_s[b, t, k] + shift),
                             "intercept_time_s": float(prep.t_intercept_s[b, t, k] + shift),
                             "outcome": ("intercept" if alive[t] else "threat already killed")
