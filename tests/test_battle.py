@@ -463,6 +463,9 @@ def test_the_flown_pk_table_is_deterministic_and_shared_by_workers(tmp_path):
     s1 = mc.run_montecarlo(sc, 40, tmp_path / "w1", workers=1, chunk=10, progress=False)
     s2 = mc.run_montecarlo(sc, 40, tmp_path / "w2", workers=2, chunk=10, progress=False)
     assert s1["pk_table"] == s2["pk_table"] == json.loads(json.dumps(t1))
+    assert main(["report", str(tmp_path / "w1")]) == 0  # the report shows the table
+    html = (tmp_path / "w1" / "report.html").read_text()
+    assert 'id="mc-pk"' in html and "flown (12 draws)" in html
     assert mc.read_draws(tmp_path / "w1").to_pandas().equals(
         mc.read_draws(tmp_path / "w2").to_pandas())  # fmt: skip
     mc._PREPARED.clear()

@@ -257,10 +257,12 @@ def _engagement_html(run: Run, nav: list[tuple[str, str]]) -> list[str]:
     return out
 
 
-def _pk_table_html(table: list[dict[str, Any]], nav: list[tuple[str, str]]) -> list[str]:
+def _pk_table_html(table: list[dict[str, Any]], nav: list[tuple[str, str]],
+                   prefix: str = "battle") -> list[str]:  # fmt: skip
     """The single-shot kill probability each battery's shots were drawn at, per threat entry
-    (``pk_table`` of a battle's result): its value, 95 % interval and source."""
-    nav.append(("battle-pk-h", "Kill probability per shot"))
+    (``pk_table`` of a battle's result or Monte Carlo summary): its value, 95 % interval and
+    source; ``prefix`` names its ids."""
+    nav.append((f"{prefix}-pk-h", "Pk per shot"))
     rows = []
     for r in table:
         pk, ci = r.get("pk"), r.get("pk_ci95")
@@ -276,13 +278,13 @@ def _pk_table_html(table: list[dict[str, Any]], nav: list[tuple[str, str]]) -> l
             f"<td>{_e(r['source'])}</td></tr>"
         )
     return [
-        '<h2 id="battle-pk-h">Kill probability per shot</h2>',
+        f'<h2 id="{prefix}-pk-h">Pk per shot, by battery and threat entry</h2>',
         '<p class="why">Each battery\'s single-shot kill probability against each threat '
         "entry, as the battle drew its shots: flown (single-shot engagements of the pair with "
         "the staged core and the scenario's dispersions; kills of the draws that fired, with "
         "the 95 % Wilson interval; draws that fired no shot are counted apart) or the stated "
         "sspk.</p>",
-        '<table id="battle-pk"><tr><th>battery</th><th>threat entry</th><th>Pk</th>'
+        f'<table id="{prefix}-pk"><tr><th>battery</th><th>threat entry</th><th>Pk</th>'
         "<th>95 % interval</th><th>kills of shots flown</th><th>draws with no shot</th>"
         f"<th>median miss</th><th>source</th></tr>{''.join(rows)}</table>",
     ]
@@ -457,6 +459,8 @@ def _analysis_html(run: Run, nav: list[tuple[str, str]]) -> list[str]:
             rows = montecarlo_rows({**s, "lethality": _lethality_of(run, s)})
             out.append(_rows_table(rows, "mc-summary"))
             out.append(_other_values(s, MONTECARLO_KEYS, run.summary_files["montecarlo"]))
+            if s.get("pk_table"):
+                out += _pk_table_html(s["pk_table"], nav, "mc")
         if run.parquet_files:
             uri, n, names = parquet_figure(run.parquet_files)
             files = run.parquet_files[0].relative_to(run.path).as_posix()
