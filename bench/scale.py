@@ -12,8 +12,10 @@ per core, the overhead ratio (default and single-object sensing) and the 1 -> 2 
 without the footprints, sweeps and studies.
 ``bench/scale.py battle`` measures the battle alone (issue 11): a 20-threat raid against 3
 batteries (``scenarios/layered.yaml`` scaled to 20), battles per second (every threat flown,
-every window, the assignment and one draw) and outcome draws per second, against one
-single-threat engagement (goal: a battle in under 100 engagements' time).
+every window, the assignment and one draw, given the scenario's Pk table) and outcome draws
+per second, against one single-threat engagement (goal: a battle in under 100 engagements'
+time); and apart, the cost of the Pk table (with the miss-distance lethality: flown once per
+battle, ``battle.pk_draws`` single-shot engagements per engageable battery and threat entry).
 Goals (issues 5 and 9): >= 500 full engagements/s/core; overhead ratio (the engagement
 against its bare threat and interceptor flights) <= 3; a 200 x 200 kinematic footprint in
 < 10 s on 2 cores; 1 -> 2 worker speedup >= 1.8. The engagement is the issue-9 one: search,
@@ -189,18 +191,24 @@ def battle_rates(t_eng: float) -> dict[str, float]:
     sc = thaad.load_scenario(root / "scenarios" / "layered.yaml",
                              overrides=["threats.0.count=8", "threats.1.count=6"])  # fmt: skip
     assert sum(e.count for e in sc.threats) == 20 and len(sc.batteries) == 3
-    fight(prepare_battle(sc), np.random.default_rng(0))  # compile and cache the tables
+    prep = prepare_battle(sc)  # compile and cache the tables
+    fight(prep, np.random.default_rng(0))
+    t0 = time.process_time()
+    pk = prepare_battle(sc).pk_table
+    t_pk = time.process_time() - t0
+    flown = sum(r["draws"] for r in pk)
     t0 = time.process_time()
     for i in range(N_BATTLE):
-        fight(prepare_battle(sc), np.random.default_rng(i))
+        fight(prepare_battle(sc, pk), np.random.default_rng(i))
     t_battle = (time.process_time() - t0) / N_BATTLE
-    prep = prepare_battle(sc)
     t0 = time.process_time()
     battle_draws(sc, 1, 0, 200, prep)
     t_draw = (time.process_time() - t0) / 200
     return {"battles_per_s": 1.0 / t_battle, "battle_ms": t_battle * 1e3,
             "battle_draws_per_s": 1.0 / t_draw,
-            "battle_in_engagements": t_battle / t_eng}  # fmt: skip
+            "battle_in_engagements": t_battle / t_eng,
+            "pk_table_ms": t_pk * 1e3, "pk_table_engagements": flown,
+            "pk_table_in_engagements": t_pk / t_eng}  # fmt: skip
 
 
 def main_battle() -> None:
@@ -212,6 +220,9 @@ def main_battle() -> None:
           f"({b['battles_per_s']:.2f} battles/s), {b['battle_in_engagements']:.1f} "
           "engagements' time")  # fmt: skip
     print(f"battle outcome draws (windows kept)    {b['battle_draws_per_s']:8.1f} per s")
+    print(f"its Pk table, once per battle          {b['pk_table_ms']:8.1f} ms CPU "
+          f"({b['pk_table_engagements']:.0f} flown single-shot engagements, "
+          f"{b['pk_table_in_engagements']:.1f} engagements' time)")  # fmt: skip
     print(json.dumps({"bench": "scale-battle", **{k: round(v, 3) for k, v in b.items()}}))
 
 

@@ -197,8 +197,12 @@ def test_run_json_and_montecarlo_on_a_battle(tmp_path, capsys):
     s = json.loads(capsys.readouterr().out)
     assert s["mean_leakers_ci95"][0] <= s["mean_leakers"] <= s["mean_leakers_ci95"][1]
     assert 0.0 <= s["p_zero_leakers"] <= 1.0 and 0.0 < s["p_kill"] <= 1.0
-    # each city is defended by one tier at about 2 shots of 0.8: 0.04 leakers per threat
-    assert s["assets"]["Daegu"]["mean_leakers"] == pytest.approx(6 * 0.04, abs=0.12)
+    # Daegu is defended by THAAD alone, up to 2 shots at its flown Pk (the table's)
+    (pk,) = [r for r in s["pk_table"] if r["battery"] == "Seongju" and r["pk"] is not None]
+    assert pk["threat"] == "srbm-600 at Daegu" and pk["source"] == "flown (64 draws)"
+    assert s["assets"]["Daegu"]["mean_leakers"] == pytest.approx(6 * (1 - pk["pk"]) ** 2,
+                                                                 abs=0.12)  # fmt: skip
+    assert "flown single-shot engagements" in s["model"]
 
 
 def test_a_launch_rate_limit_leaves_shots_unfired(tmp_path):
@@ -391,3 +395,97 @@ def test_thaad_run_on_a_battle_returns_every_threat(tmp_path, capsys):
         assert len(kills) == (1 if t["intercepted"] else 0)
         if kills:
             assert t["intercept_time_s"] == kills[0]["intercept_time_s"]
+
+
+def _flown(tmp_path, radius: float, count: int = 3, draws: int = 16, extra: str = ""):
+    """The one-battery raid at Daegu with the miss-distance lethality (Pk flown)."""
+    sc = _scenario(tmp_path, ONE, count, "doctrine: {shots: 1}\n" + extra)
+    le = sc.lethality.model_copy(update={"model": "miss-distance", "lethal_radius_m": radius})
+    return sc.model_copy(
+        update={"lethality": le, "battle": sc.battle.model_copy(update={"pk_draws": draws})}
+    )
+
+
+def test_fixed_lethality_draws_every_shot_at_sspk(tmp_path):
+    """With lethality.model fixed (the closed forms above) the table is sspk, not flown."""
+    sc = _scenario(tmp_path, ONE, 2, "doctrine: {shots: 1}")
+    prep = prepare_battle(sc)
+    (row,) = prep.pk_table
+    assert row["source"] == "sspk (lethality.model fixed)" and row["pk"] == 0.6
+    assert row["draws"] == 0 and np.all(prep.p == 0.6)
+    assert "sspk" in run_battle(sc)["model"]
+
+
+def test_a_tiny_lethal_radius_flies_pk_zero_and_every_threat_leaks(tmp_path):
+    """1 mm lethal radius: the flown single-shot engagements miss by centimetres (the
+    default's median is about 2 cm), so THAAD's flown Pk is 0 and every threat leaks."""
+    sc = _flown(tmp_path, 1e-3)
+    r = run_battle(sc)
+    (row,) = r["pk_table"]
+    assert row["source"] == "flown (16 draws)" and row["fired"] + row["no_shot"] == 16
+    assert row["fired"] >= 12 and row["kills"] == 0 and row["pk"] == 0.0
+    assert row["pk_ci95"][1] < 0.25  # Wilson upper bound of 0 kills in >= 12 shots
+    assert row["miss_median_m"] > 1e-3
+    # every threat leaks; a shot at Pk 0 lowers no expected leakage, so none is spent
+    assert r["leakers"] == 3 and r["interceptors_fired"] == 0
+    assert "flown single-shot engagements" in r["model"]
+
+
+def test_a_huge_lethal_radius_flies_pk_one(tmp_path, capsys):
+    """1 km lethal radius: every flown shot kills, so Pk is 1 and nothing leaks; thaad run
+    prints the table and the model, the report shows the table."""
+    r = run_battle(_flown(tmp_path, 1000.0))
+    (row,) = r["pk_table"]
+    assert row["fired"] >= 12 and row["kills"] == row["fired"] and row["pk"] == 1.0
+    assert r["leakers"] == 0
+    out = tmp_path / "r"
+    assert main(["run", str(tmp_path / "battle.yaml"), "--set", "lethality.model=miss-distance",
+                 "--set", "lethality.lethal_radius_m=1000", "--set", "battle.pk_draws=16",
+                 "--out", str(out), "--report"]) == 0  # fmt: skip
+    text = capsys.readouterr().out
+    assert "Pk A vs srbm-600 at Daegu: 1.000 (95% CI 0.8" in text
+    assert "from 16 flown single-shot engagements" in text
+    html = (out / "report.html").read_text()
+    assert 'id="battle-pk"' in html and "flown (16 draws)" in html
+
+
+def test_the_flown_pk_table_is_deterministic_and_shared_by_workers(tmp_path):
+    """Two preparations give the same table; a 1-worker and a 2-worker battle Monte Carlo
+    give the same table and draws; a worker draws at the table it is handed (not its own)."""
+    import json
+
+    from thaad.analysis import montecarlo as mc
+
+    sc = _flown(tmp_path, 0.02, draws=12)
+    t1 = prepare_battle(sc).pk_table
+    assert prepare_battle(sc).pk_table == t1
+    assert 0.0 < t1[0]["pk"] < 1.0  # a 2 cm radius: some flown shots miss it
+    s1 = mc.run_montecarlo(sc, 40, tmp_path / "w1", workers=1, chunk=10, progress=False)
+    s2 = mc.run_montecarlo(sc, 40, tmp_path / "w2", workers=2, chunk=10, progress=False)
+    assert s1["pk_table"] == s2["pk_table"] == json.loads(json.dumps(t1))
+    assert main(["report", str(tmp_path / "w1")]) == 0  # the report shows the table
+    html = (tmp_path / "w1" / "report.html").read_text()
+    assert 'id="mc-pk"' in html and "flown (12 draws)" in html
+    assert mc.read_draws(tmp_path / "w1").to_pandas().equals(
+        mc.read_draws(tmp_path / "w2").to_pandas())  # fmt: skip
+    mc._PREPARED.clear()
+    zero = [{**r, "pk": 0.0} for r in t1]
+    out = mc.run_battle_chunk(sc.model_dump_json(by_alias=True), 1, 0, 5, json.dumps(zero))
+    assert np.all(out["leakers"] == 3)
+    mc._PREPARED.clear()
+
+
+def test_a_pair_the_staged_core_cannot_fly_falls_back_to_sspk_and_says_why(tmp_path, monkeypatch):
+    """When the flown engagement of a pair is refused (a one-line input error from the staged
+    core's preparation), the pair's Pk is lethality.sspk and the table says why."""
+    from thaad.analysis import montecarlo as mc
+
+    def refuse(*args, **kwargs):
+        raise ThaadInputError("threat.aim: out of reach")
+
+    monkeypatch.setattr(mc, "run_chunk", refuse)
+    prep = prepare_battle(_flown(tmp_path, 0.5))
+    (row,) = prep.pk_table
+    assert row["pk"] == 0.6 and np.all(prep.p == 0.6)
+    assert row["source"] == ("sspk (the staged core cannot fly this pair: threat.aim: out of "
+                             "reach)")  # fmt: skip

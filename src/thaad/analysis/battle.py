@@ -13,18 +13,25 @@ battery cannot engage that threat.
 Threat evaluation: each threat's predicted impact point gives the asset it threatens (the
 nearest within ``battle.asset_radius_km``, else its aim point with value 1). Weapon-target
 assignment (:func:`thaad.core.wta.assign`) spreads each tier's rounds: ``p[b, t]`` is the
-battery's single-shot kill probability (its ``sspk``, else ``lethality.sspk``) where the threat
-is inside its envelope in time, else 0; at most ``doctrine.shots`` from each battery at each
+battery's single-shot kill probability against the threat's entry (:func:`pk_table`) where the
+threat is inside its envelope in time, else 0; at most ``doctrine.shots`` from each battery at each
 threat. Tiers are layered: the upper tier fires first; the lower tier engages what the upper
 tier's kill assessment declares alive. Kill assessment: a kill is seen as a kill; a miss is seen
 as a miss with probability ``doctrine.kill_assessment_accuracy`` (else the threat is declared
 dead and nobody fires at it again) - the rule of :mod:`thaad.core.footprint`.
 
-Assumptions (the battle is a kinematic engagement model, not flown intercepts): the kill
-probability of each shot is ``lethality.sspk`` (or the battery's ``sspk``) whatever the
-lethality model; each shot's times and height are the window's planned ones (a shot after a
-look is planned as if the look found a miss); each battery has ``launchers.count x
-launchers.rounds`` rounds, and a full load again at its ``reload_time_s`` (the reload engages
+Single-shot kill probability (:func:`pk_table`, once per battle): with ``lethality.model:
+fixed`` it is ``lethality.sspk`` (or the battery's ``sspk``); with ``miss-distance`` it comes
+from flown engagements: ``battle.pk_draws`` dispersed single-shot engagements of the battery
+against the threat entry with the staged core (the Monte Carlo's own draws,
+:func:`thaad.analysis.montecarlo.run_chunk`), ``Pk = kills / shots fired`` with its Wilson
+interval; draws in which the flown engagement fires no shot are counted apart (the window said
+the battery can shoot), not as misses. A battery's own ``sspk``, when set, is used as given.
+
+Assumptions (the battle's shots are not flown: each is drawn at its pair's Pk, flown alone,
+without the raid's radar load): each shot's times and height are the window's planned ones (a
+shot after a look is planned as if the look found a miss); each battery has ``launchers.count
+x launchers.rounds`` rounds, and a full load again at its ``reload_time_s`` (the reload engages
 the threats whose first launch opportunity is after it); a battery's launch-rate limit
 (``launch_interval_s``) moves a shot, and the later shots of its engagement, to its next free
 launch slot, or leaves it unfired when that is past the window's last launch.
@@ -77,6 +84,7 @@ class BattlePrep:
     phase: np.ndarray  # (n_b, n_t) 0: the first load engages the threat, 1: the reload
     max_objects: np.ndarray  # (n_b,) most objects in track at once
     p: np.ndarray  # (n_b, n_t) single-shot kill probability where engageable
+    pk_table: list[dict[str, Any]] = field(default_factory=list)  # per battery x threat entry
     flights: list[tuple[np.ndarray, np.ndarray]] | None = None  # each entry's (t_s, ECEF states)
     entry_of: list[int] | None = None  # (n_t,) the threat entry of each threat
     launcher_deg: np.ndarray | None = None  # (n_b, 3) each battery's launcher: lat, lon, alt
@@ -89,8 +97,10 @@ def _objects_per_threat(sc: Scenario, separates: bool) -> int:
     return 1 + (1 if separates else 0) + sc.sensing.debris_count
 
 
-def prepare_battle(sc: Scenario) -> BattlePrep:
-    """Fly every threat entry once and compute every battery's engagement windows."""
+def prepare_battle(sc: Scenario, pk: list[dict[str, Any]] | None = None) -> BattlePrep:
+    """Fly every threat entry once and compute every battery's engagement windows; the
+    single-shot kill probabilities are :func:`pk_table`'s (or ``pk``, a table it made for
+    this scenario, so that workers and raid sizes need not fly it again)."""
     from thaad.analysis.engagement import (
         GRID_D_ALT_M,
         GRID_D_RHO_M,
@@ -153,6 +163,7 @@ def prepare_battle(sc: Scenario) -> BattlePrep:
     site_deg = np.array([[b.site.lat_deg, b.site.lon_deg, b.site.alt_m] for b in bats])
     launch_a = np.array(launch)
     impact_a = np.array(impact)
+    reach: list[list[bool]] = []  # [b][entry]: the unloaded window fits a shot
     for b, bat in enumerate(bats):
         sb = sc.single(bat, entries[0])
         rd = sb.battery.radar_core()
@@ -171,6 +182,7 @@ def prepare_battle(sc: Scenario) -> BattlePrep:
                                      PATH_DT_S)  # fmt: skip
 
         nominal = {i: window(i, rd.scan_period_s) for i in range(len(entries))}
+        reach.append([nominal[i][1] > 0 for i in range(len(entries))])
         for t in range(n_t):
             t_det[b, t] = nominal[entry_of[t]][0] + launch_a[t]
         # radar load: in detection order, a new track shares the track time with the tracks
@@ -204,7 +216,13 @@ def prepare_battle(sc: Scenario) -> BattlePrep:
                 t_i[b, t] = ti + launch_a[t]
                 alt[b, t] = h
                 shots[b, t] = k
-                p[b, t] = sc.lethality.sspk if bat.sspk is None else bat.sspk
+    if pk is None:
+        pk = pk_table(sc, reach)
+    pk_of = {(r["battery_index"], r["entry"]): r["pk"] for r in pk}
+    for b in range(n_b):
+        for t in range(n_t):
+            if shots[b, t] > 0:
+                p[b, t] = pk_of.get((b, entry_of[t])) or 0.0
     reload_a = np.array([np.nan if bt.reload_time_s is None else bt.reload_time_s for bt in bats])
     first = np.where(np.isnan(t_l[:, :, 0]), -np.inf, t_l[:, :, 0])
     phase = (first >= np.where(np.isnan(reload_a), np.inf, reload_a)[:, None]).astype(np.int64)
@@ -213,11 +231,105 @@ def prepare_battle(sc: Scenario) -> BattlePrep:
         rounds=rounds, threat_ids=ids, threat_class=cls, aim=aims, asset=asset, value=value,
         launch_s=launch_a, impact_s=impact_a, impact_deg=np.array(imp_deg).reshape(n_t, 2),
         t_detect_s=t_det, t_launch_s=t_l, t_intercept_s=t_i, alt_m=alt, shots=shots,
-        revisit_s=revisit, dropped=dropped, max_objects=max_obj, p=p, last_launch_s=last_l,
+        revisit_s=revisit, dropped=dropped, max_objects=max_obj, p=p, pk_table=pk,
+        last_launch_s=last_l,
         launch_interval_s=np.array([bt.launch_interval_s for bt in bats], dtype=float),
         reload_s=reload_a, phase=phase, flights=[(f[0], f[1]) for f in flights],
         entry_of=entry_of, launcher_deg=launcher_deg, site_deg=site_deg,
     )  # fmt: skip
+
+
+PK_STREAM = 0x504B
+"""Tag of the flown Pk draws' streams (ASCII "PK"), apart from the battle's own draws."""
+
+
+def pair_seed(seed: int, battery: int, entry: int) -> int:
+    """The seed of one battery x threat entry pair's flown draws: draw ``i`` of the pair uses
+    :func:`thaad.analysis.montecarlo.draw_rng` ``(pair_seed, i)``."""
+    ss = np.random.SeedSequence([int(seed), PK_STREAM, int(battery), int(entry)])
+    return int(ss.generate_state(1, np.uint64)[0] >> np.uint64(1))
+
+
+def entry_label(e: Any) -> str:
+    """A threat entry in words: its class and aim point."""
+    aim = e.aim.name or f"{e.aim.lat_deg:.3f},{e.aim.lon_deg:.3f}"
+    return f"{e.definition().name} at {aim}"
+
+
+def pk_table(sc: Scenario, reach: list[list[bool]]) -> list[dict[str, Any]]:
+    """The single-shot kill probability of every battery against every threat entry.
+
+    ``reach[b][e]``: the battery's unloaded engagement window against the entry fits a shot
+    (else the pair is not engageable, Pk 0). With ``lethality.model: fixed`` the Pk is the
+    battery's ``sspk``, else ``lethality.sspk``. With ``miss-distance`` it is flown: the pair's
+    scenario (:meth:`Scenario.single`, ``doctrine.shots`` 1) is run for
+    ``battle.pk_draws`` dispersed draws (from launchers of at least one round) by
+    :func:`thaad.analysis.montecarlo.run_chunk`
+    (seed :func:`pair_seed`), and ``Pk = kills / draws that fired`` with its 95 % Wilson
+    interval; ``no_shot`` counts the draws that fired nothing (the window and the flown
+    engagement disagree), which are not counted as misses. A battery's own ``sspk`` is used
+    as given; a pair the staged core refuses to fly falls back to ``lethality.sspk`` with the
+    reason. Each row: ``battery``, ``battery_index``, ``entry`` (index in ``threats:``),
+    ``threat``, ``pk``, ``pk_ci95``, ``source``, ``draws``, ``fired``, ``kills``,
+    ``no_shot``, ``miss_median_m``."""
+    from thaad.analysis.montecarlo import run_chunk, wilson_interval
+
+    lt = sc.lethality
+    m = sc.battle.pk_draws
+    rows = []
+    for b, bat in enumerate(sc.battery_list()):
+        for e, ent in enumerate(sc.threat_list()):
+            row: dict[str, Any] = {
+                "battery": bat.name, "battery_index": b, "entry": e, "threat": entry_label(ent),
+                "pk": None, "pk_ci95": None, "source": "", "draws": 0, "fired": 0, "kills": 0,
+                "no_shot": 0, "miss_median_m": None,
+            }  # fmt: skip
+            rows.append(row)
+            sspk = lt.sspk if bat.sspk is None else bat.sspk
+            if not reach[b][e]:
+                row["source"] = "not engageable (no shot fits its window)"
+            elif lt.model == "fixed":
+                row.update(pk=sspk, source="sspk (lethality.model fixed)")
+            elif bat.sspk is not None:
+                row.update(pk=sspk, source=f"sspk (set on battery {bat.name})")
+            else:
+                # one shot, from launchers that hold at least one round (the inventory is
+                # the battle's: a battery with none still has a Pk per shot)
+                s1 = sc.single(bat, ent)
+                lc = s1.battery.launchers
+                s1 = s1.model_copy(update={
+                    "doctrine": s1.doctrine.model_copy(update={"shots": 1}),
+                    "battery": s1.battery.model_copy(update={"launchers": lc.model_copy(
+                        update={"rounds": max(1, lc.rounds)})}),
+                })  # fmt: skip
+                try:
+                    out = run_chunk(s1.model_dump_json(by_alias=True), pair_seed(sc.seed, b, e),
+                                    0, m)  # fmt: skip
+                except ThaadInputError as exc:
+                    row.update(pk=sspk, source=f"sspk (the staged core cannot fly this pair: "
+                                               f"{exc})")  # fmt: skip
+                    continue
+                fired = int(np.sum(out["interceptors_fired"] > 0))
+                kills = int(np.sum(out["intercepted"]))
+                miss = out["miss_distance_m"][out["interceptors_fired"] > 0]
+                miss = miss[~np.isnan(miss)]
+                row.update(draws=m, fired=fired, kills=kills, no_shot=m - fired,
+                           miss_median_m=float(np.median(miss)) if miss.size else None)  # fmt: skip
+                if fired:
+                    row.update(pk=kills / fired, pk_ci95=list(wilson_interval(kills, fired)),
+                               source=f"flown ({m} draws)")  # fmt: skip
+                else:
+                    row.update(pk=0.0, source=f"flown ({m} draws): no draw fired")
+    return rows
+
+
+def model_text(sc: Scenario) -> str:
+    """What every battle figure of the scenario is (said wherever one is printed)."""
+    if sc.lethality.model == "fixed":
+        return MODEL
+    return (f"kinematic battle model: each shot drawn at its battery's Pk against its threat "
+            f"entry, from {sc.battle.pk_draws} flown single-shot engagements (miss-distance "
+            f"lethality, {sc.lethality.lethal_radius_m:g} m)")  # fmt: skip
 
 
 def assign_tier(prep: BattlePrep, bats: list[int], threats: list[int], rounds: np.ndarray,
@@ -343,7 +455,7 @@ def fight(prep: BattlePrep, rng: np.random.Generator, record: bool = False) -> d
                     if record:
                         shots.append({
                             "threat": prep.threat_ids[t], "battery": prep.names[b],
-                            "tier": prep.tiers[b],
+                            "tier": prep.tiers[b], "pk": float(prep.p[b, t]),
                             "launch_time_s": float(prep.t_launch_s[b, t, k] + shift),
                             "intercept_time_s": float(prep.t_intercept_s[b, t, k] + shift),
                             "outcome": ("intercept" if alive[t] else "threat already killed")
@@ -407,6 +519,7 @@ class BattleResult:
     version: str
     model: str
     assumptions: str
+    pk_table: list[dict[str, Any]] = field(default_factory=list)
     battle: bool = True
     history: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -424,12 +537,13 @@ class BattleResult:
 
 RESULT_KEYS = ("scenario_name", "scenario_sha256", "seed", "version", "battle", "intercepted",
                "leakers", "interceptors_fired", "interceptors_left", "batteries", "threats",
-               "events", "model", "assumptions")  # fmt: skip
+               "events", "model", "assumptions", "pk_table")  # fmt: skip
 """The keys of a battle's ``result.json``, in order."""
 
 
 def run_battle(sc: Scenario, seed: int | None = None) -> dict[str, Any]:
-    """One battle: per-threat outcomes, leakers, interceptors fired and left, the timeline."""
+    """One battle: per-threat outcomes, leakers, interceptors fired and left, the timeline,
+    and the Pk table it drew its shots at (:func:`pk_table`)."""
     seed = sc.seed if seed is None else seed
     prep = prepare_battle(sc)
     out = fight(prep, np.random.default_rng(seed), record=True)
@@ -477,12 +591,14 @@ def run_battle(sc: Scenario, seed: int | None = None) -> dict[str, Any]:
         "interceptors_fired": int(np.sum(out["fired"])),
         "interceptors_left": {d["name"]: d["interceptors_left"] for d in batteries},
         "batteries": batteries, "threats": threats, "events": out["events"],
-        "model": MODEL, "assumptions": ASSUMPTIONS, "history": hist,
+        "model": model_text(sc), "assumptions": assumptions_text(sc), "pk_table": prep.pk_table,
+        "history": hist,
     }  # fmt: skip
 
 
 MODEL = "kinematic battle model: each shot drawn at its sspk, not flown"
-"""What every battle figure is: said wherever one is printed or drawn."""
+"""What a battle figure is with ``lethality.model: fixed`` (and the layered footprint, which
+always counts ``sspk``): said wherever one is printed or drawn (:func:`model_text`)."""
 
 HISTORY_DT_S = 2.0
 """Resampling step of each threat's flown path in the battle's history."""
@@ -541,8 +657,8 @@ def battle_history(prep: BattlePrep, shots: list[dict[str, Any]]) -> dict[str, A
         "site_deg": [float(v) for v in prep.site_deg[b]],
         "launcher_deg": [float(v) for v in prep.launcher_deg[b]],
     } for b, n in enumerate(prep.names)]  # fmt: skip
-    return {"battle": True, "model": MODEL, "batteries": batteries, "threats": threats,
-            "shots": out_shots}  # fmt: skip
+    return {"battle": True, "model": model_text(prep.scenario), "batteries": batteries,
+            "threats": threats, "shots": out_shots}  # fmt: skip
 
 
 ASSUMPTIONS = (
@@ -551,6 +667,18 @@ ASSUMPTIONS = (
     "again at reload_time_s; launch_interval_s delays or drops shots; a track's revisit is "
     "stretched by the objects in track"
 )
+
+
+def assumptions_text(sc: Scenario) -> str:
+    """The battle's assumptions in words (:data:`ASSUMPTIONS`, with where its Pk comes from)."""
+    if sc.lethality.model == "fixed":
+        return ASSUMPTIONS
+    return ASSUMPTIONS.replace(
+        "each shot kills with lethality.sspk",
+        "each shot kills with its battery's Pk against its threat entry, flown once per battle "
+        f"({sc.battle.pk_draws} dispersed single-shot engagements each, the staged core, "
+        "alone: no raid load in the flown engagement)",
+    )
 
 
 def battle_draws(sc: Scenario, seed: int, start: int, stop: int,
@@ -572,9 +700,10 @@ def _draws(prep: BattlePrep, seed: int, start: int, stop: int):
     return rows, leaks
 
 
-def summarize(rows: np.ndarray) -> dict[str, Any]:
+def summarize(rows: np.ndarray, model: str = MODEL) -> dict[str, Any]:
     """Means with 95 % intervals (normal, clipped to the possible range, ``None`` from a
-    single draw; Wilson for the probability of no leaker), and :data:`MODEL`."""
+    single draw; Wilson for the probability of no leaker), and the ``model`` text
+    (:func:`model_text`)."""
     n = rows.shape[0]
     if n == 0:
         raise ThaadInputError("--draws: at least one draw is needed")
@@ -600,7 +729,7 @@ def summarize(rows: np.ndarray) -> dict[str, Any]:
         "p_zero_leakers": ph, "p_zero_leakers_ci95": [max(0.0, c - w), min(1.0, c + w)],
         "p_kill": pk["mean"], "p_kill_ci95": pk["ci95"],
         "mean_interceptors_fired": mf["mean"], "mean_interceptors_fired_ci95": mf["ci95"],
-        "model": MODEL,
+        "model": model,
     }  # fmt: skip
 
 

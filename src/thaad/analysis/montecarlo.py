@@ -112,24 +112,30 @@ the threats that leaked, the fraction killed and the interceptors fired; then on
 ``leakers_at:<asset>`` column per threatened asset."""
 
 
-def _prepared_battle(scenario_json: str):
+def _prepared_battle(scenario_json: str, pk_json: str | None = None):
+    """The battle's :class:`~thaad.analysis.battle.BattlePrep` (cached per process); with
+    ``pk_json`` (the parent's Pk table as JSON) a worker does not fly the table again."""
+    import json
+
     from thaad.analysis.battle import prepare_battle
 
     key = "battle:" + scenario_json
     if key not in _PREPARED:
-        _PREPARED.clear()
-        _PREPARED[key] = prepare_battle(Scenario.model_validate_json(scenario_json))
+        sc = Scenario.model_validate_json(scenario_json)
+        prep = prepare_battle(sc, None if pk_json is None else json.loads(pk_json))
+        _PREPARED.clear()  # (after: the Pk table's flown draws use the cache too)
+        _PREPARED[key] = prep
     return _PREPARED[key]
 
 
-def run_battle_chunk(scenario_json: str, seed: int, start: int, stop: int
-                     ) -> dict[str, np.ndarray]:  # fmt: skip
+def run_battle_chunk(scenario_json: str, seed: int, start: int, stop: int,
+                     pk_json: str | None = None) -> dict[str, np.ndarray]:  # fmt: skip
     """Draws ``start..stop-1`` of a battle (:func:`thaad.analysis.battle.fight`; draw ``i``
     uses :func:`draw_rng`): one array per column of :data:`BATTLE_COLUMNS`, then the leakers
-    at each asset."""
+    at each asset. ``pk_json``: the battle's Pk table, made once by the parent."""
     from thaad.analysis.battle import fight
 
-    prep = _prepared_battle(scenario_json)
+    prep = _prepared_battle(scenario_json, pk_json)
     n, n_t = stop - start, len(prep.threat_ids)
     assets = sorted(set(prep.asset))
     at = {a: np.array([x == a for x in prep.asset]) for a in assets}
@@ -150,15 +156,17 @@ def run_battle_chunk(scenario_json: str, seed: int, start: int, stop: int
     return out
 
 
-def summarize_battle(out: Path, chunks: list[tuple[int, int]]) -> dict[str, Any]:
+def summarize_battle(out: Path, chunks: list[tuple[int, int]],
+                     model: str | None = None) -> dict[str, Any]:  # fmt: skip
     """A battle's summary (:func:`thaad.analysis.battle.summarize`) from the manifest's
-    chunks, with the mean leakers at each asset."""
+    chunks, with the mean leakers at each asset; ``model``: the battle's model text."""
+    from thaad.analysis.battle import MODEL
     from thaad.analysis.battle import summarize as battle_summary
 
     parts = [_read_chunk(out, a, b) for a, b in chunks]
     t = {c: np.concatenate([p[c] for p in parts]) for c in parts[0]}
     rows = np.column_stack([t["leakers"], t["p_kill"], t["interceptors_fired"]]).astype(float)
-    s = battle_summary(rows)
+    s = battle_summary(rows, model or MODEL)
     s["assets"] = {c.split(":", 1)[1]: {"mean_leakers": float(np.mean(v))}
                    for c, v in t.items() if c.startswith("leakers_at:")}  # fmt: skip
     return s
@@ -303,10 +311,11 @@ def _plan(out: Path, sc: Scenario, seed: int, draws: int, chunk: int | None,
 
 def _backend_chunks(
     todo: list[tuple[int, int]], scenario_json: str, seed: int, workers: int,
-    client: Any, fn: Any = None,
+    client: Any, fn: Any = None, extra: tuple = (),
 ) -> Iterator[dict[str, np.ndarray]]:  # fmt: skip
-    """Yield the finished chunks of one scenario as they complete."""
-    tasks = [(scenario_json, seed, a, b) for a, b in todo]
+    """Yield the finished chunks of one scenario as they complete (``extra``: arguments
+    after ``(scenario_json, seed, start, stop)``)."""
+    tasks = [(scenario_json, seed, a, b, *extra) for a, b in todo]
     for _, data in run_tasks(tasks, workers, client, fn):
         yield data
 
@@ -532,7 +541,12 @@ def _run(sc, outp, seed, workers, client, progress, manifest) -> dict[str, Any]:
     try:
         sj = sc.model_dump_json(by_alias=True)
         fn = run_battle_chunk if sc.is_battle else None
-        for data in _backend_chunks(todo, sj, seed, workers, client, fn):
+        extra: tuple = ()
+        if sc.is_battle:  # the Pk table, flown once here, travels with every chunk
+            import json
+
+            extra = (json.dumps(_prepared_battle(sj).pk_table),)
+        for data in _backend_chunks(todo, sj, seed, workers, client, fn, extra):
             _write_chunk(outp, data)
             if bar is not None:
                 bar.update(len(data["draw"]))
@@ -542,11 +556,12 @@ def _run(sc, outp, seed, workers, client, progress, manifest) -> dict[str, Any]:
     from thaad.analysis.engagement import lethality_text
 
     if sc.is_battle:
-        from thaad.analysis.battle import MODEL
+        from thaad.analysis.battle import model_text
 
-        summary = summarize_battle(outp, all_chunks)
-        summary.update({"seed": int(seed), "battle": True})
-        leth = MODEL
+        leth = model_text(sc)
+        summary = summarize_battle(outp, all_chunks, leth)
+        summary.update({"seed": int(seed), "battle": True,
+                        "pk_table": _prepared_battle(sj).pk_table})  # fmt: skip
     else:
         summary = summarize(outp, seed, all_chunks)
         leth = lethality_text(sc)

@@ -6,8 +6,11 @@ outcome is drawn ``draws`` times (:func:`thaad.analysis.battle.battle_draws`; dr
 every size uses the stream ``default_rng([seed, i])``). One task per size runs on the shared
 process-pool/Dask runner (:func:`thaad.analysis.montecarlo.run_tasks`); each finished size is
 written atomically as ``DIR/points/size-NNNNN.json``, so a killed study continues with
-``resume=True``. ``DIR/manifest.json`` pins the study; the table is ``DIR/saturation.parquet``
-and ``DIR/saturation.csv``, the summary ``DIR/saturation.json``.
+``resume=True``. The battle's Pk table (:func:`thaad.analysis.battle.pk_table`: flown with the
+miss-distance lethality) is made once for the whole raid and handed to every size (a size's
+entries are the raid's, so their Pk is the same). ``DIR/manifest.json`` pins the study; the
+table is ``DIR/saturation.parquet`` and ``DIR/saturation.csv``, the summary
+``DIR/saturation.json``.
 """
 
 from __future__ import annotations
@@ -40,27 +43,45 @@ def parse_sizes(text: str) -> list[int]:
     return sorted(set(sizes))
 
 
-def raid_of_size(sc: Scenario, n: int) -> Scenario:
-    """The scenario with its threat entries scaled to ``n`` missiles in all."""
-    entries = sc.threat_list()
-    counts = [e.count for e in entries]
+def sized_counts(sc: Scenario, n: int) -> list[int]:
+    """Each threat entry's count in a raid of ``n`` missiles (largest remainder)."""
+    counts = [e.count for e in sc.threat_list()]
     total = sum(counts)
     exact = [n * c / total for c in counts]
     new = [math.floor(x) for x in exact]
-    order = sorted(range(len(entries)), key=lambda i: (-(exact[i] - new[i]), i))
+    order = sorted(range(len(counts)), key=lambda i: (-(exact[i] - new[i]), i))
     for i in order[: n - sum(new)]:
         new[i] += 1
+    return new
+
+
+def raid_of_size(sc: Scenario, n: int) -> Scenario:
+    """The scenario with its threat entries scaled to ``n`` missiles in all."""
+    entries = sc.threat_list()
+    new = sized_counts(sc, n)
     threats = [e.model_copy(update={"count": k}) for e, k in zip(entries, new, strict=True) if k]
     return sc.model_copy(update={"threats": threats})
 
 
-def saturation_point(scenario_json: str, n: int, seed: int, draws: int) -> dict[str, Any]:
-    """One raid size (a task of the runner): the battle's outcome statistics."""
-    from thaad.analysis.battle import battle_draws, summarize
+def sized_pk(sc: Scenario, n: int, pk: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The raid's Pk table for its size-``n`` copy: the rows of the entries kept, renumbered."""
+    kept = [i for i, k in enumerate(sized_counts(sc, n)) if k]
+    return [{**r, "entry": kept.index(r["entry"])} for r in pk if r["entry"] in kept]
 
-    sc = raid_of_size(Scenario.model_validate_json(scenario_json), n)
-    rows = battle_draws(sc, seed, 0, draws)
-    out = summarize(rows)
+
+def saturation_point(scenario_json: str, n: int, seed: int, draws: int,
+                     pk_json: str | None = None) -> dict[str, Any]:  # fmt: skip
+    """One raid size (a task of the runner): the battle's outcome statistics. ``pk_json``:
+    the whole raid's Pk table (else the size's own is made)."""
+    import json
+
+    from thaad.analysis.battle import battle_draws, model_text, prepare_battle, summarize
+
+    full = Scenario.model_validate_json(scenario_json)
+    sc = raid_of_size(full, n)
+    pk = None if pk_json is None else sized_pk(full, n, json.loads(pk_json))
+    rows = battle_draws(sc, seed, 0, draws, prepare_battle(sc, pk))
+    out = summarize(rows, model_text(sc))
     out["size"] = n
     out["mean_leakers_per_threat"] = out["mean_leakers"] / n
     return out
@@ -84,6 +105,7 @@ def run_saturation(sc: Scenario, sizes: list[int], draws: int, out: str | Path,
     """Run (or resume) the study; returns the summary written to ``DIR/saturation.json``."""
     import pandas as pd
 
+    from thaad.analysis.battle import model_text
     from thaad.analysis.montecarlo import connect, run_tasks
 
     if not sc.is_battle:
@@ -98,7 +120,14 @@ def run_saturation(sc: Scenario, sizes: list[int], draws: int, out: str | Path,
     (outp / "points").mkdir(exist_ok=True)
     sj = sc.model_dump_json(by_alias=True)
     todo = [n for n in sizes if not _point_ok(_point_path(outp, n), n)]
-    tasks = [(sj, n, sc.seed, draws) for n in todo]
+    pk = None
+    if todo:  # the Pk table, once for the whole raid
+        import json
+
+        from thaad.analysis.battle import prepare_battle
+
+        pk = prepare_battle(sc).pk_table
+    tasks = [(sj, n, sc.seed, draws, json.dumps(pk)) for n in todo]
     workers = workers if workers > 0 else min(len(tasks), os.cpu_count() or 1) or 1
     client = connect(scheduler) if scheduler else None
     t0 = time.perf_counter()
@@ -125,6 +154,7 @@ def run_saturation(sc: Scenario, sizes: list[int], draws: int, out: str | Path,
         "draws_per_size": int(draws), "sizes": sizes,
         "first_size_with_mean_leakers_over_1": over[0] if over else None,
         "table": table.to_dict(orient="records"), "wall_s": wall, "version": __version__,
+        "model": model_text(sc),
     }  # fmt: skip
     write_json(outp / SUMMARY_FILE, summary)
     return summary

@@ -92,5 +92,9 @@ def _print_battle(s: dict, out) -> None:
         print(f"  {k:<24} {s[k]:.4f}{text}")
     for name, a in s.get("assets", {}).items():
         print(f"  leakers at {name:<13} {a['mean_leakers']:.4f} per battle")
+    from thaad.cli.run import pk_lines
+
+    for line in pk_lines(s.get("pk_table") or []):
+        print(line)
     print(f"  wall time                {s['wall_s']:.1f} s")
     print(f"wrote {out / 'montecarlo.json'}")

@@ -141,6 +141,22 @@ def write_measurements(path: str, history: dict) -> None:
                       "--measurements")  # fmt: skip
 
 
+def pk_lines(table: list[dict]) -> list[str]:
+    """The battle's single-shot kill probabilities as text: one line per battery and threat
+    entry it can engage (``pk_table`` of a battle's result)."""
+    out = []
+    for r in table:
+        if r["pk"] is None:
+            continue
+        ci = r.get("pk_ci95")
+        ci_txt = f" (95% CI {ci[0]:.3f}-{ci[1]:.3f})" if ci else ""
+        extra = f"; {r['no_shot']} of {r['draws']} flown draws fired no shot" if r.get(
+            "no_shot") else ""  # fmt: skip
+        out.append(f"  Pk {r['battery']} vs {r['threat']}: {r['pk']:.3f}{ci_txt}, "
+                   f"{r['source']}{extra}")  # fmt: skip
+    return out
+
+
 def _run_battle(args: argparse.Namespace, sc, out) -> int:
     """A battle scenario (``batteries:`` or ``threats:``): every threat and battery."""
     from thaad.analysis.battle import run_battle
@@ -170,6 +186,8 @@ def _run_battle(args: argparse.Namespace, sc, out) -> int:
         print(f"  {b['name']} ({b['tier']} tier): fired {b['interceptors_fired']}, "
               f"left {b['interceptors_left']} of {b['rounds']}; {b['tracks_dropped']} "
               f"track(s) dropped (revisit up to {b['max_revisit_s']:.1f} s)")  # fmt: skip
+    for line in pk_lines(d.get("pk_table") or []):
+        print(line)
     verdict = "NO LEAKERS" if d["intercepted"] else f"{d['leakers']} LEAKER(S)"
     print(f"{verdict}; {d['interceptors_fired']} interceptor(s) fired ({d['model']})")
     print(f"wrote {out / 'result.json'}")

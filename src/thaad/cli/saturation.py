@@ -61,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(to_json(s) + "\n")
         return 0
-    print(f"{s['scenario']}: {s['draws_per_size']} draws per raid size (seed {s['seed']})")
+    print(f"{s['scenario']}: {s['draws_per_size']} draws per raid size (seed {s['seed']}); "
+          f"{s['model']}")  # fmt: skip
     print("  size  mean leakers (95% CI)     P(no leaker)  P(kill)  interceptors fired")
     for r in s["table"]:
         print(f"  {r['size']:4d}  {r['mean_leakers']:7.3f} ({r['mean_leakers_lo']:.3f}-"

@@ -600,6 +600,7 @@ class BattleSpec(_Model):
     tiers: Literal["layered"] = "layered"
     max_track_interval_s: Bounded(0.0, 3600.0, lo_open=True) = 5.0
     asset_radius_km: Bounded(0.0, 1000.0, lo_open=True) = 25.0
+    pk_draws: BoundedInt(1, 10000) = 64  # flown single-shot draws per battery and threat entry
 
 
 class SensingSpec(_Model):

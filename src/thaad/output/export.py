@@ -352,7 +352,8 @@ def battle_entities(run: Run) -> list[Entity]:
                 description=(
                     ("battery", f"{k['battery']} ({k.get('tier', '')} tier)"),
                     ("launched", f"T+{t0:.1f} s"), ("planned intercept", f"T+{t1:.1f} s"),
-                    ("outcome (drawn at sspk)", str(k["outcome"])),
+                    (f"outcome (drawn at Pk {k['pk']:.3f})" if "pk" in k
+                     else "outcome (drawn at sspk)", str(k["outcome"])),
                     ("model", "straight segment to the planned intercept point: not flown"),
                 ),
             )

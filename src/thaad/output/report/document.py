@@ -257,6 +257,39 @@ def _engagement_html(run: Run, nav: list[tuple[str, str]]) -> list[str]:
     return out
 
 
+def _pk_table_html(table: list[dict[str, Any]], nav: list[tuple[str, str]],
+                   prefix: str = "battle") -> list[str]:  # fmt: skip
+    """The single-shot kill probability each battery's shots were drawn at, per threat entry
+    (``pk_table`` of a battle's result or Monte Carlo summary): its value, 95 % interval and
+    source; ``prefix`` names its ids."""
+    nav.append((f"{prefix}-pk-h", "Pk per shot"))
+    rows = []
+    for r in table:
+        pk, ci = r.get("pk"), r.get("pk_ci95")
+        miss = r.get("miss_median_m")
+        flown = f"{r['kills']} of {r['fired']}" if r.get("draws") else "–"
+        rows.append(
+            f"<tr><td>{_e(r['battery'])}</td><td>{_e(r['threat'])}</td>"
+            f'<td class="num">{"–" if pk is None else f"{pk:.3f}"}</td>'
+            f'<td class="num">{"–" if not ci else f"{ci[0]:.3f}-{ci[1]:.3f}"}</td>'
+            f'<td class="num">{flown}</td>'
+            f'<td class="num">{r.get("no_shot", 0) if r.get("draws") else "–"}</td>'
+            f'<td class="num">{"–" if not finite(miss) else f"{miss * 100:.1f} cm"}</td>'
+            f"<td>{_e(r['source'])}</td></tr>"
+        )
+    return [
+        f'<h2 id="{prefix}-pk-h">Pk per shot, by battery and threat entry</h2>',
+        '<p class="why">Each battery\'s single-shot kill probability against each threat '
+        "entry, as the battle drew its shots: flown (single-shot engagements of the pair with "
+        "the staged core and the scenario's dispersions; kills of the draws that fired, with "
+        "the 95 % Wilson interval; draws that fired no shot are counted apart) or the stated "
+        "sspk.</p>",
+        f'<table id="{prefix}-pk"><tr><th>battery</th><th>threat entry</th><th>Pk</th>'
+        "<th>95 % interval</th><th>kills of shots flown</th><th>draws with no shot</th>"
+        f"<th>median miss</th><th>source</th></tr>{''.join(rows)}</table>",
+    ]
+
+
 def _battle_html(run: Run, nav: list[tuple[str, str]]) -> list[str]:
     """A battle run: the outcome, each threat's and each battery's table, the map and
     altitudes of every threat with every shot, and the timeline (kinematic battle model)."""
@@ -271,9 +304,11 @@ def _battle_html(run: Run, nav: list[tuple[str, str]]) -> list[str]:
     if res.get("assumptions"):
         out.append(
             f'<p class="why" id="battle-model"><b>The {_e(model)}:</b> '
-            f"{_e(res['assumptions'])}. The interceptors are not flown: each is drawn "
-            "as the segment from its launcher to its planned intercept point.</p>"
+            f"{_e(res['assumptions'])}. The battle's interceptors are not flown: each is "
+            "drawn as the segment from its launcher to its planned intercept point.</p>"
         )
+    if res.get("pk_table"):
+        out += _pk_table_html(res["pk_table"], nav)
     nav.append(("battle-threats-h", "Threats"))
     out.append('<h2 id="battle-threats-h">Threats</h2>')
     rows = []
@@ -424,6 +459,8 @@ def _analysis_html(run: Run, nav: list[tuple[str, str]]) -> list[str]:
             rows = montecarlo_rows({**s, "lethality": _lethality_of(run, s)})
             out.append(_rows_table(rows, "mc-summary"))
             out.append(_other_values(s, MONTECARLO_KEYS, run.summary_files["montecarlo"]))
+            if s.get("pk_table"):
+                out += _pk_table_html(s["pk_table"], nav, "mc")
         if run.parquet_files:
             uri, n, names = parquet_figure(run.parquet_files)
             files = run.parquet_files[0].relative_to(run.path).as_posix()

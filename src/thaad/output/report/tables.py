@@ -109,7 +109,7 @@ MONTECARLO_KEYS = {"p_kill", "p_kill_ci95", "lethality", "draws", "kills",
                    "backend", "workers", "resumed_draws", "scenario", "scenario_sha256",
                    "version", "seed", "battle", "model", "mean_leakers", "mean_leakers_ci95",
                    "p_zero_leakers", "p_zero_leakers_ci95", "mean_interceptors_fired_ci95",
-                   "assets"}  # fmt: skip
+                   "assets", "pk_table"}  # fmt: skip
 
 
 def footprint_rows(s: dict[str, Any]) -> list[Row]:
