@@ -24,10 +24,10 @@ from thaad.core.earth import (
     great_circle,
 )
 from thaad.core.firecontrol import FlyoutGrid
-from thaad.core.flight import EV_APOGEE, EV_IMPACT, Env, coast_phase, fly, path_at
+from thaad.core.flight import EV_APOGEE, EV_IMPACT, Env, ballistic_phase, fly, path_at
 from thaad.core.interceptor import Interceptor, build_flyout_grid, build_flyout_table
 from thaad.core.kepler import ballistic_solution
-from thaad.core.threat import Aim, flight_path_angle, fly_threat, fly_to_impact
+from thaad.core.threat import Aim, flight_path_angle, fly_threat, impact_and_apogee
 from thaad.errors import ThaadInputError
 from thaad.model.catalog import ThreatClass, resolve_threat
 from thaad.model.scenario import Scenario, load_scenario
@@ -212,10 +212,11 @@ def prepare(sc: Scenario) -> Prepared:
     lat0, lon0 = aim.lat0_rad, aim.lon0_rad
     # (ballistic: a pull-up threat's glide homes on the aim point and would hide it)
     mis_b = mis._replace(glide_ld=0.0)
-    _, la1, lo1, _ = fly_to_impact(mis_b, aim._replace(t_cutoff_s=aim.t_cutoff_s - d), env,
-                                   1e-9)  # fmt: skip
-    _, la2, lo2, _ = fly_to_impact(mis_b, aim._replace(t_cutoff_s=aim.t_cutoff_s - 2 * d), env,
-                                   1e-9)  # fmt: skip
+    # (impact_and_apogee, not its wrapper fly_to_impact: the threat's solve compiled it)
+    _, la1, lo1, _, _ = impact_and_apogee(mis_b, aim._replace(t_cutoff_s=aim.t_cutoff_s - d),
+                                          env, 1e-9)  # fmt: skip
+    _, la2, lo2, _, _ = impact_and_apogee(mis_b, aim._replace(t_cutoff_s=aim.t_cutoff_s - 2 * d),
+                                          env, 1e-9)  # fmt: skip
     r1 = great_circle(lat0, lon0, la1, lo1)[0] * R_MEAN_M
     r2 = great_circle(lat0, lon0, la2, lo2)[0] * R_MEAN_M
     scene = sc.sensing.core(sc)
@@ -522,7 +523,7 @@ def fly_trajectory(
         hdir = math.sin(az) * b[0] + math.cos(az) * b[1]
         vel = v * (math.cos(gamma) * hdir + math.sin(gamma) * b[2])
         y0 = np.concatenate([r0, vel, [1.0]])
-        ts, ys, ev_t, ev_y = fly(0.0, y0, 10.0 * tof + 100.0, coast_phase(0.0), env, 1e-12,
+        ts, ys, ev_t, ev_y = fly(0.0, y0, 10.0 * tof + 100.0, ballistic_phase(0.0), env, 1e-12,
                                  max_step_s, 0.0, 1.0e5)  # fmt: skip
         yi = ev_y[EV_IMPACT]
         ilat, ilon, _ = ecef_to_geodetic(yi[0], yi[1], yi[2], 0)
