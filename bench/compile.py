@@ -5,7 +5,9 @@ user's cache is left alone): cold (everything compiles) and warm (everything loa
 cache), and reports each one's wall and CPU (user + system) seconds. The cold run records
 numba's ``numba:compile`` events: per core function, the compile seconds spent in it alone
 (its callees' compiles, which nest inside, taken out), the seconds including them, and how
-many type specialisations (``len(f.signatures)``) one run compiles.
+many type specialisations (``len(f.signatures)``) one run compiles; ``here``: how many of
+them the command's own process compiled (the rest came from the cache, written by the
+compile helper of :mod:`thaad.analysis.precompile`).
 
 Run: ``.venv/bin/python bench/compile.py`` (``--top N`` rows, default 25;
 ``--command "footprint --grid 5"`` another command's arguments). Ends with one JSON line of
@@ -72,9 +74,11 @@ def _child(profile: str, argv: list[str]) -> int:
                 name = f"{mod_name}.{obj.py_func.__qualname__}"
                 row = per.setdefault(name, {"self_s": 0.0, "incl_s": 0.0, "compiles": 0})
                 row["signatures"] = len(obj.signatures)
-    Path(profile).write_text(
-        json.dumps({"wall_s": wall, "compile_s": top_level, "per": per, "tree": tree})
-    )
+    from thaad.analysis.precompile import LAST
+
+    cpu = time.process_time()
+    Path(profile).write_text(json.dumps({"wall_s": wall, "compile_s": top_level, "per": per,
+                                         "tree": tree, "cpu_s": cpu, "helper": LAST}))  # fmt: skip
     return rc
 
 
@@ -126,18 +130,29 @@ def main() -> int:
     multi = {k: r["signatures"] for k, r in per.items() if r.get("signatures", 0) > 1}
     print(f"thaad {a.command}: cold {cw:.1f} s wall, {cc:.1f} s CPU (numba compiles "
           f"{cold['compile_s']:.1f} s); warm {ww:.1f} s wall, {wc:.1f} s CPU")  # fmt: skip
+    h = cold["helper"]
+    crit = cold["cpu_s"]
+    if h:  # the critical path on two idle cores: both shares side by side, then the rest
+        pre = h["main_cpu_at_join_s"]
+        crit = max(pre, h["helper_cpu_s"]) + cold["cpu_s"] - pre
+        print(f"compile helper: {h['helper_cpu_s']:.1f} s CPU; the command {cold['cpu_s']:.1f} s "
+              f"CPU ({pre:.1f} s before it waited {h['waited_s']:.1f} s for the helper); "
+              f"critical path {crit:.1f} s CPU")  # fmt: skip
     print(f"{len(per)} core functions, {n_spec} specialisations "
           f"({len(multi)} with more than one)")  # fmt: skip
-    print(f"{'function':58s} {'self s':>7s} {'incl s':>7s} {'sigs':>4s}")
+    print(f"{'function':58s} {'self s':>7s} {'incl s':>7s} {'sigs':>4s} {'here':>4s}")
     for name, r in rows[: a.top]:
         print(f"{name.removeprefix('thaad.core.'):58s} {r['self_s']:7.2f} {r['incl_s']:7.2f} "
-              f"{r.get('signatures', 0):4d}")  # fmt: skip
+              f"{r.get('signatures', 0):4d} {r['compiles']:4d}")  # fmt: skip
     for name, n in sorted(multi.items(), key=lambda kv: -kv[1]):
         print(f"  {n} specialisations: {name.removeprefix('thaad.core.')}")
     print(json.dumps({
         "bench": "compile", "command": a.command, "cores": os.cpu_count(),
         "cold_wall_s": round(cw, 1), "cold_cpu_s": round(cc, 1),
         "cold_compile_s": round(cold["compile_s"], 1),
+        "cold_command_cpu_s": round(cold["cpu_s"], 1),
+        "cold_helper_cpu_s": round(h["helper_cpu_s"], 1) if h else None,
+        "cold_critical_path_cpu_s": round(crit, 1),
         "warm_wall_s": round(ww, 2), "warm_cpu_s": round(wc, 2),
         "functions": len(per), "specialisations": n_spec,
         "top": [[k.removeprefix("thaad.core."), round(r["self_s"], 2)] for k, r in rows[:10]],

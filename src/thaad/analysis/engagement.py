@@ -272,15 +272,84 @@ def engage_once(prep: Prepared, rng: np.random.Generator, disperse: bool, record
                        pointing, rng, record)  # fmt: skip
 
 
-def run(scenario: Scenario | None = None, seed: int | None = None) -> EngagementResult:
+def helper_plan(sc: Scenario) -> list[tuple[Any, tuple]]:
+    """What a helper process compiles while the command solves the threat (a cold cache,
+    :mod:`thaad.analysis.precompile`): the engagement loop's largest callees (the radar look
+    with the multi-object tracker, an interceptor's fly-out, fire control), each with
+    arguments of the types :func:`thaad.core.engagement.engage` passes them (the values are
+    not used). Built from the scenario alone, without solving anything."""
+    from thaad.core.doctrine import new_doctrine_state
+    from thaad.core.events import new_event_log
+    from thaad.core.firecontrol import new_fire_state
+    from thaad.core.guidance import fly_shot, new_shots
+    from thaad.core.scene import Objects, multi_look, new_sense_state
+
+    env = sc.models.env()
+    n = 2
+    objs = Objects(np.zeros((n, 2)), np.zeros((n, 2, 7)), np.zeros((n, 2, 7)),
+                   np.zeros(n, np.int64), 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, np.zeros(n),
+                   np.zeros(n))  # fmt: skip
+    rng = np.random.default_rng(0)
+    x, P = np.zeros(7), np.zeros((7, 7))
+    itc = sc.interceptor_core()
+    log = new_event_log()
+    shots = new_shots(ceng.MAX_SHOTS, 1)
+    look = (objs, new_sense_state(n, ceng.TRACK_CAPACITY), sc.sensing.core(sc), 0.0,
+            sc.battery.radar_core(), np.zeros(3), np.zeros((3, 3)), env, rng, x, P,
+            np.zeros((1, 5)), np.int64(0), True)  # fmt: skip
+    shot = (shots, np.int64(0), 0.0, objs, x, 0.0, itc, sc.seeker_core(), env, rng, log)
+    grid = FlyoutGrid(el_rad=np.zeros((2, 2)), tof_s=np.zeros((2, 2)), d_rho_m=GRID_D_RHO_M,
+                      d_alt_m=GRID_D_ALT_M)  # fmt: skip
+    battery = ceng.BatteryIn(radar=sc.battery.radar_core(), interceptor=itc,
+                             fire_control=sc.fire_control_core(),
+                             launchers=np.array(sc.battery.launcher_sites(), dtype=np.float64),
+                             rounds=np.zeros(1, np.int64), grid=grid)  # fmt: skip
+    fire = (0.0, x, P, 0.0, 0.0, 0.0, battery, env, new_fire_state(), new_doctrine_state(),
+            shots, 0.0, rng, log)  # fmt: skip
+    return [(multi_look, look), (fly_shot, shot), (ceng._fire_control, fire)]
+
+
+def _threat_objects(prep: Prepared) -> None:
+    """Compile (and fly once) the engagement's threat flight and object build, with the
+    types :func:`thaad.core.engagement.engage` uses: the command's share of the work while
+    a helper compiles :func:`helper_plan`."""
+    from thaad.core.scene import build_objects
+    from thaad.core.threat import threat_derivs
+
+    mis, aim, env, scene = prep.mis, prep.aim, prep.env, prep.scene
+    ts, ys, tb, _, _, _, _, ts_st, ys_st, _ = fly_threat(mis, aim, env, ceng.THREAT_RTOL,
+                                                         ceng.THREAT_MAX_STEP_S)  # fmt: skip
+    fs = threat_derivs(ts, ys, mis, aim, env)
+    k = ts_st.shape[0] if scene.multi_object else 1
+    build_objects(ts, ys, fs, tb, ts_st[:k], ys_st[:k], mis, env, scene,
+                  scene.n_debris if scene.multi_object else 0, prep.rcs_boost_m2, prep.rcs_rv_m2,
+                  np.random.default_rng(0))  # fmt: skip
+
+
+def run(scenario: Scenario | None = None, seed: int | None = None,
+        compile_helper: bool = False) -> EngagementResult:  # fmt: skip
     """Fly one engagement of the scenario; ``seed`` overrides the scenario's.
 
     The threat flies its nominal (solved) trajectory; the radar's and seeker's noise come from
     ``numpy.random.default_rng(seed)``. Monte Carlo draws add the scenario's dispersions.
+    ``compile_helper`` (a cold numba cache): a second process compiles :func:`helper_plan`
+    while this one solves the threat (the same result, sooner on two or more cores).
     """
     sc = scenario if scenario is not None else load_scenario()
     seed = sc.seed if seed is None else seed
-    prep = prepare(sc)
+    helper = None
+    if compile_helper:
+        from thaad.analysis import precompile
+
+        helper = precompile.start(lambda: helper_plan(sc))
+    try:
+        prep = prepare(sc)
+        if helper is not None:
+            _threat_objects(prep)
+            helper.join()
+    finally:
+        if helper is not None:
+            helper.kill()
     env, tc, aim = prep.env, prep.threat, prep.aim
     out = engage_once(prep, np.random.default_rng(seed), False, True)
     summary, events, ts, ys, track, meas, paths, path_len, seeker_obj = out
