@@ -261,13 +261,7 @@ def engage_once(prep: Prepared, rng: np.random.Generator, disperse: bool, record
         )
         itc = itc._replace(thrust_n=itc.thrust_n * (1.0 + ds.interceptor_thrust_frac * n[5]))
         pointing = ds.interceptor_pointing_mrad * 1e-3
-    rounds = np.full(len(prep.launchers), prep.scenario.battery.launchers.rounds, np.int64)
-    threat = ceng.ThreatIn(mis=prep.mis, aim=aim, rcs_boost_m2=prep.rcs_boost_m2,
-                           rcs_rv_m2=prep.rcs_rv_m2)  # fmt: skip
-    grid = FlyoutGrid(el_rad=prep.el_grid, tof_s=prep.tof_grid, d_rho_m=GRID_D_RHO_M,
-                      d_alt_m=GRID_D_ALT_M)  # fmt: skip
-    battery = ceng.BatteryIn(radar=prep.radar, interceptor=itc, fire_control=prep.fire_control,
-                             launchers=prep.launchers, rounds=rounds, grid=grid)  # fmt: skip
+    threat, battery = _core_inputs(prep, aim, itc)
     return ceng.engage(threat, battery, prep.scene, prep.seeker, prep.lethality, prep.env,
                        pointing, rng, record)  # fmt: skip
 
@@ -275,12 +269,10 @@ def engage_once(prep: Prepared, rng: np.random.Generator, disperse: bool, record
 def helper_plan(sc: Scenario) -> list[tuple[Any, tuple]]:
     """What a helper process compiles while the command solves the threat (a cold cache,
     :mod:`thaad.analysis.precompile`): the engagement loop's largest callees (the radar look
-    with the multi-object tracker, an interceptor's fly-out, fire control), each with
-    arguments of the types :func:`thaad.core.engagement.engage` passes them (the values are
-    not used). Built from the scenario alone, without solving anything."""
-    from thaad.core.doctrine import new_doctrine_state
+    with the multi-object tracker, an interceptor's fly-out), each with arguments of the
+    types :func:`thaad.core.engagement.engage` passes them (the values are not used). Built
+    from the scenario alone, without solving anything."""
     from thaad.core.events import new_event_log
-    from thaad.core.firecontrol import new_fire_state
     from thaad.core.guidance import fly_shot, new_shots
     from thaad.core.scene import Objects, multi_look, new_sense_state
 
@@ -291,28 +283,23 @@ def helper_plan(sc: Scenario) -> list[tuple[Any, tuple]]:
                    np.zeros(n))  # fmt: skip
     rng = np.random.default_rng(0)
     x, P = np.zeros(7), np.zeros((7, 7))
-    itc = sc.interceptor_core()
-    log = new_event_log()
-    shots = new_shots(ceng.MAX_SHOTS, 1)
     look = (objs, new_sense_state(n, ceng.TRACK_CAPACITY), sc.sensing.core(sc), 0.0,
             sc.battery.radar_core(), np.zeros(3), np.zeros((3, 3)), env, rng, x, P,
             np.zeros((1, 5)), np.int64(0), True)  # fmt: skip
-    shot = (shots, np.int64(0), 0.0, objs, x, 0.0, itc, sc.seeker_core(), env, rng, log)
-    grid = FlyoutGrid(el_rad=np.zeros((2, 2)), tof_s=np.zeros((2, 2)), d_rho_m=GRID_D_RHO_M,
-                      d_alt_m=GRID_D_ALT_M)  # fmt: skip
-    battery = ceng.BatteryIn(radar=sc.battery.radar_core(), interceptor=itc,
-                             fire_control=sc.fire_control_core(),
-                             launchers=np.array(sc.battery.launcher_sites(), dtype=np.float64),
-                             rounds=np.zeros(1, np.int64), grid=grid)  # fmt: skip
-    fire = (0.0, x, P, 0.0, 0.0, 0.0, battery, env, new_fire_state(), new_doctrine_state(),
-            shots, 0.0, rng, log)  # fmt: skip
-    return [(multi_look, look), (fly_shot, shot), (ceng._fire_control, fire)]
+    shot = (new_shots(ceng.MAX_SHOTS, 1), np.int64(0), 0.0, objs, x, 0.0, sc.interceptor_core(),
+            sc.seeker_core(), env, rng, new_event_log())  # fmt: skip
+    return [(multi_look, look), (fly_shot, shot)]
 
 
-def _threat_objects(prep: Prepared) -> None:
-    """Compile (and fly once) the engagement's threat flight and object build, with the
-    types :func:`thaad.core.engagement.engage` uses: the command's share of the work while
-    a helper compiles :func:`helper_plan`."""
+def command_share(prep: Prepared) -> None:
+    """The command's share of the compiling while a helper compiles :func:`helper_plan`:
+    the engagement's threat flight and objects (flown once), fire control and a shot's
+    settling, with the types :func:`thaad.core.engagement.engage` passes them."""
+    from thaad.analysis.precompile import compile_plan
+    from thaad.core.doctrine import new_doctrine_state
+    from thaad.core.events import new_event_log
+    from thaad.core.firecontrol import new_fire_state
+    from thaad.core.guidance import new_shots
     from thaad.core.scene import build_objects
     from thaad.core.threat import threat_derivs
 
@@ -321,9 +308,29 @@ def _threat_objects(prep: Prepared) -> None:
                                                          ceng.THREAT_MAX_STEP_S)  # fmt: skip
     fs = threat_derivs(ts, ys, mis, aim, env)
     k = ts_st.shape[0] if scene.multi_object else 1
+    rng = np.random.default_rng(0)
     build_objects(ts, ys, fs, tb, ts_st[:k], ys_st[:k], mis, env, scene,
                   scene.n_debris if scene.multi_object else 0, prep.rcs_boost_m2, prep.rcs_rv_m2,
-                  np.random.default_rng(0))  # fmt: skip
+                  rng)  # fmt: skip
+    _, battery = _core_inputs(prep, aim, prep.interceptor)
+    x, P = np.zeros(7), np.zeros((7, 7))
+    shots, log, ds = new_shots(ceng.MAX_SHOTS, 1), new_event_log(), new_doctrine_state()
+    fire = (0.0, x, P, 0.0, 0.0, 0.0, battery, env, new_fire_state(), ds, shots, 0.0, rng, log)
+    settle = (shots, np.int64(0), 0.0, 0.0, True, x, prep.lethality, prep.fire_control, ds, log,
+              np.zeros(ceng.N_SUMMARY), rng)  # fmt: skip
+    compile_plan([(ceng._fire_control, fire), (ceng._settle, settle)])
+
+
+def _core_inputs(prep: Prepared, aim: Aim, itc: Interceptor):
+    """The core's threat and battery tuples of an engagement (fresh launcher rounds)."""
+    rounds = np.full(len(prep.launchers), prep.scenario.battery.launchers.rounds, np.int64)
+    threat = ceng.ThreatIn(mis=prep.mis, aim=aim, rcs_boost_m2=prep.rcs_boost_m2,
+                           rcs_rv_m2=prep.rcs_rv_m2)  # fmt: skip
+    grid = FlyoutGrid(el_rad=prep.el_grid, tof_s=prep.tof_grid, d_rho_m=GRID_D_RHO_M,
+                      d_alt_m=GRID_D_ALT_M)  # fmt: skip
+    battery = ceng.BatteryIn(radar=prep.radar, interceptor=itc, fire_control=prep.fire_control,
+                             launchers=prep.launchers, rounds=rounds, grid=grid)  # fmt: skip
+    return threat, battery
 
 
 def run(scenario: Scenario | None = None, seed: int | None = None,
@@ -345,7 +352,7 @@ def run(scenario: Scenario | None = None, seed: int | None = None,
     try:
         prep = prepare(sc)
         if helper is not None:
-            _threat_objects(prep)
+            command_share(prep)
             helper.join()
     finally:
         if helper is not None:
