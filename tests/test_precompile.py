@@ -20,9 +20,13 @@ def _counts(funcs):
     return {f.py_func.__qualname__: len(f.signatures) for f in funcs}
 
 
-def test_plans_use_the_engagement_s_types(default_result):
-    # the session's default engagement compiled (or loaded) every callee for the types the
-    # engagement passes; the helper's plan and the command's share add no specialisation
+def test_plans_use_the_engagement_s_types():
+    # type the engagement afresh (a dispatcher without a cache, so that its callees are
+    # looked up, from the cache or compiled, for the types it passes them); the helper's
+    # plan and the command's share then add no specialisation to any of them
+    import numba
+    import numpy as np
+
     from thaad.core import engagement as ceng
     from thaad.core.doctrine import new_doctrine_state
     from thaad.core.events import new_event_log
@@ -32,13 +36,19 @@ def test_plans_use_the_engagement_s_types(default_result):
     from thaad.core.threat import fly_threat, threat_derivs
 
     sc = thaad.load_scenario()
+    prep = ae.prepare(sc)
+    threat, battery = ae._core_inputs(prep, prep.aim, prep.interceptor)
+    args = (threat, battery, prep.scene, prep.seeker, prep.lethality, prep.env, 0.0,
+            np.random.default_rng(0), True)  # fmt: skip
+    numba.njit(ceng.engage.py_func).compile(tuple(numba.typeof(a) for a in args))
     plan = ae.helper_plan(sc)
     assert [d.py_func.__qualname__ for d, _ in plan] == ["multi_look", "fly_shot"]
     mine = [build_objects, fly_threat, threat_derivs, ceng._fire_control, ceng._settle]
     mine += [new_shots, new_fire_state, new_doctrine_state, new_event_log, new_sense_state]
     before = _counts([d for d, _ in plan] + mine)
+    assert min(before.values()) >= 1
     precompile.compile_plan(plan)
-    ae.command_share(ae.prepare(sc))
+    ae.command_share(prep)
     assert _counts([d for d, _ in plan] + mine) == before
 
 

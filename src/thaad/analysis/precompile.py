@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -82,6 +83,7 @@ def _child(make_plan: Callable[[], Plan]) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
+        sys.stdout = sys.stderr = open(os.devnull, "w")  # os._exit closes it
         compile_plan(make_plan())
         code = 0
     except BaseException:  # the parent compiles whatever is missing
