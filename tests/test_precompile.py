@@ -7,6 +7,7 @@ the command compiles what is missing itself.
 """
 
 import os
+import sys
 import time
 
 import pytest
@@ -81,8 +82,10 @@ def test_helper_joins_fails_quietly_and_can_be_stopped(monkeypatch, capfd):
     assert precompile.start(lambda: []) is None
 
 
-@pytest.mark.parametrize("cpus", [1, None])
-def test_no_helper_on_one_cpu(monkeypatch, cpus):
+@pytest.mark.parametrize(("cpus", "platform"), [(1, "linux"), (None, "linux"), (4, "darwin"),
+                                                (4, "win32")])  # fmt: skip
+def test_no_helper_on_one_cpu_or_off_linux(monkeypatch, cpus, platform):
     monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    monkeypatch.setattr(sys, "platform", platform)
     monkeypatch.delenv("THAAD_NO_COMPILE_HELPER", raising=False)
     assert precompile.start(lambda: []) is None

@@ -10,7 +10,7 @@ calls into them it waits for the helper (:meth:`Helper.join`), and then loads th
 cache instead of compiling them. The results do not change: the same functions, the same
 types, the same machine code.
 
-The helper is a ``fork`` of the command (POSIX only; elsewhere nothing is forked), asks the
+The helper is a ``fork`` of the command (Linux only; elsewhere nothing is forked), asks the
 kernel to kill it when the command dies (``prctl(PR_SET_PDEATHSIG)`` on Linux), writes
 nothing to the terminal, and on any error just exits: the command then compiles what is
 missing itself, as it would have without a helper.
@@ -93,11 +93,11 @@ def _child(make_plan: Callable[[], Plan]) -> None:
 
 
 def start(make_plan: Callable[[], Plan]) -> Helper | None:
-    """Fork a helper that compiles ``make_plan()``; None where there is no ``fork`` or
-    only one CPU (then there is nothing to gain), or when ``THAAD_NO_COMPILE_HELPER`` is
-    set."""
-    if (not hasattr(os, "fork") or (os.cpu_count() or 1) < 2
-            or os.environ.get("THAAD_NO_COMPILE_HELPER")):  # fmt: skip
+    """Fork a helper that compiles ``make_plan()``; None off Linux (no ``fork``, or one
+    that is unsafe after system libraries started threads, as on macOS), on one CPU (nothing
+    to gain) or when ``THAAD_NO_COMPILE_HELPER`` is set."""
+    if (not sys.platform.startswith("linux") or not hasattr(os, "fork")
+            or (os.cpu_count() or 1) < 2 or os.environ.get("THAAD_NO_COMPILE_HELPER")):  # fmt: skip
         return None
     try:
         pid = os.fork()
