@@ -24,10 +24,10 @@ from thaad.core.earth import (
     great_circle,
 )
 from thaad.core.firecontrol import FlyoutGrid
-from thaad.core.flight import EV_APOGEE, EV_IMPACT, Env, coast_phase, fly, path_at
+from thaad.core.flight import EV_APOGEE, EV_IMPACT, Env, ballistic_phase, fly, path_at
 from thaad.core.interceptor import Interceptor, build_flyout_grid, build_flyout_table
 from thaad.core.kepler import ballistic_solution
-from thaad.core.threat import Aim, flight_path_angle, fly_threat, fly_to_impact
+from thaad.core.threat import Aim, flight_path_angle, fly_threat, impact_and_apogee
 from thaad.errors import ThaadInputError
 from thaad.model.catalog import ThreatClass, resolve_threat
 from thaad.model.scenario import Scenario, load_scenario
@@ -215,10 +215,11 @@ def prepare(sc: Scenario) -> Prepared:
     lat0, lon0 = aim.lat0_rad, aim.lon0_rad
     # (ballistic: a pull-up threat's glide homes on the aim point and would hide it)
     mis_b = mis._replace(glide_ld=0.0)
-    _, la1, lo1, _ = fly_to_impact(mis_b, aim._replace(t_cutoff_s=aim.t_cutoff_s - d), env,
-                                   1e-9)  # fmt: skip
-    _, la2, lo2, _ = fly_to_impact(mis_b, aim._replace(t_cutoff_s=aim.t_cutoff_s - 2 * d), env,
-                                   1e-9)  # fmt: skip
+    # (impact_and_apogee, not its wrapper fly_to_impact: the threat's solve compiled it)
+    _, la1, lo1, _, _ = impact_and_apogee(mis_b, aim._replace(t_cutoff_s=aim.t_cutoff_s - d),
+                                          env, 1e-9)  # fmt: skip
+    _, la2, lo2, _, _ = impact_and_apogee(mis_b, aim._replace(t_cutoff_s=aim.t_cutoff_s - 2 * d),
+                                          env, 1e-9)  # fmt: skip
     r1 = great_circle(lat0, lon0, la1, lo1)[0] * R_MEAN_M
     r2 = great_circle(lat0, lon0, la2, lo2)[0] * R_MEAN_M
     scene = sc.sensing.core(sc)
@@ -263,6 +264,68 @@ def engage_once(prep: Prepared, rng: np.random.Generator, disperse: bool, record
         )
         itc = itc._replace(thrust_n=itc.thrust_n * (1.0 + ds.interceptor_thrust_frac * n[5]))
         pointing = ds.interceptor_pointing_mrad * 1e-3
+    threat, battery = _core_inputs(prep, aim, itc)
+    return ceng.engage(threat, battery, prep.scene, prep.seeker, prep.lethality, prep.env,
+                       pointing, rng, record)  # fmt: skip
+
+
+def helper_plan(sc: Scenario) -> list[tuple[Any, tuple]]:
+    """What a helper process compiles while the command solves the threat (a cold cache,
+    :mod:`thaad.analysis.precompile`): the engagement loop's largest callees (the radar look
+    with the multi-object tracker, an interceptor's fly-out), each with arguments of the
+    types :func:`thaad.core.engagement.engage` passes them (the values are not used). Built
+    from the scenario alone, without solving anything."""
+    from thaad.core.events import new_event_log
+    from thaad.core.guidance import fly_shot, new_shots
+    from thaad.core.scene import Objects, multi_look, new_sense_state
+
+    env = sc.models.env()
+    n = 2
+    objs = Objects(np.zeros((n, 2)), np.zeros((n, 2, 7)), np.zeros((n, 2, 7)),
+                   np.zeros(n, np.int64), 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, np.zeros(n),
+                   np.zeros(n))  # fmt: skip
+    rng = np.random.default_rng(0)
+    x, P = np.zeros(7), np.zeros((7, 7))
+    look = (objs, new_sense_state(n, ceng.TRACK_CAPACITY), sc.sensing.core(sc), 0.0,
+            sc.battery.radar_core(), np.zeros(3), np.zeros((3, 3)), env, rng, x, P,
+            np.zeros((1, 5)), np.int64(0), True)  # fmt: skip
+    shot = (new_shots(ceng.MAX_SHOTS, 1), np.int64(0), 0.0, objs, x, 0.0, sc.interceptor_core(),
+            sc.seeker_core(), env, rng, new_event_log())  # fmt: skip
+    return [(multi_look, look), (fly_shot, shot)]
+
+
+def command_share(prep: Prepared) -> None:
+    """The command's share of the compiling while a helper compiles :func:`helper_plan`:
+    the engagement's threat flight and objects (flown once), fire control and a shot's
+    settling, with the types :func:`thaad.core.engagement.engage` passes them."""
+    from thaad.analysis.precompile import compile_plan
+    from thaad.core.doctrine import new_doctrine_state
+    from thaad.core.events import new_event_log
+    from thaad.core.firecontrol import new_fire_state
+    from thaad.core.guidance import new_shots
+    from thaad.core.scene import build_objects
+    from thaad.core.threat import threat_derivs
+
+    mis, aim, env, scene = prep.mis, prep.aim, prep.env, prep.scene
+    ts, ys, tb, _, _, _, _, ts_st, ys_st, _ = fly_threat(mis, aim, env, ceng.THREAT_RTOL,
+                                                         ceng.THREAT_MAX_STEP_S)  # fmt: skip
+    fs = threat_derivs(ts, ys, mis, aim, env)
+    k = ts_st.shape[0] if scene.multi_object else 1
+    rng = np.random.default_rng(0)
+    build_objects(ts, ys, fs, tb, ts_st[:k], ys_st[:k], mis, env, scene,
+                  scene.n_debris if scene.multi_object else 0, prep.rcs_boost_m2, prep.rcs_rv_m2,
+                  rng)  # fmt: skip
+    _, battery = _core_inputs(prep, aim, prep.interceptor)
+    x, P = np.zeros(7), np.zeros((7, 7))
+    shots, log, ds = new_shots(ceng.MAX_SHOTS, 1), new_event_log(), new_doctrine_state()
+    fire = (0.0, x, P, 0.0, 0.0, 0.0, battery, env, new_fire_state(), ds, shots, 0.0, rng, log)
+    settle = (shots, np.int64(0), 0.0, 0.0, True, x, prep.lethality, prep.fire_control, ds, log,
+              np.zeros(ceng.N_SUMMARY), rng)  # fmt: skip
+    compile_plan([(ceng._fire_control, fire), (ceng._settle, settle)])
+
+
+def _core_inputs(prep: Prepared, aim: Aim, itc: Interceptor):
+    """The core's threat and battery tuples of an engagement (fresh launcher rounds)."""
     rounds = np.full(len(prep.launchers), prep.scenario.battery.launchers.rounds, np.int64)
     threat = ceng.ThreatIn(mis=prep.mis, aim=aim, rcs_boost_m2=prep.rcs_boost_m2,
                            rcs_rv_m2=prep.rcs_rv_m2)  # fmt: skip
@@ -270,19 +333,20 @@ def engage_once(prep: Prepared, rng: np.random.Generator, disperse: bool, record
                       d_alt_m=GRID_D_ALT_M)  # fmt: skip
     battery = ceng.BatteryIn(radar=prep.radar, interceptor=itc, fire_control=prep.fire_control,
                              launchers=prep.launchers, rounds=rounds, grid=grid)  # fmt: skip
-    return ceng.engage(threat, battery, prep.scene, prep.seeker, prep.lethality, prep.env,
-                       pointing, rng, record)  # fmt: skip
+    return threat, battery
 
 
-def run(scenario: Scenario | None = None,
-        seed: int | None = None) -> EngagementResult | BattleResult:  # fmt: skip
+def run(scenario: Scenario | None = None, seed: int | None = None,
+        compile_helper: bool = False) -> EngagementResult | BattleResult:  # fmt: skip
     """Fly one engagement of the scenario; ``seed`` overrides the scenario's.
 
     The threat flies its nominal (solved) trajectory; the radar's and seeker's noise come from
     ``numpy.random.default_rng(seed)``. Monte Carlo draws add the scenario's dispersions.
     A battle scenario (``batteries:`` or ``threats:``) gives its
-    :class:`~thaad.analysis.battle.BattleResult` (every threat and battery, the kinematic
-    battle model) instead.
+    :class:`~thaad.analysis.battle.BattleResult` (every threat and battery, the battle
+    model) instead.
+    ``compile_helper`` (a cold numba cache): a second process compiles :func:`helper_plan`
+    while this one solves the threat (the same result, sooner on two or more cores).
     """
     sc = scenario if scenario is not None else load_scenario()
     if sc.is_battle:
@@ -290,7 +354,19 @@ def run(scenario: Scenario | None = None,
 
         return BattleResult.from_dict(run_battle(sc, seed))
     seed = sc.seed if seed is None else seed
-    prep = prepare(sc)
+    helper = None
+    if compile_helper:
+        from thaad.analysis import precompile
+
+        helper = precompile.start(lambda: helper_plan(sc))
+    try:
+        prep = prepare(sc)
+        if helper is not None:
+            command_share(prep)
+            helper.join()
+    finally:
+        if helper is not None:
+            helper.kill()
     env, tc, aim = prep.env, prep.threat, prep.aim
     out = engage_once(prep, np.random.default_rng(seed), False, True)
     summary, events, ts, ys, track, meas, paths, path_len, seeker_obj = out
@@ -533,7 +609,7 @@ def fly_trajectory(
         hdir = math.sin(az) * b[0] + math.cos(az) * b[1]
         vel = v * (math.cos(gamma) * hdir + math.sin(gamma) * b[2])
         y0 = np.concatenate([r0, vel, [1.0]])
-        ts, ys, ev_t, ev_y = fly(0.0, y0, 10.0 * tof + 100.0, coast_phase(0.0), env, 1e-12,
+        ts, ys, ev_t, ev_y = fly(0.0, y0, 10.0 * tof + 100.0, ballistic_phase(0.0), env, 1e-12,
                                  max_step_s, 0.0, 1.0e5)  # fmt: skip
         yi = ev_y[EV_IMPACT]
         ilat, ilon, _ = ecef_to_geodetic(yi[0], yi[1], yi[2], 0)

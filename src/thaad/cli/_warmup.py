@@ -6,7 +6,9 @@ cold cache means a minute or two of silence on the first command, so :func:`noti
 without importing numba, whether the modules a command needs have a fresh index (numba's
 own freshness test: the index's source stamp, a SHA-256 of the source in numba >= 0.61, its
 ``(mtime, size)`` before), and if not prints one line to stderr with the seconds elapsed,
-updated by a thread until the command first writes anything or ends.
+updated by a thread until the command first writes anything or ends. ``thaad run`` also
+uses :func:`cold_modules` to decide whether to fork a compile helper
+(:mod:`thaad.analysis.precompile`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 __all__ = ["cold_modules", "notice"]
 
 CORE = Path(__file__).resolve().parents[1] / "core"
-MESSAGE = "compiling thaad's numeric core (first run only, about 1-2 min)..."
+MESSAGE = "compiling thaad's numeric core (first run only, about a minute)..."
 
 # the core modules whose functions each command compiles first (the rest follow from them)
 NEEDS = {

@@ -65,7 +65,9 @@ def run(args: argparse.Namespace) -> int:
     if sc.is_battle:
         return _run_battle(args, sc, out)
     with dir_lock(out):
-        res = run_engagement(sc)
+        from thaad.cli._warmup import cold_modules
+
+        res = run_engagement(sc, compile_helper=bool(cold_modules("run")))
         d = res.to_dict()
         write_json(out / "result.json", d)
         write_json(out / "history.json", res.history)

@@ -263,7 +263,8 @@ def engage(
     site = geodetic_to_ecef(rd.lat_rad, rd.lon_rad, rd.alt_m, env.earth)
     site_enu = enu_basis(rd.lat_rad, rd.lon_rad)
     n_obj = objs.n.shape[0]
-    ss = new_sense_state(n_obj, TRACK_CAPACITY)
+    # typed, not literal, sizes: the specialisations a compile helper makes from Python
+    ss = new_sense_state(n_obj, np.int64(TRACK_CAPACITY))
     ss.search[0] = 1.0  # new objects are found by the search pattern only
     n_scan = int(t_imp / rd.scan_period_s) + 2
     track_hist = np.full((n_scan if record else 1, 9), np.nan)
@@ -271,7 +272,7 @@ def engage(
     n_trk = 0
     n_meas = np.int64(0)  # int64, not a literal: one compiled specialisation of the callee
     n_path = int(itc.max_flight_s / RECORD_EVERY_S) + 8
-    sh = new_shots(MAX_SHOTS, n_path if record else 1)
+    sh = new_shots(np.int64(MAX_SHOTS), n_path if record else 1)
     ds = new_doctrine_state()
     fs = new_fire_state()
     x = np.zeros(7)

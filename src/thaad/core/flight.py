@@ -252,6 +252,14 @@ def glide_phase(cda_m2: float, ld: float, h_start_m: float, n_max: float, t_arm_
 
 
 @_jit
+def ballistic_phase(cda_m2: float) -> GlidePhase:
+    """:func:`coast_phase` as a :class:`GlidePhase` without lift (``ld = 0``): the same
+    flight to the last bit (no thrust, the same drag, a lift of exactly zero), in the phase
+    type :func:`fly` is compiled for anyway, so that it needs one specialisation fewer."""
+    return glide_phase(cda_m2, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+
+
+@_jit
 def deriv(
     t: float, y: np.ndarray, ph: Phase, env: Env, ax_cmd: float, ay_cmd: float, az_cmd: float,
     out: np.ndarray,

@@ -37,7 +37,7 @@ import numpy as np
 
 from thaad.core.constants import R_MEAN_M
 from thaad.core.earth import ecef_to_aer, ecef_to_geodetic, great_circle
-from thaad.core.flight import Env, coast_phase, deriv, fly
+from thaad.core.flight import Env, ballistic_phase, coast_phase, deriv, fly
 from thaad.core.radar import (
     C_MPS,
     Radar,
@@ -139,7 +139,7 @@ def build_objects(
         dv = scene.extra_dv_mps[d] if per else scene.debris_dv_mps
         rcs_o[2 + d] = scene.extra_rcs_m2[d] if per else scene.rcs_debris_m2
         ir_o[2 + d] = scene.extra_ir[d] if per else 0.0
-        ph = coast_phase(1.0 / beta)
+        ph = ballistic_phase(1.0 / beta)
         y0 = y_sep.copy()
         for c in range(3):
             y0[3 + c] += dv * rng.standard_normal()

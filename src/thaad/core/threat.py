@@ -55,7 +55,7 @@ from thaad.core.flight import (
     STEER_PITCH,
     Env,
     MachPhase,
-    coast_phase,
+    ballistic_phase,
     deriv,
     fly,
     glide_phase,
@@ -268,7 +268,7 @@ def _fly_core(mis: Missile, aim: Aim, env: Env, rtol: float, max_step_s: float, 
     if record and mis.separates != 0:
         y2 = yb.copy()
         y2[6] = m_spent
-        ph3 = coast_phase(mis.cda_stage_m2)
+        ph3 = ballistic_phase(mis.cda_stage_m2)
         ts3, ys3, _, _ = fly(tb, y2, tb + 2.0e4, ph3, env, rtol, max_step_s, 0.0, ENTRY_ALT_M)
     else:  # no second object: one row (a path of one point exists at no time span)
         ts3 = ts[-1:].copy()
@@ -338,7 +338,7 @@ def impact_and_apogee(mis: Missile, aim: Aim, env: Env, rtol: float):
 @_jit
 def apogee_and_impact(mis: Missile, aim: Aim, env: Env, rtol: float):
     """Apogee time and height, impact point and time: ``(t_ap, h_ap, lat, lon, t_imp)``."""
-    out = _fly_core(mis, aim, env, rtol, 60.0, False)
+    out = _fly_core(mis, aim, env, rtol, 60.0, np.bool_(False))
     yi = out[7]
     lat, lon, _ = ecef_to_geodetic(yi[0], yi[1], yi[2], env.earth)
     ya = out[5]
@@ -576,7 +576,7 @@ def fly_free_batch(
     t_imp = np.empty(n)
     y_imp = np.empty((n, 7))
     for k in nb.prange(n):
-        _, _, ev_t, ev_y = fly(t0_s, y0[k], t0_s + 2.0e4, coast_phase(cda_m2[k]), env, rtol,
+        _, _, ev_t, ev_y = fly(t0_s, y0[k], t0_s + 2.0e4, ballistic_phase(cda_m2[k]), env, rtol,
                                60.0, 0.0, ENTRY_ALT_M)  # fmt: skip
         t_imp[k] = ev_t[EV_IMPACT]
         y_imp[k, :] = ev_y[EV_IMPACT]

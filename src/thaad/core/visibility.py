@@ -119,7 +119,7 @@ def observe(
     site = geodetic_to_ecef(rd.lat_rad, rd.lon_rad, rd.alt_m, env.earth)
     site_enu = enu_basis(rd.lat_rad, rd.lon_rad)
     n_obj = objs.n.shape[0]
-    ss = new_sense_state(n_obj, TRACK_CAPACITY)
+    ss = new_sense_state(n_obj, np.int64(TRACK_CAPACITY))
     ss.search[0] = 1.0  # new objects are found by the search pattern only
     n_scan = int(t_imp / rd.scan_period_s) + 1
     hist = np.full((n_scan, N_HIST), np.nan)
