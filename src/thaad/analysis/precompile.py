@@ -74,12 +74,14 @@ def compile_plan(plan: Plan) -> None:
         disp.compile(tuple(numba.typeof(a) for a in args))
 
 
-def _child(make_plan: Callable[[], Plan]) -> None:
+def _child(make_plan: Callable[[], Plan], parent_pid: int) -> None:
     code = 1
     try:
         from thaad.analysis.workers import _set_parent_death_signal
 
         _set_parent_death_signal()
+        if os.getppid() != parent_pid:  # the command died before the prctl took effect
+            os._exit(1)
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
@@ -99,10 +101,11 @@ def start(make_plan: Callable[[], Plan]) -> Helper | None:
     if (not sys.platform.startswith("linux") or not hasattr(os, "fork")
             or (os.cpu_count() or 1) < 2 or os.environ.get("THAAD_NO_COMPILE_HELPER")):  # fmt: skip
         return None
+    parent_pid = os.getpid()
     try:
         pid = os.fork()
     except OSError:
         return None
     if pid == 0:  # pragma: no cover - the child never returns
-        _child(make_plan)
+        _child(make_plan, parent_pid)
     return Helper(pid)
