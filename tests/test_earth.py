@@ -11,7 +11,14 @@ import numpy as np
 import pymap3d
 import pytest
 
-from thaad.core.constants import EARTH_WGS84, J2_EARTH, MU_EARTH_M3PS2, R_MEAN_M, WGS84_A_M
+from thaad.core.constants import (
+    EARTH_SPHERICAL,
+    EARTH_WGS84,
+    J2_EARTH,
+    MU_EARTH_M3PS2,
+    R_MEAN_M,
+    WGS84_A_M,
+)
 from thaad.core.earth import (
     aer_to_ecef,
     approx_altitude_m,
@@ -21,6 +28,8 @@ from thaad.core.earth import (
     frame_accel_mps2,
     geodetic_to_ecef,
     gravity_mps2,
+    great_circle,
+    height_and_ground_angle,
 )
 
 POINTS = [(36.0513, 128.2229, 680.0), (-33.9, 18.4, 0.0), (89.9, 10.0, 150e3), (0.0, -70.0, 1e6)]
@@ -34,6 +43,23 @@ def test_geodetic_to_ecef_matches_pymap3d_to_a_millimetre(lat, lon, alt):
     lat2, _lon2, alt2 = ecef_to_geodetic(*r, EARTH_WGS84)
     assert abs(math.degrees(lat2) - lat) < 1e-9  # ~0.1 mm
     assert abs(alt2 - alt) < 1e-3
+
+
+@pytest.mark.parametrize("earth", [EARTH_SPHERICAL, EARTH_WGS84])
+def test_height_and_ground_angle_match_geodetic_and_great_circle_to_a_micrometre(earth):
+    # the radar's fast form against ecef_to_geodetic's height and great_circle's angle
+    # (the same formulas on sines and cosines), from a site to points up to 2,000 km high
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        lat0, lon0 = rng.uniform(-1.5, 1.5), rng.uniform(-3.1, 3.1)
+        up = enu_basis(lat0, lon0)[2]
+        lat, lon = rng.uniform(-1.57, 1.57), rng.uniform(-3.1, 3.1)
+        r = geodetic_to_ecef(lat, lon, rng.uniform(-1e3, 2e6), earth)
+        la, lo, h = ecef_to_geodetic(*r, earth)
+        ang = great_circle(lat0, lon0, la, lo)[0]
+        h2, ang2 = height_and_ground_angle(*r, earth, up)
+        assert abs(h2 - h) < 1e-6
+        assert abs(ang2 - ang) * R_MEAN_M < 1e-6
 
 
 def test_spherical_model_is_a_sphere_of_mean_radius():

@@ -89,6 +89,67 @@ def ecef_to_geodetic(x: float, y: float, z: float, earth: int) -> tuple[float, f
 
 
 @_jit
+def height_and_ground_angle(
+    x: float, y: float, z: float, earth: int, up: np.ndarray
+) -> tuple[float, float]:
+    """Geodetic height (m) of an ECEF point and the central angle (rad) from a site to it.
+
+    The same quantities as ``h`` of :func:`ecef_to_geodetic` and the first value of
+    :func:`great_circle` from the site's (lat, lon) to the point's, with ``up`` the site's
+    geodetic unit normal (row 2 of :func:`enu_basis`). The same Bowring iteration, carried
+    on the sine and cosine of the latitudes rather than the angles (a normalised vector
+    instead of ``atan2`` then ``sin``/``cos``: equal in exact arithmetic), and the central
+    angle as ``atan2(|n1 x n2|, n1 . n2)`` of the two unit normals (the vector form of the
+    same formula): square roots and one ``atan2`` in place of some thirty trigonometric
+    calls, for the radar's per-object visibility test.
+    """
+    p = math.sqrt(x * x + y * y)
+    if earth == EARTH_SPHERICAL:
+        rn = math.sqrt(p * p + z * z)
+        h = rn - R_MEAN_M
+        n0 = x / rn
+        n1 = y / rn
+        n2 = z / rn
+    else:
+        a = WGS84_A_M
+        b = WGS84_B_M
+        ep2 = (a * a - b * b) / (b * b)
+        cb = b * p  # beta = atan2(a z, b p), as (cos, sin) up to a common factor
+        sb = a * z
+        m = 1.0 / math.sqrt(cb * cb + sb * sb)
+        cb *= m
+        sb *= m
+        slat = 0.0
+        clat = 1.0
+        for _ in range(4):
+            num = z + ep2 * b * sb * sb * sb
+            den = p - WGS84_E2 * a * cb * cb * cb
+            m = 1.0 / math.sqrt(num * num + den * den)
+            slat = num * m
+            clat = den * m
+            cb = a * clat
+            sb = b * slat
+            m = 1.0 / math.sqrt(cb * cb + sb * sb)
+            cb *= m
+            sb *= m
+        nn = a / math.sqrt(1.0 - WGS84_E2 * slat * slat)
+        h = p / clat - nn if abs(clat) > 1e-10 else abs(z) - b
+        if p > 0.0:
+            c = clat / p
+            n0 = c * x
+            n1 = c * y
+        else:
+            n0 = clat
+            n1 = 0.0
+        n2 = slat
+    c0 = up[1] * n2 - up[2] * n1
+    c1 = up[2] * n0 - up[0] * n2
+    c2 = up[0] * n1 - up[1] * n0
+    ang = math.atan2(math.sqrt(c0 * c0 + c1 * c1 + c2 * c2), up[0] * n0 + up[1] * n1 + up[2] * n2)
+    return h, ang
+
+
+@_jit
 def altitude_m(r: np.ndarray, earth: int) -> float:
     """Height above the Earth model of ECEF point ``r``."""
     if earth == EARTH_SPHERICAL:

@@ -36,7 +36,7 @@ import numba as nb
 import numpy as np
 
 from thaad.core.constants import R_MEAN_M
-from thaad.core.earth import ecef_to_aer, ecef_to_geodetic, great_circle
+from thaad.core.earth import ecef_to_aer, height_and_ground_angle
 from thaad.core.flight import Env, ballistic_phase, coast_phase, deriv, fly
 from thaad.core.radar import (
     C_MPS,
@@ -345,8 +345,8 @@ def radar_scan(
                 if not search_visited(rd, t_prev, t, az, el):
                     continue
                 c = c_search
-        lat, lon, h = ecef_to_geodetic(r[0], r[1], r[2], env.earth)
-        ground = great_circle(rd.lat_rad, rd.lon_rad, lat, lon)[0] * R_MEAN_M
+        h, ang = height_and_ground_angle(r[0], r[1], r[2], env.earth, site_enu[2])
+        ground = ang * R_MEAN_M
         if not in_view(rd, az, el, rng_m, h, ground):
             continue
         rcs_o = object_rcs_seen(obj, o, t, r, site_ecef)
