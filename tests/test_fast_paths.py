@@ -94,3 +94,23 @@ def test_in_place_predict_matches_with_strong_drag():
     assert np.allclose(Pi, Pr[:6, :6], rtol=1e-9, atol=1e-9)
     with pytest.raises(ValueError, match="at least"):
         ekf_predict_into(xi, Pi, 0.5, env, 1e-4, 1.0, np.empty((3, 6, 6)))
+
+
+def test_seven_state_sandwich_is_the_general_one_bit_for_bit():
+    # b held over the step makes F's last row (0, ..., 0, 1); the 7-state product leaves
+    # out its exact zero terms, so P <- F P F^T must come out with the very same bits
+    from thaad.core.tracking import _sandwich7_into, _sandwich_into
+
+    g = np.random.default_rng(5)
+    for last_row_unit in (True, False):
+        F = np.eye(7) + 0.3 * g.standard_normal((7, 7))
+        if last_row_unit:
+            F[6] = 0.0
+            F[6, 6] = 1.0
+        a = g.standard_normal((7, 7))
+        P = a @ a.T + np.diag([400.0, 400.0, 400.0, 25.0, 25.0, 25.0, 1e-8])
+        P1, P2 = P.copy(), P.copy()
+        _sandwich_into(F, P1, np.empty((7, 7)), 7)
+        _sandwich7_into(F, P2, np.empty((7, 7)))
+        assert np.array_equal(P1, P2)
+        assert not np.array_equal(P1, P)

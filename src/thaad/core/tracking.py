@@ -313,11 +313,44 @@ def ekf_predict_into(
     b = x[6] if n > 6 else inv_beta
     F = work[0]
     transition_into(x, dt, env, b, F, work[1:])
-    if n == N_STATE:  # the same products with a constant size (unrolled by the compiler)
-        _sandwich_into(F, P, work[1], N_STATE)
+    if n == N_STATE:
+        _sandwich7_into(F, P, work[1])
     else:
         _sandwich_into(F, P, work[1], n)
     add_process_noise(P, dt, q, q_b)
+
+
+@nb.njit(cache=True, inline="always")
+def _sandwich7_into(F: np.ndarray, P: np.ndarray, T: np.ndarray) -> None:
+    """:func:`_sandwich_into` of the 7-state, using that ``b`` is held over the step: the
+    last row of ``F`` is ``(0, ..., 0, 1)`` (``A`` has a zero last row), so the last row of
+    ``F P`` is that of ``P`` and the last column of ``F P F^T`` that of ``F P``. The terms
+    left out are exact zeros added to the same sums in the same order: the same bits."""
+    e6 = F[6, 6] == 1.0
+    for m in range(6):
+        e6 = e6 and F[6, m] == 0.0
+    if not e6:
+        _sandwich_into(F, P, T, N_STATE)
+        return
+    for i in range(6):
+        for j in range(N_STATE):
+            acc = 0.0
+            for m in range(N_STATE):
+                acc += F[i, m] * P[m, j]
+            T[i, j] = acc
+    for j in range(N_STATE):
+        T[6, j] = 0.0 + P[6, j]
+    for i in range(6):
+        for j in range(i, 6):
+            acc = 0.0
+            for m in range(N_STATE):
+                acc += T[i, m] * F[j, m]
+            P[i, j] = acc
+            P[j, i] = acc
+    for i in range(N_STATE):
+        acc = 0.0 + T[i, 6]
+        P[i, 6] = acc
+        P[6, i] = acc
 
 
 @nb.njit(cache=True, inline="always")
