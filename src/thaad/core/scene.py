@@ -278,24 +278,25 @@ def track_beams(obj: Objects, ss: SenseState, t: float, rd: Radar, site_ecef: np
     tab = ss.tab
     bw = beamwidth_rad(rd)
     cos_bw = math.cos(bw)
-    d = np.empty(3)
-    e = np.empty(3)
     for o in range(ss.lit.shape[0]):
         ss.lit[o] = False
     for i in range(tab.status.shape[0]):
         if tab.status[i] == FREE:
             continue
         dt = t - tab.t[i]
-        for c in range(3):
-            d[c] = tab.x[i, c] + tab.x[i, 3 + c] * dt - site_ecef[c]
-        nd = math.sqrt(d[0] ** 2 + d[1] ** 2 + d[2] ** 2)
+        # scalars rather than two 3-arrays allocated per look (the same arithmetic)
+        d0 = tab.x[i, 0] + tab.x[i, 3] * dt - site_ecef[0]
+        d1 = tab.x[i, 1] + tab.x[i, 4] * dt - site_ecef[1]
+        d2 = tab.x[i, 2] + tab.x[i, 5] * dt - site_ecef[2]
+        nd = math.sqrt(d0**2 + d1**2 + d2**2)
         for o in range(ss.lit.shape[0]):
             if ss.lit[o]:
                 continue
-            for c in range(3):
-                e[c] = ss.y[o, c] - site_ecef[c]
-            ne = math.sqrt(e[0] ** 2 + e[1] ** 2 + e[2] ** 2)
-            if d[0] * e[0] + d[1] * e[1] + d[2] * e[2] >= cos_bw * nd * ne:
+            e0 = ss.y[o, 0] - site_ecef[0]
+            e1 = ss.y[o, 1] - site_ecef[1]
+            e2 = ss.y[o, 2] - site_ecef[2]
+            ne = math.sqrt(e0**2 + e1**2 + e2**2)
+            if d0 * e0 + d1 * e1 + d2 * e2 >= cos_bw * nd * ne:
                 ss.lit[o] = True
 
 
