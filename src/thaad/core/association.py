@@ -36,11 +36,14 @@ def assign(cost: np.ndarray) -> np.ndarray:
     """
     n = cost.shape[0]
     m = cost.shape[1]
-    u = np.zeros(n + 1)
-    v = np.zeros(m + 1)
-    p = np.zeros(m + 1, np.int64)  # p[j]: row (1-based) holding column j; 0 if none
-    way = np.zeros(m + 1, np.int64)
-    minv = np.empty(m + 1)
+    # one allocation per type (run once per radar look): u, v, minv and p, way as views
+    fbuf = np.zeros(n + 1 + 2 * (m + 1))
+    u = fbuf[: n + 1]
+    v = fbuf[n + 1 : n + m + 2]
+    minv = fbuf[n + m + 2 :]
+    ibuf = np.zeros(2 * (m + 1), np.int64)
+    p = ibuf[: m + 1]  # p[j]: row (1-based) holding column j; 0 if none
+    way = ibuf[m + 1 :]
     used = np.empty(m + 1, np.bool_)
     for i in range(1, n + 1):
         p[0] = i
