@@ -32,6 +32,7 @@ def test_plans_use_the_engagement_s_types():
     from thaad.core.doctrine import new_doctrine_state
     from thaad.core.events import new_event_log
     from thaad.core.firecontrol import new_fire_state
+    from thaad.core.flight import path_at
     from thaad.core.guidance import new_shots
     from thaad.core.scene import build_objects, new_sense_state
     from thaad.core.threat import fly_threat, threat_derivs
@@ -42,8 +43,18 @@ def test_plans_use_the_engagement_s_types():
     args = (threat, battery, prep.scene, prep.seeker, prep.lethality, prep.env, 0.0,
             np.random.default_rng(0), True)  # fmt: skip
     numba.njit(ceng.engage.py_func).compile(tuple(numba.typeof(a) for a in args))
+    # the run's truth interpolator, called as the run calls it on the engagement's output
+    ts, ys = ae.engage_once(prep, np.random.default_rng(0), False, True)[2:4]
+    path_at(ts, ys[:, :3], ys[:, 3:6], np.array([ts[1]]))
     plan = ae.helper_plan(sc)
-    assert [d.py_func.__qualname__ for d, _ in plan] == ["multi_look", "fly_shot"]
+    assert [d.py_func.__qualname__ for d, _ in plan] == [
+        "multi_look",
+        "fly_shot",
+        "_truth_rv",
+        "engaged_object",
+        "sorted_events",
+        "path_at",
+    ]
     mine = [build_objects, fly_threat, threat_derivs, ceng._fire_control, ceng._settle]
     mine += [new_shots, new_fire_state, new_doctrine_state, new_event_log, new_sense_state]
     before = _counts([d for d, _ in plan] + mine)
