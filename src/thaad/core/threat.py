@@ -60,6 +60,7 @@ from thaad.core.flight import (
     fly,
     glide_phase,
 )
+from thaad.core.linalg import solve
 
 _jit = nb.njit(cache=True)
 
@@ -512,7 +513,7 @@ def solve_aim(
             _residual(mis, aimp, env, lat_t, lon_t, r_aim, shape, shape_value, rtol, fp)
             for i in range(3):
                 jac[i, j] = (fp[i] - f[i]) / dj
-        dx = np.linalg.solve(jac, -f)
+        dx = solve(jac, -f)  # np.linalg.solve's LAPACK call, cheaper to compile
         # damping: keep steps modest
         scale = 1.0
         if abs(dx[1]) > 10.0:
