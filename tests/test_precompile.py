@@ -100,3 +100,18 @@ def test_no_helper_on_one_cpu_or_off_linux(monkeypatch, cpus, platform):
     monkeypatch.setattr(sys, "platform", platform)
     monkeypatch.delenv("THAAD_NO_COMPILE_HELPER", raising=False)
     assert precompile.start(lambda: []) is None
+
+
+@pytest.mark.parametrize(("given", "want"), [(None, 1), ("3", 3), ("2", 2)])
+def test_core_compiles_at_numba_opt_1_unless_set(given, want):
+    # level 1: the same numbers bit for bit at about three quarters of the compile time
+    # (thaad.core's docstring); a NUMBA_OPT the user set is left alone
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_OPT"}
+    if given is not None:
+        env["NUMBA_OPT"] = given
+    code = "import numba, thaad.core, numba.core.config as c; c.reload_config(); print(int(c.OPT))"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True)  # fmt: skip
+    assert int(out.stdout) == want
