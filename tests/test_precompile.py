@@ -32,6 +32,7 @@ def test_plans_use_the_engagement_s_types():
     from thaad.core.doctrine import new_doctrine_state
     from thaad.core.events import new_event_log
     from thaad.core.firecontrol import new_fire_state
+    from thaad.core.flight import path_at
     from thaad.core.guidance import new_shots
     from thaad.core.scene import build_objects, new_sense_state
     from thaad.core.threat import fly_threat, threat_derivs
@@ -42,8 +43,18 @@ def test_plans_use_the_engagement_s_types():
     args = (threat, battery, prep.scene, prep.seeker, prep.lethality, prep.env, 0.0,
             np.random.default_rng(0), True)  # fmt: skip
     numba.njit(ceng.engage.py_func).compile(tuple(numba.typeof(a) for a in args))
+    # the run's truth interpolator, called as the run calls it on the engagement's output
+    ts, ys = ae.engage_once(prep, np.random.default_rng(0), False, True)[2:4]
+    path_at(ts, ys[:, :3], ys[:, 3:6], np.array([ts[1]]))
     plan = ae.helper_plan(sc)
-    assert [d.py_func.__qualname__ for d, _ in plan] == ["multi_look", "fly_shot"]
+    assert [d.py_func.__qualname__ for d, _ in plan] == [
+        "multi_look",
+        "fly_shot",
+        "_truth_rv",
+        "engaged_object",
+        "sorted_events",
+        "path_at",
+    ]
     mine = [build_objects, fly_threat, threat_derivs, ceng._fire_control, ceng._settle]
     mine += [new_shots, new_fire_state, new_doctrine_state, new_event_log, new_sense_state]
     before = _counts([d for d, _ in plan] + mine)
@@ -89,3 +100,21 @@ def test_no_helper_on_one_cpu_or_off_linux(monkeypatch, cpus, platform):
     monkeypatch.setattr(sys, "platform", platform)
     monkeypatch.delenv("THAAD_NO_COMPILE_HELPER", raising=False)
     assert precompile.start(lambda: []) is None
+
+
+@pytest.mark.parametrize(("given", "want"), [(None, 1), ("3", 3), ("2", 2)])
+def test_core_compiles_at_numba_opt_1_unless_set(given, want):
+    # level 1: the same numbers bit for bit at about three quarters of the compile time
+    # (thaad.core's docstring); a NUMBA_OPT the user set is left alone
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_OPT"}
+    if given is not None:
+        env["NUMBA_OPT"] = given
+    code = (
+        "import numba, thaad.core.flight, numba.core.config as c; c.reload_config(); "
+        "print(int(c.OPT))"
+    )  # numba first: thaad's setting holds from numba's next compile
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True)  # fmt: skip
+    assert int(out.stdout) == want

@@ -309,3 +309,40 @@ def test_measurement_jacobian_matches_finite_differences():
         zm = np.array(ecef_to_aer(SITE, ENU, x[:3] - d))
         num = (zp - zm) / 2.0  # (az, el, range)
         np.testing.assert_allclose(H[:, j], num[[2, 0, 1]], rtol=1e-6, atol=1e-13)
+
+
+@pytest.mark.parametrize("kind", [T.FILTER_EKF, T.FILTER_UKF], ids=["ekf", "ukf"])
+def test_typed_tracker_params_compile_one_filter_and_track_alike(kind):
+    """tracker_params gives a type that compiles only its own filter into tracker_scan (the
+    overloads pick the extended or unscented calls by the type); its scans leave the track
+    table bit for bit as the plain TrackerParams, which chooses at run time."""
+    import numba
+
+    from thaad.core.tracks import (
+        _ol_filter_predict,
+        _ol_filter_update,
+        new_track_table,
+        tracker_params,
+        tracker_scan,
+    )
+
+    plain = _params()._replace(filter_kind=kind)
+    typed = tracker_params(*plain)
+    assert type(typed) is not type(plain) and typed == plain
+    other = "_ukf" if kind == T.FILTER_EKF else "_ekf"
+    for ol in (_ol_filter_predict, _ol_filter_update):
+        impl = ol(numba.typeof(typed), *[None] * (ol.__code__.co_argcount - 1))
+        assert not any(n.startswith(other) for n in impl.__code__.co_names)
+    rng = np.random.default_rng(5)
+    x = _start_state(38.0, 126.0, 150e3, 2500.0, 140.0, 0.0, 1 / 4880)
+    R1 = np.diag([100.0, 9e-8, 9e-8])[None]
+    tabs = [new_track_table(4), new_track_table(4)]
+    for k in range(8):
+        if k:
+            x = fly(x, 0.2, ENV)
+        Z = _measure(x, rng, 10.0, 3e-4)[None]
+        for tab, prm in zip(tabs, (plain, typed), strict=True):
+            tracker_scan(tab, prm, 0.2 * k, Z, R1, SITE, ENU, ENV)
+    for a, b in zip(tabs[0][:10], tabs[1][:10], strict=True):  # the tracks, not the scratch
+        np.testing.assert_array_equal(a, b)
+    assert tabs[1].hits[0] == 8

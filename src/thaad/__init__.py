@@ -13,6 +13,7 @@ return xarray or pandas objects that plot in one line (:mod:`thaad.notebook`); a
 ``cli`` > ``output`` > ``analysis`` > ``model`` > ``core`` (an import-linter contract).
 """
 
+from thaad import _numba_opt  # noqa: F401  (first: NUMBA_OPT before numba compiles)
 from thaad.analysis.engagement import EngagementResult, TrajectoryResult, fly_trajectory, run
 from thaad.model.scenario import Scenario, load_scenario
 from thaad.notebook import coverage, footprint, montecarlo, sweep

@@ -275,9 +275,9 @@ def helper_plan(sc: Scenario) -> list[tuple[Any, tuple]]:
     with the multi-object tracker, an interceptor's fly-out), each with arguments of the
     types :func:`thaad.core.engagement.engage` passes them (the values are not used). Built
     from the scenario alone, without solving anything."""
-    from thaad.core.events import new_event_log
+    from thaad.core.events import new_event_log, sorted_events
     from thaad.core.guidance import fly_shot, new_shots
-    from thaad.core.scene import Objects, multi_look, new_sense_state
+    from thaad.core.scene import Objects, engaged_object, multi_look, new_sense_state
 
     env = sc.models.env()
     n = 2
@@ -291,7 +291,14 @@ def helper_plan(sc: Scenario) -> list[tuple[Any, tuple]]:
             np.zeros((1, 5)), np.int64(0), True)  # fmt: skip
     shot = (new_shots(ceng.MAX_SHOTS, 1), np.int64(0), 0.0, objs, x, 0.0, sc.interceptor_core(),
             sc.seeker_core(), env, rng, new_event_log())  # fmt: skip
-    return [(multi_look, look), (fly_shot, shot)]
+    ys = np.zeros((2, 7))
+    ss = look[1]
+    return [(multi_look, look), (fly_shot, shot),
+            # engage's own small callees and the truth interpolator the run calls after it:
+            # else compiled after the wait, on the critical path
+            (ceng._truth_rv, (objs, 0.0, np.zeros(7))), (engaged_object, (ss,)),
+            (sorted_events, (new_event_log(),)),
+            (path_at, (np.zeros(2), ys[:, :3], ys[:, 3:6], np.zeros(1)))]  # fmt: skip
 
 
 def command_share(prep: Prepared) -> None:

@@ -133,7 +133,8 @@ class BatteryIn(NamedTuple):
 def _truth_rv(objs: Objects, t: float, out: np.ndarray) -> None:
     """The RV's true state at ``t`` (its last stored state after impact)."""
     if not object_state(objs, np.int64(OBJ_THREAT), t, out):
-        out[:] = objs.y[0, objs.n[0] - 1]
+        for c in range(out.shape[0]):  # element loops: no slice assignment (see flight.fly)
+            out[c] = objs.y[0, objs.n[0] - 1, c]
 
 
 @_jit
@@ -147,7 +148,8 @@ def _settle(
         summary[S_INTERCEPTED] = 1.0
         summary[S_MISS_M] = miss_m
         summary[S_T_INTERCEPT] = t_end
-        summary[S_X : S_X + 3] = objs_y[:3]
+        for c in range(3):
+            summary[S_X + c] = objs_y[c]
         add_event(log, t_end, EV_INTERCEPT, j, miss_m)
         return True
     add_event(log, t_end, EV_MISS, j, miss_m)
@@ -312,7 +314,8 @@ def engage(
             t_x = t
             if record:
                 track_hist[n_trk, 0] = t
-                track_hist[n_trk, 1:7] = x[:6]
+                for c in range(6):
+                    track_hist[n_trk, 1 + c] = x[c]
                 track_hist[n_trk, 7] = math.sqrt(P[0, 0] + P[1, 1] + P[2, 2])
                 track_hist[n_trk, 8] = ss.tab.nis[ss.engaged[1]]
                 n_trk += 1

@@ -502,7 +502,8 @@ def fly(
     y = y0.copy()
     t = t0
     ts[0] = t
-    ys[0, :] = y
+    for c in range(n):  # element loops: no slice assignment (its shape-error routine
+        ys[0, c] = y[c]  # costs seconds of compile in every caller)
     cnt = 1
     deriv(t, y, ph, env, 0.0, 0.0, 0.0, k1)
     _event_values(y, env, stop_alt_m, entry_alt_m, g_old)
@@ -553,7 +554,8 @@ def fly(
                 # refine the state with an exact step from t to te
                 dp5_step(t, y, k1, te - t, ph, env, yev, fev, work)
                 ev_t[e] = te
-                ev_y[e, :] = yev
+                for c in range(n):
+                    ev_y[e, c] = yev[c]
                 if e == EV_IMPACT:
                     t_stop = te
         if t_stop < np.inf:
@@ -568,27 +570,34 @@ def fly(
                 dt = -(hgt - stop_alt_m) / hdot
                 dp5_step(ev_t[0], ev_y[0].copy(), fev, dt, ph, env, yev, k7, work)
                 ev_t[0] += dt
-                ev_y[0, :] = yev
+                for c in range(n):
+                    ev_y[0, c] = yev[c]
             tn = ev_t[0]
-            ynew[:] = ev_y[0]
+            for c in range(n):
+                ynew[c] = ev_y[0, c]
             done = True
         if cnt >= cap:
             cap *= 2
             ts2 = np.empty(cap)
             ys2 = np.empty((cap, n))
-            ts2[:cnt] = ts[:cnt]
-            ys2[:cnt] = ys[:cnt]
+            for i in range(cnt):
+                ts2[i] = ts[i]
+                for c in range(n):
+                    ys2[i, c] = ys[i, c]
             ts = ts2
             ys = ys2
         ts[cnt] = tn
-        ys[cnt, :] = ynew
+        for c in range(n):
+            ys[cnt, c] = ynew[c]
         cnt += 1
         if tn >= t_end:
             done = True
         t = tn
-        y[:] = ynew
-        k1[:] = k7
-        g_old[:] = g_new
+        for c in range(n):
+            y[c] = ynew[c]
+            k1[c] = k7[c]
+        for e in range(N_EVENTS):
+            g_old[e] = g_new[e]
         h *= min(5.0, max(0.2, 0.9 * max(err, 1e-10) ** -0.2))
         h = min(h, max_step_s)
     return ts[:cnt].copy(), ys[:cnt].copy(), ev_t, ev_y

@@ -92,7 +92,8 @@ def new_shots(n: int, n_path: int) -> Shots:
 def launch_shot(sh: Shots, j: int, t_s: float, r0: np.ndarray, direction: np.ndarray,
                 up: np.ndarray, launcher: int, m0_kg: float) -> None:  # fmt: skip
     """Put interceptor ``j`` on its launcher at ``r0`` (ECEF), aimed along ``direction``."""
-    sh.y[j, :3] = r0
+    for c in range(3):  # element loops: no slice assignment (see flight.fly)
+        sh.y[j, c] = r0[c]
     sh.y[j, 3:6] = 0.0
     sh.y[j, 6] = m0_kg
     sh.t_launch_s[j] = t_s
@@ -124,7 +125,8 @@ def _record(sh: Shots, j: int, t: float) -> None:
     p = sh.path_len[j]
     if p < sh.paths.shape[1]:
         sh.paths[j, p, 0] = t
-        sh.paths[j, p, 1:4] = sh.y[j, :3]
+        for c in range(3):
+            sh.paths[j, p, 1 + c] = sh.y[j, c]
         sh.paths[j, p, 4] = math.sqrt(sh.y[j, 3] ** 2 + sh.y[j, 4] ** 2 + sh.y[j, 5] ** 2)
         sh.path_len[j] = p + 1
     sh.next_rec_s[j] = t + RECORD_EVERY_S

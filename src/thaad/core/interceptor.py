@@ -102,7 +102,9 @@ def fly_out(itc: Interceptor, el_rad: float, env: Env, dt_s: float, n_t: int, n_
     env_s = Env(0, 0, env.gravity, env.atmosphere)
     rail, turn, _ = boost_phases(itc, 0.0, 0.0, 0.0, el_rad)
     y = np.zeros(7)
-    y[:3] = geodetic_to_ecef(0.0, 0.0, 0.0, np.int64(0))  # int64: one specialisation
+    r0 = geodetic_to_ecef(0.0, 0.0, 0.0, np.int64(0))  # int64: one specialisation
+    for c in range(3):  # element loops: no slice assignment (see flight.fly)
+        y[c] = r0[c]
     y[6] = itc.m0_kg
     rho = np.full(n_t, np.nan)
     alt = np.full(n_t, np.nan)

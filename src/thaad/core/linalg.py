@@ -146,3 +146,45 @@ def cholesky(p: np.ndarray) -> np.ndarray:
     for j in range(n):
         L[j, j] = math.sqrt(abs(p[j, j]))
     return L
+
+
+try:  # numba's own binding of LAPACK's dgesv (the one its np.linalg.solve calls)
+    from numba.np.linalg import _LAPACK, F_INT_nptype, _dummy_liveness_func
+
+    _DGESV = _LAPACK().numba_xgesv(nb.float64)
+except Exception:  # pragma: no cover - another numba: np.linalg.solve itself
+    _DGESV = None
+_KIND_DOUBLE = ord("d")
+
+if _DGESV is None:  # pragma: no cover
+
+    @_jit
+    def solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """``np.linalg.solve(a, b)``."""
+        return np.linalg.solve(a, b)
+
+else:
+
+    @_jit
+    def solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """``np.linalg.solve(a, b)`` for a float64 ``(n, n)`` matrix and ``(n,)`` vector: the
+        same LAPACK call (dgesv on copies, so the same solution bit for bit, and the same
+        errors), the copies made by loops. numba's own copies ``b`` by a slice assignment,
+        whose shape-error message routine costs its caller seconds of compile."""
+        n = a.shape[0]
+        acpy = np.empty((n, n))  # a in column-major order: row j of acpy is column j of a
+        x = np.empty(n)
+        for i in range(n):
+            if not math.isfinite(b[i]):
+                raise np.linalg.LinAlgError("Array must not contain infs or NaNs.")
+            x[i] = b[i]
+            for j in range(n):
+                if not math.isfinite(a[i, j]):
+                    raise np.linalg.LinAlgError("Array must not contain infs or NaNs.")
+                acpy[j, i] = a[i, j]
+        ipiv = np.empty(n, dtype=F_INT_nptype)
+        r = _DGESV(_KIND_DOUBLE, n, 1, acpy.ctypes, n, ipiv.ctypes, x.ctypes, n)
+        if r != 0:
+            raise np.linalg.LinAlgError("Matrix is singular to machine precision.")
+        _dummy_liveness_func([acpy.size, ipiv.size])  # as numba: keep them to the call's end
+        return x

@@ -157,21 +157,27 @@ def build_objects(
     f_o = np.zeros((n_obj, n_max, 7))
     n_o = np.zeros(n_obj, np.int64)
     n0 = ts.shape[0]
-    t_o[0, :n0] = ts
-    y_o[0, :n0] = ys
-    f_o[0, :n0] = fs
+    for i in range(n0):  # element loops: no slice assignment (see flight.fly)
+        t_o[0, i] = ts[i]
+        for c in range(7):
+            y_o[0, i, c] = ys[i, c]
+            f_o[0, i, c] = fs[i, c]
     n_o[0] = n0
     ph_st = coast_phase(mis.cda_stage_m2)
     n1 = ts_stage.shape[0]
-    t_o[1, :n1] = ts_stage
-    y_o[1, :n1] = ys_stage
+    for i in range(n1):
+        t_o[1, i] = ts_stage[i]
+        for c in range(7):
+            y_o[1, i, c] = ys_stage[i, c]
     for i in range(n1):
         deriv(ts_stage[i], ys_stage[i], ph_st, env, 0.0, 0.0, 0.0, f_o[1, i])
     n_o[1] = n1
     for d in range(nd):
         m = deb_t[d].shape[0]
-        t_o[2 + d, :m] = deb_t[d]
-        y_o[2 + d, :m] = deb_y[d]
+        for i in range(m):
+            t_o[2 + d, i] = deb_t[d][i]
+            for c in range(7):
+                y_o[2 + d, i, c] = deb_y[d][i, c]
         ph = coast_phase(1.0 / (scene.extra_beta_kgpm2[d] if per else scene.beta_debris_kgpm2))
         for i in range(m):
             deriv(deb_t[d][i], deb_y[d][i], ph, env, 0.0, 0.0, 0.0, f_o[2 + d, i])
@@ -497,7 +503,8 @@ def multi_look(
         for j in range(k):
             if n_meas < meas_hist.shape[0]:
                 meas_hist[n_meas, 0] = t
-                meas_hist[n_meas, 1:4] = ss.Z[j]
+                for c in range(3):  # no slice assignment (see flight.fly)
+                    meas_hist[n_meas, 1 + c] = ss.Z[j, c]
                 meas_hist[n_meas, 4] = ss.who[j]
                 n_meas += 1
     first = math.nan

@@ -60,6 +60,7 @@ from thaad.core.flight import (
     fly,
     glide_phase,
 )
+from thaad.core.linalg import solve
 
 _jit = nb.njit(cache=True)
 
@@ -222,7 +223,8 @@ def _fly_core(mis: Missile, aim: Aim, env: Env, rtol: float, max_step_s: float, 
     """
     r0 = geodetic_to_ecef(aim.lat0_rad, aim.lon0_rad, aim.alt0_m, env.earth)
     y = np.zeros(7)
-    y[:3] = r0
+    for c in range(3):  # element loops: no slice assignment (its shape-error routine)
+        y[c] = r0[c]
     y[6] = mis.m0_kg
     t = 0.0
     ts = np.empty(0)
@@ -241,10 +243,12 @@ def _fly_core(mis: Missile, aim: Aim, env: Env, rtol: float, max_step_s: float, 
         ts = np.concatenate((ts, ts1))
         ys = np.concatenate((ys, ys1))
         t = ts1[-1]
-        y[:] = ys1[-1]
+        for c in range(7):
+            y[c] = ys1[-1, c]
         if math.isnan(t_ap) and not math.isnan(ev_t[EV_APOGEE]):
             t_ap = ev_t[EV_APOGEE]
-            y_ap[:] = ev_y[EV_APOGEE]
+            for c in range(7):
+                y_ap[c] = ev_y[EV_APOGEE, c]
         if not math.isnan(ev_t[EV_IMPACT]):
             fell = True  # fell back to the ground during boost: no flight
             break
@@ -264,7 +268,8 @@ def _fly_core(mis: Missile, aim: Aim, env: Env, rtol: float, max_step_s: float, 
     ys = np.concatenate((ys, ys2))
     if math.isnan(t_ap) and not math.isnan(ev2_t[EV_APOGEE]):
         t_ap = ev2_t[EV_APOGEE]
-        y_ap[:] = ev2_y[EV_APOGEE]
+        for c in range(7):
+            y_ap[c] = ev2_y[EV_APOGEE, c]
     if record and mis.separates != 0:
         y2 = yb.copy()
         y2[6] = m_spent
@@ -508,7 +513,7 @@ def solve_aim(
             _residual(mis, aimp, env, lat_t, lon_t, r_aim, shape, shape_value, rtol, fp)
             for i in range(3):
                 jac[i, j] = (fp[i] - f[i]) / dj
-        dx = np.linalg.solve(jac, -f)
+        dx = solve(jac, -f)  # np.linalg.solve's LAPACK call, cheaper to compile
         # damping: keep steps modest
         scale = 1.0
         if abs(dx[1]) > 10.0:

@@ -545,10 +545,14 @@ def init_bal(
     """One-point initiation: the measured position with its covariance (first-order
     conversion), zero velocity +- ``sigma_v0`` per axis, ``b0 +- sigma_b0``."""
     x = np.zeros(N_STATE)
-    x[:3] = measurement_to_ecef(site_ecef, site_enu, z)
+    r = measurement_to_ecef(site_ecef, site_enu, z)
+    C = measurement_cov_ecef(site_enu, z, R)
     x[6] = b0
     P = np.zeros((N_STATE, N_STATE))
-    P[:3, :3] = measurement_cov_ecef(site_enu, z, R)
+    for i in range(3):  # element loops: no slice assignment (see flight.fly)
+        x[i] = r[i]
+        for j in range(3):
+            P[i, j] = C[i, j]
     for i in range(3):
         P[3 + i, 3 + i] = sigma_v0 * sigma_v0
     P[6, 6] = sigma_b0 * sigma_b0

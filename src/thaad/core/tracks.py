@@ -22,12 +22,14 @@ from typing import NamedTuple
 
 import numba as nb
 import numpy as np
+from numba.extending import overload
 
 from thaad.core.association import FORBIDDEN, MISS_COST, assign, gate_distance_into
 from thaad.core.earth import aer_to_ecef
 from thaad.core.flight import Env
 from thaad.core.tracking import (
     FILTER_EKF,
+    FILTER_UKF,
     ekf_predict_into,
     ekf_update_into,
     init_bal,
@@ -56,6 +58,97 @@ class TrackerParams(NamedTuple):
     sigma_inv_beta0: float
     sigma_v0_mps: float  # prior velocity standard deviation per axis of a new track
     max_sigma_pos_m: float
+
+
+class EkfTrackerParams(TrackerParams):
+    """:class:`TrackerParams` of an extended-filter tracker. A type of its own: the compiled
+    :func:`tracker_scan` then holds the extended filter only (the unscented one, which it
+    never calls, is not compiled). Build with :func:`tracker_params`."""
+
+    __slots__ = ()
+
+
+class UkfTrackerParams(TrackerParams):
+    """:class:`TrackerParams` of an unscented-filter tracker (the extended filter not
+    compiled in). Build with :func:`tracker_params`."""
+
+    __slots__ = ()
+
+
+def tracker_params(filter_kind: int, *rest) -> TrackerParams:
+    """:class:`TrackerParams` of the type that compiles only the filter ``filter_kind``
+    (a plain :class:`TrackerParams` compiles both and chooses at run time)."""
+    cls = UkfTrackerParams if filter_kind == FILTER_UKF else EkfTrackerParams
+    return cls(filter_kind, *rest)
+
+
+@_jit
+def _ekf_predict(prm, x, P, dt, env, work):
+    ekf_predict_into(x, P, dt, env, 0.0, prm.q_mps2, work, prm.q_inv_beta)
+
+
+@_jit
+def _ukf_predict(prm, x, P, dt, env, work):
+    xn, Pn = ukf_predict(x, P, dt, env, prm.q_mps2, prm.q_inv_beta)
+    for a in range(x.shape[0]):  # element loops: no slice assignment (see flight.fly)
+        x[a] = xn[a]
+        for b in range(x.shape[0]):
+            P[a, b] = Pn[a, b]
+
+
+@_jit
+def _ekf_update(prm, x, P, z, R, site_ecef, site_enu, work):
+    return ekf_update_into(x, P, z, R, site_ecef, site_enu, work)
+
+
+@_jit
+def _ukf_update(prm, x, P, z, R, site_ecef, site_enu, work):
+    xn, Pn, nis = ukf_update(x, P, z, R, site_ecef, site_enu)
+    for a in range(x.shape[0]):
+        x[a] = xn[a]
+        for b in range(x.shape[0]):
+            P[a, b] = Pn[a, b]
+    return nis
+
+
+def filter_predict(prm, x, P, dt, env, work):
+    """Predict a track's state ``x`` and covariance ``P`` over ``dt`` in place with the
+    filter of ``prm``; compiled, the filter is chosen by the type of ``prm`` where it
+    says (:class:`EkfTrackerParams`, :class:`UkfTrackerParams`)."""
+    if prm.filter_kind == FILTER_EKF:
+        _ekf_predict(prm, x, P, dt, env, work)
+    else:
+        _ukf_predict(prm, x, P, dt, env, work)
+
+
+def filter_update(prm, x, P, z, R, site_ecef, site_enu, work):
+    """Update ``x`` and ``P`` in place with the measurement ``z`` (covariance ``R``) with
+    the filter of ``prm`` (chosen as in :func:`filter_predict`); returns the NIS."""
+    if prm.filter_kind == FILTER_EKF:
+        return _ekf_update(prm, x, P, z, R, site_ecef, site_enu, work)
+    return _ukf_update(prm, x, P, z, R, site_ecef, site_enu, work)
+
+
+@overload(filter_predict)
+def _ol_filter_predict(prm, x, P, dt, env, work):
+    cls = getattr(prm, "instance_class", None)
+    if cls is EkfTrackerParams:
+        return lambda prm, x, P, dt, env, work: _ekf_predict(prm, x, P, dt, env, work)
+    if cls is UkfTrackerParams:
+        return lambda prm, x, P, dt, env, work: _ukf_predict(prm, x, P, dt, env, work)
+    return filter_predict
+
+
+@overload(filter_update)
+def _ol_filter_update(prm, x, P, z, R, site_ecef, site_enu, work):
+    cls = getattr(prm, "instance_class", None)
+    if cls is EkfTrackerParams:
+        return lambda prm, x, P, z, R, site_ecef, site_enu, work: _ekf_update(
+            prm, x, P, z, R, site_ecef, site_enu, work)  # fmt: skip
+    if cls is UkfTrackerParams:
+        return lambda prm, x, P, z, R, site_ecef, site_enu, work: _ukf_update(
+            prm, x, P, z, R, site_ecef, site_enu, work)  # fmt: skip
+    return filter_update
 
 
 class TrackTable(NamedTuple):
@@ -121,14 +214,7 @@ def tracker_scan(
             live[nl] = i
             nl += 1
             if t > tab.t[i]:
-                if prm.filter_kind == FILTER_EKF:
-                    ekf_predict_into(tab.x[i], tab.P[i], t - tab.t[i], env, 0.0, prm.q_mps2,
-                                     work, prm.q_inv_beta)  # fmt: skip
-                else:
-                    x, P = ukf_predict(tab.x[i], tab.P[i], t - tab.t[i], env, prm.q_mps2,
-                                           prm.q_inv_beta)  # fmt: skip
-                    tab.x[i] = x
-                    tab.P[i] = P
+                filter_predict(prm, tab.x[i], tab.P[i], t - tab.t[i], env, work)
                 tab.t[i] = t
     out = np.full(k, -1, np.int64)
     det_of = tab.det_of
@@ -139,7 +225,9 @@ def tracker_scan(
         pos = np.empty((k, 3))
         var = np.empty(k)
         for j in range(k):
-            pos[j] = aer_to_ecef(site_ecef, site_enu, Z[j, 1], Z[j, 2], Z[j, 0])
+            p = aer_to_ecef(site_ecef, site_enu, Z[j, 1], Z[j, 2], Z[j, 0])
+            for c in range(3):  # element loops: no slice assignment (see flight.fly)
+                pos[j, c] = p[c]
             var[j] = R[j, 0, 0] + Z[j, 0] * Z[j, 0] * (R[j, 1, 1] + R[j, 2, 2])
         cost = np.full((nl, k + nl), FORBIDDEN)
         for a in range(nl):
@@ -166,13 +254,8 @@ def tracker_scan(
         j = det_of[a]
         tab.looks[i] += 1
         if j >= 0:
-            if prm.filter_kind == FILTER_EKF:
-                nis = ekf_update_into(tab.x[i], tab.P[i], Z[j], R[j], site_ecef, site_enu, work)
-            else:
-                x, P, nis = ukf_update(tab.x[i], tab.P[i], Z[j], R[j], site_ecef, site_enu)
-                tab.x[i] = x
-                tab.P[i] = P
-            tab.nis[i] = nis
+            tab.nis[i] = filter_update(prm, tab.x[i], tab.P[i], Z[j], R[j], site_ecef, site_enu,
+                                       work)  # fmt: skip
             tab.hits[i] += 1
             tab.misses[i] = 0
         else:
@@ -195,8 +278,10 @@ def tracker_scan(
             break
         x, P = init_bal(Z[j], R[j], site_ecef, site_enu, prm.inv_beta0, prm.sigma_inv_beta0,
                         prm.sigma_v0_mps)  # fmt: skip
-        tab.x[slot] = x
-        tab.P[slot] = P
+        for a in range(x.shape[0]):
+            tab.x[slot, a] = x[a]
+            for b in range(x.shape[0]):
+                tab.P[slot, a, b] = P[a, b]
         tab.t[slot] = t
         tab.status[slot] = CONFIRMED if prm.m_init <= 1 else TENTATIVE
         tab.ident[slot] = tab.next_ident[0]

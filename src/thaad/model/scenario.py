@@ -628,13 +628,13 @@ class SensingSpec(_Model):
     def core(self, sc: Scenario) -> Any:
         from thaad.core.scene import Scene
         from thaad.core.tracking import FILTER_EKF, FILTER_UKF
-        from thaad.core.tracks import TrackerParams
+        from thaad.core.tracks import tracker_params
 
         if self.lethal_rcs_min_m2 >= self.lethal_rcs_max_m2:
             raise ThaadInputError("sensing.lethal_rcs_min_m2: must be below lethal_rcs_max_m2")
         fc = sc.battery.fire_control
         b0 = 1.0 / fc.filter_beta_kgpm2
-        tp = TrackerParams(
+        tp = tracker_params(
             FILTER_UKF if self.filter == "ukf" else FILTER_EKF, fc.track_m, fc.track_n,
             self.max_misses, self.gate_chi2, fc.process_noise_m2ps3, (0.05 * b0) ** 2 / 100.0,
             b0, 1.0e-3, 3000.0, 50.0e3,
