@@ -26,7 +26,7 @@ from pathlib import Path
 __all__ = ["cold_modules", "notice"]
 
 CORE = Path(__file__).resolve().parents[1] / "core"
-MESSAGE = "compiling thaad's numeric core (first run only, about a minute)..."
+MESSAGE = "compiling thaad's numeric core (first run only, under a minute)..."
 
 # the core modules whose functions each command compiles first (the rest follow from them)
 NEEDS = {
