@@ -574,7 +574,9 @@ def test_a_burst_of_changes_draws_only_the_last(browser, app):
     assert w.generation - before <= 3 + page.evaluate("window.thaadRetries")
     assert not w._pending
     assert seen["outside"] == []
-    assert all("net::ERR_ABORTED" in e or "abort" in e.lower() for e in seen["errors"])
+    # the console notes the aborted fetches, and a superseded one (409) when the race happened
+    assert all("net::ERR_ABORTED" in e or "abort" in e.lower() or "409" in e
+               for e in seen["errors"])  # fmt: skip
     page.close()
 
 
