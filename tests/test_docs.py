@@ -124,3 +124,26 @@ def test_api_pages_document_every_public_module(site: Path) -> None:
     index = (site / "api" / "index.html").read_text(encoding="utf-8")
     for name in ("load_scenario", "run", "fly_trajectory", "EngagementResult"):
         assert f'id="thaad.{name}"' in index, name
+
+
+def test_every_examples_out_parent_exists_in_a_fresh_clone() -> None:
+    # thaad creates only the last directory of an --out path (a typo is an error, not a new
+    # tree), so `thaad run --out runs/a` from the README needs runs/ in the clone: it is
+    # shipped (runs/README.md). Every example's --out parent must be a tracked folder.
+    tracked = set(
+        subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                       check=True).stdout.split()
+    )  # fmt: skip
+    folders = {str(Path(f).parent) for f in tracked}
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    seen = 0
+    for page in pages:
+        for m in re.finditer(r"--out\s+([A-Za-z0-9_.\-/]+)", page.read_text()):
+            parent = str(Path(m.group(1).rstrip("/")).parent)
+            if parent in (".", "") or parent.startswith(("/", "DIR", "$")):
+                continue
+            seen += 1
+            assert parent in folders, (
+                f"{page.relative_to(ROOT)}: --out {m.group(1)}: {parent}/ is not in the repository"
+            )
+    assert seen >= 10  # the README's and the guide's examples were found
