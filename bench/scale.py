@@ -226,37 +226,9 @@ def main_battle() -> None:
     print(json.dumps({"bench": "scale-battle", **{k: round(v, 3) for k, v in b.items()}}))
 
 
-def main_engagement() -> None:
-    sc = thaad.load_scenario()
-    prep = prepare(sc)
-    eps, pk = engagements_per_s(prep)
-    t_eng = 1.0 / eps
-    t_fl = flights_alone_s(prep)
-    prep1 = prepare(thaad.load_scenario(overrides=["sensing.model=single-object"]))
-    eps1, _ = engagements_per_s(prep1)
-    t_fl1 = flights_alone_s(prep1)
-    sp, r1, r2 = speedup(sc)
-    print(f"full engagements per second per core   {eps:8.1f}  (P(kill) {pk:.3f} over {N_ENG})")
-    print(f"one engagement                         {t_eng * 1e3:8.3f} ms CPU")
-    print(f"its threat and interceptor flights     {t_fl * 1e3:8.3f} ms CPU")
-    print(f"overhead ratio (engagement / flights)  {t_eng / t_fl:8.2f}")
-    print(f"single-object sensing: engagements/s   {eps1:8.1f}; overhead ratio "
-          f"{1.0 / eps1 / t_fl1:.2f}")  # fmt: skip
-    print(f"Monte Carlo, 1 worker                  {r1:8.1f} draws/s")
-    print(f"Monte Carlo, 2 workers                 {r2:8.1f} draws/s  (speedup {sp:.2f})")
-    print(json.dumps({
-        "bench": "scale-engagement", "cores": os.cpu_count(),
-        "engagements_per_s_per_core": round(eps, 1), "engagement_ms": round(t_eng * 1e3, 3),
-        "flights_ms": round(t_fl * 1e3, 3), "overhead_ratio": round(t_eng / t_fl, 2),
-        "single_object_engagements_per_s_per_core": round(eps1, 1),
-        "single_object_overhead_ratio": round(1.0 / eps1 / t_fl1, 2),
-        "mc_draws_per_s_1": round(r1, 1), "mc_draws_per_s_2": round(r2, 1),
-        "speedup_1_to_2": round(sp, 2),
-    }))  # fmt: skip
-
-
-def main() -> None:
-    sc = thaad.load_scenario()
+def engagement_figures(sc) -> dict:
+    """Engagements per second and the overhead ratios (multi- and single-object sensing),
+    printed; the JSON figures."""
     prep = prepare(sc)
     eps, pk = engagements_per_s(prep)
     t_eng = 1.0 / eps
@@ -265,19 +237,43 @@ def main() -> None:
     prep1 = prepare(thaad.load_scenario(overrides=["sensing.model=single-object"]))
     eps1, _ = engagements_per_s(prep1)
     t_fl1 = flights_alone_s(prep1)
-    cps, fp_total = footprint_cells_per_s(sc)
-    sp, r1, r2 = speedup(sc)
-    st = studies(sc)
     print(f"full engagements per second per core   {eps:8.1f}  (P(kill) {pk:.3f} over {N_ENG})")
     print(f"one engagement                         {t_eng * 1e3:8.3f} ms CPU")
     print(f"its threat and interceptor flights     {t_fl * 1e3:8.3f} ms CPU")
     print(f"overhead ratio (engagement / flights)  {t_eng / t_fl:8.2f}")
     print(f"single-object sensing: engagements/s   {eps1:8.1f}; overhead ratio "
           f"{1.0 / eps1 / t_fl1:.2f}")  # fmt: skip
-    print(f"kinematic footprint                    {cps:8.0f} cells/s; 200x200 in "
-          f"{fp_total:.2f} s (family included)")  # fmt: skip
+    return {
+        "engagements_per_s_per_core": round(eps, 1), "engagement_ms": round(t_eng * 1e3, 3),
+        "flights_ms": round(t_fl * 1e3, 3), "overhead_ratio": round(t_eng / t_fl, 2),
+        "single_object_engagements_per_s_per_core": round(eps1, 1),
+        "single_object_overhead_ratio": round(1.0 / eps1 / t_fl1, 2),
+    }  # fmt: skip
+
+
+def speedup_figures(sc) -> dict:
+    """Monte Carlo draws per second on 1 and 2 workers, printed; the JSON figures."""
+    sp, r1, r2 = speedup(sc)
     print(f"Monte Carlo, 1 worker                  {r1:8.1f} draws/s")
     print(f"Monte Carlo, 2 workers                 {r2:8.1f} draws/s  (speedup {sp:.2f})")
+    return {"mc_draws_per_s_1": round(r1, 1), "mc_draws_per_s_2": round(r2, 1),
+            "speedup_1_to_2": round(sp, 2)}  # fmt: skip
+
+
+def main_engagement() -> None:
+    sc = thaad.load_scenario()
+    f = engagement_figures(sc) | speedup_figures(sc)
+    print(json.dumps({"bench": "scale-engagement", "cores": os.cpu_count(), **f}))
+
+
+def main() -> None:
+    sc = thaad.load_scenario()
+    f = engagement_figures(sc)
+    cps, fp_total = footprint_cells_per_s(sc)
+    print(f"kinematic footprint                    {cps:8.0f} cells/s; 200x200 in "
+          f"{fp_total:.2f} s (family included)")  # fmt: skip
+    f |= speedup_figures(sc)
+    st = studies(sc)
     print(f"full footprint {FULL_GRID}x{FULL_GRID}x{FULL_DRAWS}          "
           f"{st['full_1w_s']:8.1f} s on 1 worker, {st['full_2w_s']:.1f} s on 2 "
           f"(speedup {st['full_speedup_1_to_2']:.2f})")  # fmt: skip
@@ -287,15 +283,8 @@ def main() -> None:
     print(f"projected 100x100 cells x 100 draws    {st['projected_100x100x100_s'] / 60:8.1f} min "
           "on 2 workers")  # fmt: skip
     print(json.dumps({
-        "bench": "scale", "cores": os.cpu_count(), "engagements_per_s_per_core": round(eps, 1),
-        "engagement_ms": round(t_eng * 1e3, 3), "flights_ms": round(t_fl * 1e3, 3),
-        "overhead_ratio": round(t_eng / t_fl, 2),
-        "single_object_engagements_per_s_per_core": round(eps1, 1),
-        "single_object_overhead_ratio": round(1.0 / eps1 / t_fl1, 2),
-        "footprint_cells_per_s": round(cps),
-        "footprint_200x200_s": round(fp_total, 2), "mc_draws_per_s_1": round(r1, 1),
-        "mc_draws_per_s_2": round(r2, 1), "speedup_1_to_2": round(sp, 2),
-        **{k: round(v, 3) for k, v in st.items()},
+        "bench": "scale", "cores": os.cpu_count(), **f, "footprint_cells_per_s": round(cps),
+        "footprint_200x200_s": round(fp_total, 2), **{k: round(v, 3) for k, v in st.items()},
     }))  # fmt: skip
 
 

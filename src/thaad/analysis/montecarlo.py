@@ -172,12 +172,14 @@ def summarize_battle(out: Path, chunks: list[tuple[int, int]],
     return s
 
 
-def _read_chunk(out: Path, a: int, b: int) -> dict[str, np.ndarray]:
+def _read_chunk(out: Path, a: int, b: int,
+                columns: list[str] | None = None) -> dict[str, np.ndarray]:  # fmt: skip
+    """The columns (default all) of the chunk of draws ``[a, b)``, one line if it is damaged."""
     import pyarrow.parquet as pq
 
     f = _chunk_path(out, a, b)
     try:
-        t = pq.read_table(f)
+        t = pq.read_table(f, columns=columns)
     except FileNotFoundError:
         raise ThaadInputError(f"{f}: missing (finish the run with --resume)") from None
     except Exception as exc:  # pyarrow raises several types for a damaged file
@@ -430,8 +432,6 @@ def summarize(out: Path, seed: int, chunks: list[tuple[int, int]] | None = None
               ) -> dict[str, Any]:  # fmt: skip
     """Summary statistics streamed chunk by chunk from ``DIR/draws``: the manifest's chunks
     only (``chunks``, default those of ``DIR/manifest.json``)."""
-    import pyarrow.parquet as pq
-
     if chunks is None:
         m = read_manifest(out)
         if m is None:
@@ -444,23 +444,15 @@ def summarize(out: Path, seed: int, chunks: list[tuple[int, int]] | None = None
     alts: list[np.ndarray] = []
     misses: list[np.ndarray] = []
     for a, b in chunks:
-        f = _chunk_path(out, a, b)
-        try:
-            t = pq.read_table(f, columns=["intercepted", "interceptors_fired",
-                                          "intercept_alt_m", "miss_distance_m"])  # fmt: skip
-        except FileNotFoundError:
-            raise ThaadInputError(f"{f}: missing (finish the run with --resume)") from None
-        except Exception as exc:  # pyarrow raises several types for a damaged file
-            raise ThaadInputError(
-                f"{f}: cannot be read as Parquet ({type(exc).__name__}); rerun with --resume"
-            ) from None
-        hit = t.column("intercepted").to_numpy()
+        t = _read_chunk(out, a, b, ["intercepted", "interceptors_fired", "intercept_alt_m",
+                                    "miss_distance_m"])  # fmt: skip
+        hit = t["intercepted"]
         n += len(hit)
         kills += int(hit.sum())
-        fired += int(t.column("interceptors_fired").to_numpy().sum())
-        a = t.column("intercept_alt_m").to_numpy()
+        fired += int(t["interceptors_fired"].sum())
+        a = t["intercept_alt_m"]
         alts.append(a[~np.isnan(a)])
-        m = t.column("miss_distance_m").to_numpy()
+        m = t["miss_distance_m"]
         misses.append(m[~np.isnan(m)])
     alt = np.concatenate(alts) if alts else np.empty(0)
     miss = np.concatenate(misses) if misses else np.empty(0)

@@ -54,7 +54,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from thaad.analysis.engagement import run as run_engagement
-    from thaad.io import dir_lock, output_file, to_json, write_json
+    from thaad.io import dir_lock, output_file, to_json
     from thaad.model.scenario import load_scenario
 
     sc = load_scenario(args.scenario, overrides=[*args.set, *aim_overrides(args.aim)],
@@ -69,16 +69,10 @@ def run(args: argparse.Namespace) -> int:
 
         res = run_engagement(sc, compile_helper=bool(cold_modules("run")))
         d = res.to_dict()
-        write_json(out / "result.json", d)
-        write_json(out / "history.json", res.history)
-        record(args, "run", out, sc, ["result.json", "history.json"])
+        _write_run(args, out, sc, d, res.history)
     if args.measurements:
         write_measurements(args.measurements, res.history)
-    report = None
-    if args.report:
-        from thaad.output.report import write_report
-
-        report = write_report(out)
+    report = _report(args, out)
     if args.json:
         sys.stdout.write(to_json(d) + "\n")
         return 0
@@ -159,22 +153,33 @@ def pk_lines(table: list[dict]) -> list[str]:
     return out
 
 
+def _write_run(args: argparse.Namespace, out, sc, result: dict, history: dict) -> None:
+    """DIR/result.json, DIR/history.json and their provenance (under the caller's lock)."""
+    from thaad.io import write_json
+
+    write_json(out / "result.json", result)
+    write_json(out / "history.json", history)
+    record(args, "run", out, sc, ["result.json", "history.json"])
+
+
+def _report(args: argparse.Namespace, out):
+    """DIR/report.html with ``--report`` (its path), else None."""
+    if not args.report:
+        return None
+    from thaad.output.report import write_report
+
+    return write_report(out)
+
+
 def _run_battle(args: argparse.Namespace, sc, out) -> int:
     """A battle scenario (``batteries:`` or ``threats:``): every threat and battery."""
     from thaad.analysis.battle import run_battle
-    from thaad.io import dir_lock, to_json, write_json
+    from thaad.io import dir_lock, to_json
 
     with dir_lock(out):
         d = run_battle(sc)
-        hist = d.pop("history")
-        write_json(out / "result.json", d)
-        write_json(out / "history.json", hist)
-        record(args, "run", out, sc, ["result.json", "history.json"])
-    report = None
-    if args.report:
-        from thaad.output.report import write_report
-
-        report = write_report(out)
+        _write_run(args, out, sc, d, d.pop("history"))
+    report = _report(args, out)
     if args.json:
         sys.stdout.write(to_json(d) + "\n")
         return 0

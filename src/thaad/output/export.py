@@ -270,27 +270,36 @@ def entities(run: Run) -> list[Entity]:
     sites = "launch, aim point and defended assets"
     for key in ("launch", "aim"):
         s = th[key]
-        named = f" ({s['name']})" if s.get("name") else ""
-        out.append(
-            Entity(
-                "point", f"{key}-point", f"{key} point{named}",
-                _lonlath([s["lon_deg"]], [s["lat_deg"]], [s.get("alt_m", 0.0)]),
-                Style(THREAT_RGBA, 1.0, 7.0, label_rgba=(255, 220, 220, 255), label_scale=0.5),
-                ground=True, group=sites, extra={"label": s.get("name") or key},
-            )
-        )  # fmt: skip
-    for a in sc.assets:
-        if a.name == th["aim"].get("name"):
-            continue  # already shown as the aim point
-        out.append(
-            Entity(
-                "point", f"asset-{_slug(a.name)}", a.name,
-                _lonlath([a.lon_deg], [a.lat_deg], [a.alt_m]),
-                Style(WHITE, 1.0, 6.0, label_rgba=WHITE, label_scale=0.5),
-                ground=True, group=sites,
-            )
-        )  # fmt: skip
+        out.append(_site_point(key, f"{key}-point", f"{key} point", s["lat_deg"], s["lon_deg"],
+                               s.get("alt_m", 0.0), s.get("name"), sites))  # fmt: skip
+    # the aim point's asset is already shown as the aim point
+    out += _asset_points(sc.assets, {th["aim"].get("name")}, sites)
     return out
+
+
+def _site_point(key: str, ident: str, label: str, lat_deg: float, lon_deg: float,
+                alt_m: float, name: str | None, group: str) -> Entity:  # fmt: skip
+    """A launch or aim point's marker (``key`` is ``launch`` or ``aim``)."""
+    return Entity(
+        "point", ident, label + (f" ({name})" if name else ""),
+        _lonlath([lon_deg], [lat_deg], [alt_m]),
+        Style(THREAT_RGBA, 1.0, 7.0, label_rgba=(255, 220, 220, 255), label_scale=0.5),
+        ground=True, group=group, extra={"label": name or key},
+    )  # fmt: skip
+
+
+def _asset_points(assets: list, skip: set, group: str) -> list[Entity]:
+    """The defended assets' markers, but those named in ``skip`` (shown as aim points)."""
+    return [
+        Entity(
+            "point", f"asset-{_slug(a.name)}", a.name,
+            _lonlath([a.lon_deg], [a.lat_deg], [a.alt_m]),
+            Style(WHITE, 1.0, 6.0, label_rgba=WHITE, label_scale=0.5),
+            ground=True, group=group,
+        )
+        for a in assets
+        if a.name not in skip
+    ]  # fmt: skip
 
 
 PLANNED = "planned (kinematic battle model)"
@@ -388,30 +397,11 @@ def battle_entities(run: Run) -> list[Entity]:
     sites = "launch, aim points and defended assets"
     aims = set()
     for n, e in enumerate(sc.threat_list(), start=1):
-        for key, s in (("launch", e.launch), ("aim", e.aim)):
-            if key == "aim":
-                aims.add(s.name)
-            out.append(
-                Entity(
-                    "point", f"{key}-point-{n}", f"{key} point {n}" + (f" ({s.name})" if s.name
-                                                                     else ""),
-                    _lonlath([s.lon_deg], [s.lat_deg], [s.alt_m]),
-                    Style(THREAT_RGBA, 1.0, 7.0, label_rgba=(255, 220, 220, 255),
-                          label_scale=0.5),
-                    ground=True, group=sites, extra={"label": s.name or key},
-                )
-            )  # fmt: skip
-    for a in sc.assets:
-        if a.name in aims:
-            continue
-        out.append(
-            Entity(
-                "point", f"asset-{_slug(a.name)}", a.name,
-                _lonlath([a.lon_deg], [a.lat_deg], [a.alt_m]),
-                Style(WHITE, 1.0, 6.0, label_rgba=WHITE, label_scale=0.5),
-                ground=True, group=sites,
-            )
-        )  # fmt: skip
+        for key, p in (("launch", e.launch), ("aim", e.aim)):
+            out.append(_site_point(key, f"{key}-point-{n}", f"{key} point {n}", p.lat_deg,
+                                   p.lon_deg, p.alt_m, p.name, sites))  # fmt: skip
+        aims.add(e.aim.name)
+    out += _asset_points(sc.assets, aims, sites)
     return out
 
 
