@@ -599,7 +599,9 @@ def test_the_newest_request_superseded_by_a_stale_one_is_asked_again(browser, ap
     page.wait_for_function("window.thaadReady === true", timeout=300_000)
     _recomputed(page, 1)
     assert len(answered) == 1
-    assert page.evaluate("window.thaadRetries") == 1
+    # at least the forced one: a stale request of an earlier test's page (the server is
+    # shared by the module) may supersede the re-ask too, and it is asked again
+    assert page.evaluate("window.thaadRetries") >= 1
     assert _area(page) > 1e5  # the footprint was drawn from the second answer
     assert page.inner_text("#msg").strip() == ""
     assert seen["outside"] == []
