@@ -37,16 +37,16 @@ def test_the_seeker_picks_the_brightest_object_it_can_see():
     rng = np.random.default_rng(0)
     rv, stage, debris = [30e3, 0, 0], [30e3, 300.0, 0], [29e3, -200.0, 0]
     obj = _still([rv, stage, debris])
-    o, r = seeker_pick(obj, 1.0, KV, LOOK, 40e3, SK, rng)
+    o, r = seeker_pick(obj, 1.0, KV, LOOK, 40e3, SK, rng, np.empty(7))
     assert o == 0 and r == pytest.approx(30e3)
     # the stage made brighter than the RV wins
-    o, _ = seeker_pick(obj, 1.0, KV, LOOK, 40e3, SK._replace(ir_stage=2.0), rng)
+    o, _ = seeker_pick(obj, 1.0, KV, LOOK, 40e3, SK._replace(ir_stage=2.0), rng, np.empty(7))
     assert o == 1
     # outside the field of regard (5 deg off) or beyond the range, an object is not seen
     far_off = [30e3, 30e3 * math.tan(math.radians(5.0)), 0]
-    o, _ = seeker_pick(_still([far_off, stage]), 1.0, KV, LOOK, 40e3, SK, rng)
+    o, _ = seeker_pick(_still([far_off, stage]), 1.0, KV, LOOK, 40e3, SK, rng, np.empty(7))
     assert o == 1
-    o, r = seeker_pick(_still([[50e3, 0, 0]]), 1.0, KV, LOOK, 40e3, SK, rng)
+    o, r = seeker_pick(_still([[50e3, 0, 0]]), 1.0, KV, LOOK, 40e3, SK, rng, np.empty(7))
     assert o == -1 and math.isnan(r)
 
 
@@ -55,7 +55,7 @@ def test_a_noisy_seeker_picks_by_the_normal_law():
     s = 0.5
     obj = _still([[30e3, 0, 0], [30e3, 300.0, 0]])  # RV 1.0 against stage 0.5
     n = 4000
-    picks = [seeker_pick(obj, 1.0, KV, LOOK, 40e3, SK._replace(ir_sigma_ln=s), rng)[0]
+    picks = [seeker_pick(obj, 1.0, KV, LOOK, 40e3, SK._replace(ir_sigma_ln=s), rng, np.empty(7))[0]
              for _ in range(n)]  # fmt: skip
     p = 0.5 * (1.0 + math.erf(math.log(2.0) / (s * math.sqrt(2.0)) / math.sqrt(2.0)))
     got = picks.count(0) / n

@@ -19,6 +19,7 @@ import math
 import numba as nb
 import numpy as np
 
+from thaad.core.jit import leaf
 from thaad.core.linalg import inv3_into
 from thaad.core.tracking import measurement_into
 
@@ -97,7 +98,7 @@ def gate_distance(
     return gate_distance_into(x, P, z, R, site_ecef, site_enu, np.empty((5, 3, 3)))
 
 
-@_jit
+@leaf
 def gate_distance_into(
     x: np.ndarray, P: np.ndarray, z: np.ndarray, R: np.ndarray, site_ecef: np.ndarray,
     site_enu: np.ndarray, work: np.ndarray,

@@ -23,6 +23,7 @@ from numba.extending import overload
 from thaad.core.atmosphere import density_kgpm3, speed_of_sound_mps
 from thaad.core.constants import G0_MPS2, OMEGA_EARTH_RADPS
 from thaad.core.earth import approx_altitude_m, ecef_to_geodetic, gravity_xyz
+from thaad.core.jit import leaf
 
 _jit = nb.njit(cache=True, fastmath=False)
 
@@ -259,7 +260,7 @@ def ballistic_phase(cda_m2: float) -> GlidePhase:
     return glide_phase(cda_m2, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
-@_jit
+@leaf
 def deriv(
     t: float, y: np.ndarray, ph: Phase, env: Env, ax_cmd: float, ay_cmd: float, az_cmd: float,
     out: np.ndarray,
@@ -364,7 +365,7 @@ _E1, _E3, _E4, _E5, _E6, _E7 = (
 _SCALE = np.array([1.0e6, 1.0e6, 1.0e6, 1.0e3, 1.0e3, 1.0e3, 1.0e3])
 
 
-@_jit
+@leaf
 def dp5_step(
     t: float, y: np.ndarray, k1: np.ndarray, h: float, ph: Phase, env: Env, ynew: np.ndarray,
     k7: np.ndarray, work: np.ndarray,
@@ -603,7 +604,7 @@ def fly(
     return ts[:cnt].copy(), ys[:cnt].copy(), ev_t, ev_y
 
 
-@_jit
+@leaf
 def rk4_step(
     t: float, y: np.ndarray, h: float, ph: Phase, env: Env, a_cmd: np.ndarray,
     work: np.ndarray,

@@ -32,6 +32,7 @@ from thaad.core.events import (
 )
 from thaad.core.flight import STEER_FIXED, STEER_VELOCITY, Env, Phase, coast_phase, rk4_step
 from thaad.core.interceptor import Interceptor, shroud_off, zem_pn_accel
+from thaad.core.jit import leaf
 from thaad.core.scene import OBJ_THREAT, Objects, object_state
 from thaad.core.seeker import Seeker, los_filter_update, measure_los, pn_accel, seeker_pick
 
@@ -71,6 +72,20 @@ class Shots(NamedTuple):
     steps: np.ndarray  # (1,) int: RK4 steps taken by all (a cost diagnostic)
     paths: np.ndarray  # (n, p, 5) recorded t, x, y, z, speed (p = 1 when not recording)
     path_len: np.ndarray  # (n,) int
+    work: np.ndarray  # (N_WORK_ROWS, 7) scratch of fly_shot (it allocates nothing)
+
+
+# rows of ``Shots.work``
+W_YT = 0  # the RV's true state now
+W_YT2 = 1  # ... at the end of the step
+W_Y_OLD = 2  # the KV's state at the start of the step
+W_ACC = 3  # commanded acceleration (:3)
+W_DR = 4  # relative position (:3)
+W_DV = 5  # relative velocity (:3)
+W_RK4 = 6  # 5 rows: rk4_step's
+W_STEER = 11  # 4 rows: _steer's working vectors
+W_ACQ = 15  # 2 rows: the acquisition's object state and look direction
+N_WORK_ROWS = 17
 
 
 @_jit
@@ -84,7 +99,7 @@ def new_shots(n: int, n_path: int) -> Shots:
         acc=np.zeros((n, 3)), dv_used_mps=np.zeros(n), los=np.zeros((n, 3)),
         los_rate=np.zeros((n, 3)), last_frame_s=np.zeros(n), next_rec_s=np.zeros(n),
         steps=np.zeros(1, np.int64), paths=np.full((n, n_path, 5), np.nan),
-        path_len=np.zeros(n, np.int64),
+        path_len=np.zeros(n, np.int64), work=np.zeros((N_WORK_ROWS, 7)),
     )  # fmt: skip
 
 
@@ -105,7 +120,7 @@ def launch_shot(sh: Shots, j: int, t_s: float, r0: np.ndarray, direction: np.nda
     sh.next_rec_s[j] = t_s
 
 
-@_jit
+@leaf
 def closest_approach(dr: np.ndarray, dv: np.ndarray, h: float) -> tuple[float, float]:
     """Minimum of ``|dr + dv s|`` over ``0 <= s <= h``: ``(s, distance)``.
 
@@ -119,7 +134,7 @@ def closest_approach(dr: np.ndarray, dv: np.ndarray, h: float) -> tuple[float, f
     return s, d
 
 
-@_jit
+@leaf
 def _record(sh: Shots, j: int, t: float) -> None:
     """Record interceptor ``j``'s state now."""
     p = sh.path_len[j]
@@ -132,53 +147,66 @@ def _record(sh: Shots, j: int, t: float) -> None:
     sh.next_rec_s[j] = t + RECORD_EVERY_S
 
 
-@_jit
-def _steer_views(sh: Shots, j: int, scratch: np.ndarray):
-    """The row views :func:`_steer` works on: the KV's state and velocity, the estimated
-    relative position and velocity, an object's state, the LOS measurement, the relative
-    position, the LOS estimate and its rate."""
-    y = sh.y[j]
-    return (y, y[3:6], scratch[0, :3], scratch[1, :3], scratch[2], scratch[3, :3],
-            scratch[3, 3:6], sh.los[j], sh.los_rate[j])  # fmt: skip
+@leaf
+def _acquire(
+    sh: Shots, j: int, tcur: float, obj: Objects, y: np.ndarray, r_est: np.ndarray,
+    v_est: np.ndarray, rng_est: float, itc: Interceptor, sk: Seeker, rng: np.random.Generator,
+    log: EventLog, los: np.ndarray,
+) -> None:  # fmt: skip
+    """The seeker's acquisition: it picks an object; the hand-over gives it the LOS from a
+    first look and the LOS rate from the radar track."""
+    yo = sh.work[W_ACQ]
+    u = sh.work[W_ACQ + 1, :3]
+    r_rel = sh.work[W_ACQ + 1, 3:6]
+    for c in range(3):
+        u[c] = r_est[c] / max(rng_est, 1e-9)
+    o, rr = seeker_pick(obj, tcur, y, u, itc.seeker_range_m, sk, rng, yo)
+    if o >= 0:
+        sh.seeking[j] = True
+        sh.target[j] = o
+        add_event(log, tcur, EV_SEEKER_ACQUISITION, j, rr)
+        # hand-over: the LOS from a first look, its rate from the radar track
+        object_state(obj, o, tcur, yo)
+        for c in range(3):
+            r_rel[c] = yo[c] - y[c]
+        measure_los(r_rel, itc.seeker_noise_rad, rng, los)
+        d = 0.0
+        for c in range(3):
+            d += (v_est[c] / max(rng_est, 1e-9)) * u[c]
+        for c in range(3):
+            sh.los_rate[j, c] = v_est[c] / max(rng_est, 1e-9) - d * u[c]
+        sh.last_frame_s[j] = tcur
 
 
-@nb.njit(cache=True, inline="always")  # one caller; a call would pass every record's arrays
+@leaf
+def _track_estimate(x_trk: np.ndarray, t_trk: float, tcur: float, y: np.ndarray,
+                    r_est: np.ndarray, v_est: np.ndarray) -> float:  # fmt: skip
+    """The target's position and velocity relative to the KV at ``tcur`` from the radar
+    track (extrapolated in a straight line from its epoch ``t_trk``) into ``r_est`` and
+    ``v_est``; returns the estimated range."""
+    dt_x = tcur - t_trk
+    for c in range(3):
+        r_est[c] = x_trk[c] + x_trk[3 + c] * dt_x - y[c]
+        v_est[c] = x_trk[3 + c] - y[3 + c]
+    return math.sqrt(r_est[0] ** 2 + r_est[1] ** 2 + r_est[2] ** 2)
+
+
+@leaf
 def _steer(
-    sh: Shots, j: int, tcur: float, obj: Objects, x_trk: np.ndarray, t_trk: float,
-    itc: Interceptor, sk: Seeker, rng: np.random.Generator, log: EventLog, a_cmd: np.ndarray,
-    scratch: np.ndarray, y_rv: np.ndarray, rv_ok: bool, views: tuple,
+    sh: Shots, j: int, tcur: float, obj: Objects, rng_est: float, itc: Interceptor,
+    sk: Seeker, rng: np.random.Generator, a_cmd: np.ndarray, y_rv: np.ndarray, rv_ok: bool,
+    views: tuple,
 ) -> float:  # fmt: skip
     """The commanded acceleration of a coasting KV into ``a_cmd``; returns the step it wants.
 
-    Midcourse on the radar track; after acquisition on the seeker's LOS estimate.
-    ``scratch`` (at least (4, 7)) holds the working vectors (no allocation per step);
+    Midcourse on the radar track (``views``' relative estimate, at range ``rng_est``, from
+    :func:`_track_estimate`); after acquisition on the seeker's LOS estimate. Compiled
+    without reference counting (it runs every step; it allocates nothing).
     ``y_rv`` is the RV's true state at ``tcur`` (``rv_ok``: it exists then), reused when the
     seeker homes on the RV. ``views`` is :func:`_steer_views` of ``(sh, j, scratch)``, made
     once per :func:`fly_shot` call rather than once per step.
     """
     y, vel, r_est, v_est, yo_obj, z, r_rel, los, los_rate = views
-    dt_x = tcur - t_trk
-    for c in range(3):
-        r_est[c] = x_trk[c] + x_trk[3 + c] * dt_x - y[c]
-        v_est[c] = x_trk[3 + c] - y[3 + c]
-    rng_est = math.sqrt(r_est[0] ** 2 + r_est[1] ** 2 + r_est[2] ** 2)
-    if sh.bare[j] and not sh.seeking[j] and rng_est <= itc.seeker_range_m:
-        o, rr = seeker_pick(obj, tcur, y[:3], r_est / max(rng_est, 1e-9), itc.seeker_range_m,
-                            sk, rng)  # fmt: skip
-        if o >= 0:
-            sh.seeking[j] = True
-            sh.target[j] = o
-            add_event(log, tcur, EV_SEEKER_ACQUISITION, j, rr)
-            # hand-over: the LOS from a first look, its rate from the radar track
-            yo = np.empty(7)
-            object_state(obj, o, tcur, yo)
-            measure_los(yo[:3] - y[:3], itc.seeker_noise_rad, rng, los)
-            u = r_est / max(rng_est, 1e-9)
-            dv = v_est / max(rng_est, 1e-9)
-            d = dv[0] * u[0] + dv[1] * u[1] + dv[2] * u[2]
-            for c in range(3):
-                sh.los_rate[j, c] = dv[c] - d * u[c]
-            sh.last_frame_s[j] = tcur
     if sh.seeking[j]:
         if tcur >= sh.last_frame_s[j] + itc.seeker_frame_s - 1e-9:
             if sh.target[j] == OBJ_THREAT:  # the RV's state at tcur is at hand
@@ -203,11 +231,12 @@ def _steer(
         zem_pn_accel(r_est, v_est, vel, itc.nav_gain, itc.accel_limit_mps2, a_cmd)
         step = MIDCOURSE_STEP_S
     if sh.dry[j]:
-        a_cmd[:] = 0.0
+        for c in range(3):
+            a_cmd[c] = 0.0
     return step
 
 
-@_jit
+@leaf
 def fly_shot(
     sh: Shots, j: int, t_end: float, obj: Objects, x_trk: np.ndarray, t_trk: float,
     itc: Interceptor, sk: Seeker, env: Env, rng: np.random.Generator, log: EventLog,
@@ -220,15 +249,21 @@ def fly_shot(
     """
     y = sh.y[j]
     tcur = sh.clock_s[j]
-    yt = np.empty(7)
-    yt2 = np.empty(7)
-    y_old = np.empty(7)
-    a_cmd = np.zeros(3)
-    work = np.empty((5, 7))
-    dr = np.empty(3)
-    dv = np.empty(3)
-    scratch = np.empty((4, 7))
-    views = _steer_views(sh, j, scratch)
+    w = sh.work
+    yt = w[W_YT]
+    yt2 = w[W_YT2]
+    y_old = w[W_Y_OLD]
+    a_cmd = w[W_ACC, :3]
+    dr = w[W_DR, :3]
+    dv = w[W_DV, :3]
+    work = w[W_RK4 : W_RK4 + 5]
+    for c in range(3):
+        a_cmd[c] = 0.0
+    # _steer's views: the KV's state and velocity, the estimated relative position and
+    # velocity, an object's state, the LOS measurement, the relative position, the LOS
+    # estimate and its rate
+    views = (y, y[3:6], w[W_STEER, :3], w[W_STEER + 1, :3], w[W_STEER + 2], w[W_STEER + 3, :3],
+             w[W_STEER + 3, 3:6], sh.los[j], sh.los_rate[j])  # fmt: skip
     kv = coast_phase(itc.cda_kv_m2)
     shroud = coast_phase(itc.shroud_cda_m2)
     rv = np.int64(OBJ_THREAT)  # int64, not a literal: one compiled object_state
@@ -247,7 +282,8 @@ def fly_shot(
                 sh.up[j, 0], sh.up[j, 1], sh.up[j, 2], sh.launch_dir[j, 0],
                 sh.launch_dir[j, 1], sh.launch_dir[j, 2], 0.0, 0.0, 0.0,
             )  # fmt: skip
-            a_cmd[:] = 0.0
+            for c in range(3):
+                a_cmd[c] = 0.0
         else:
             if not sh.burnt_out[j]:
                 sh.burnt_out[j] = True
@@ -260,8 +296,11 @@ def fly_shot(
                     y[6] = itc.m_kv_kg
                     add_event(log, tcur, EV_SHROUD_SEPARATION, j, 0.0)
             ph = kv if sh.bare[j] else shroud
-            h = _steer(sh, j, tcur, obj, x_trk, t_trk, itc, sk, rng, log, a_cmd, scratch, yt,
-                       rv_ok, views)  # fmt: skip
+            rng_est = _track_estimate(x_trk, t_trk, tcur, y, views[2], views[3])
+            if sh.bare[j] and not sh.seeking[j] and rng_est <= itc.seeker_range_m:
+                _acquire(sh, j, tcur, obj, y, views[2], views[3], rng_est, itc, sk, rng, log,
+                         views[7])  # fmt: skip
+            h = _steer(sh, j, tcur, obj, rng_est, itc, sk, rng, a_cmd, yt, rv_ok, views)
             # short steps near closest approach (of the RV or the object homed on)
             for c in range(3):
                 dr[c] = yt[c] - y[c]
@@ -287,12 +326,14 @@ def fly_shot(
                         a_cmd[c] *= f
                     sh.dv_used_mps[j] = itc.divert_dv_mps
                     sh.dry[j] = True
-                    sh.acc[j, :] = 0.0
+                    for c in range(3):
+                        sh.acc[j, c] = 0.0
                     add_event(log, tcur, EV_DIVERT_EXHAUSTED, j, sh.dv_used_mps[j])
                 else:
                     sh.dv_used_mps[j] += dv_step
             else:
-                a_cmd[:] = 0.0
+                for c in range(3):
+                    a_cmd[c] = 0.0
         for c in range(7):  # element copies: no slice views per step
             y_old[c] = y[c]
         rk4_step(tcur, y, h, ph, env, a_cmd, work)

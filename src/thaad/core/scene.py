@@ -38,6 +38,7 @@ import numpy as np
 from thaad.core.constants import R_MEAN_M
 from thaad.core.earth import ecef_to_aer, height_and_ground_angle
 from thaad.core.flight import Env, ballistic_phase, coast_phase, deriv, fly
+from thaad.core.jit import leaf
 from thaad.core.radar import (
     C_MPS,
     Radar,
@@ -258,6 +259,7 @@ class SenseState(NamedTuple):
     search: np.ndarray  # (2,) search on (1.0) or every object tracked (0.0); last look time
     lit: np.ndarray  # (n_obj,) bool: a track beam pointed at the object this look
     c_snr: np.ndarray  # (n_obj,) range-equation constant of each detection's dwell
+    exists: np.ndarray  # (n_obj,) bool: the object exists at the look (radar_scan's scratch)
 
 
 @_jit
@@ -268,11 +270,11 @@ def new_sense_state(n_obj: int, cap: int) -> SenseState:
         np.zeros(2, np.int64),
         np.zeros((n_obj, 3)), np.zeros((n_obj, 3, 3)), np.zeros(n_obj, np.int64),
         np.zeros(n_obj), np.zeros((n_obj, 7)), np.array([0.0, -np.inf]),
-        np.zeros(n_obj, np.bool_), np.zeros(n_obj),
+        np.zeros(n_obj, np.bool_), np.zeros(n_obj), np.zeros(n_obj, np.bool_),
     )  # fmt: skip
 
 
-@_jit
+@leaf
 def track_beams(obj: Objects, ss: SenseState, t: float, rd: Radar, site_ecef: np.ndarray):
     """Mark the objects a track beam covers this look (``ss.lit``).
 
@@ -306,7 +308,7 @@ def track_beams(obj: Objects, ss: SenseState, t: float, rd: Radar, site_ecef: np
                 ss.lit[o] = True
 
 
-@_jit
+@leaf
 def radar_scan(
     obj: Objects, ss: SenseState, t: float, rd: Radar, site_ecef: np.ndarray,
     site_enu: np.ndarray, env: Env, n_tracks: int, rng: np.random.Generator,
@@ -328,7 +330,7 @@ def radar_scan(
     res_m = C_MPS / (2.0 * rd.bandwidth_hz)
     bw = beamwidth_rad(rd)
     n_obj = obj.n.shape[0]
-    exists = np.empty(n_obj, np.bool_)
+    exists = ss.exists
     for o in range(n_obj):
         exists[o] = object_state(obj, o, t, ss.y[o])
     if searching:
@@ -379,7 +381,9 @@ def radar_scan(
         ss.Z[k, 0] = rng_m + sr * rng.standard_normal()
         ss.Z[k, 1] = (az + sa * rng.standard_normal()) % (2.0 * math.pi)
         ss.Z[k, 2] = el + sa * rng.standard_normal()
-        ss.R[k, :, :] = 0.0
+        for a in range(3):
+            for b in range(3):
+                ss.R[k, a, b] = 0.0
         ss.R[k, 0, 0] = sr * sr
         ss.R[k, 1, 1] = sa * sa
         ss.R[k, 2, 2] = sa * sa

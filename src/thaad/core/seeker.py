@@ -23,6 +23,7 @@ from typing import NamedTuple
 import numba as nb
 import numpy as np
 
+from thaad.core.jit import leaf
 from thaad.core.scene import OBJ_STAGE, OBJ_THREAT, Objects, object_state
 
 _jit = nb.njit(cache=True)
@@ -49,18 +50,18 @@ def ir_proxy(sk: Seeker, o: int) -> float:
     return sk.ir_debris
 
 
-@_jit
+@leaf
 def seeker_pick(
     obj: Objects, t: float, r_kv: np.ndarray, look: np.ndarray, range_max_m: float,
-    sk: Seeker, rng: np.random.Generator,
+    sk: Seeker, rng: np.random.Generator, y: np.ndarray,
 ) -> tuple[int, float]:  # fmt: skip
     """The object the seeker homes on, and its range: the brightest measured (log-normal
     error ``ir_sigma_ln``) of the objects inside the field of regard about the unit vector
-    ``look`` and within ``range_max_m``. ``(-1, nan)`` when it sees none."""
+    ``look`` and within ``range_max_m``. ``(-1, nan)`` when it sees none. ``y`` (7,) is
+    scratch (an object's state)."""
     best = -1
     best_b = -math.inf
     best_r = math.nan
-    y = np.empty(7)
     cos_for = math.cos(sk.for_half_rad)
     for o in range(obj.n.shape[0]):
         if not object_state(obj, o, t, y):
@@ -82,7 +83,7 @@ def seeker_pick(
     return best, best_r
 
 
-@_jit
+@leaf
 def measure_los(r_rel: np.ndarray, noise_rad: float, rng: np.random.Generator,
                 out: np.ndarray) -> None:  # fmt: skip
     """A noisy LOS unit vector: the true one plus ``noise_rad`` per axis, renormalised."""
@@ -94,7 +95,7 @@ def measure_los(r_rel: np.ndarray, noise_rad: float, rng: np.random.Generator,
         out[c] /= m
 
 
-@_jit
+@leaf
 def los_filter_update(u: np.ndarray, u_dot: np.ndarray, z: np.ndarray, dt_s: float,
                       alpha: float) -> None:  # fmt: skip
     """One alpha-beta step of the LOS estimate ``u`` and its rate ``u_dot`` (in place) with
@@ -107,7 +108,7 @@ def los_filter_update(u: np.ndarray, u_dot: np.ndarray, z: np.ndarray, dt_s: flo
         u_dot[c] += beta / dt_s * res
 
 
-@_jit
+@leaf
 def pn_accel(u: np.ndarray, u_dot: np.ndarray, vc_mps: float, nav_gain: float,
              v_m: np.ndarray, limit: float, out: np.ndarray) -> None:  # fmt: skip
     """True proportional navigation on an estimated LOS: ``N Vc d(u)/dt`` with the part

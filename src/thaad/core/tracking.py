@@ -52,6 +52,7 @@ from thaad.core.earth import (
     gravity_gradient_into,
 )
 from thaad.core.flight import Env, coast_phase, rk4_scalars
+from thaad.core.jit import leaf
 from thaad.core.linalg import add_outer, cholesky, inv3, inv3_into, mm, mmt, mv, quad3, sandwich
 
 _jit = nb.njit(cache=True)
@@ -74,7 +75,7 @@ def n_substeps(dt: float) -> int:
 # ----------------------------------------------------------------------------- f: the flight
 
 
-@_jit
+@leaf
 def propagate_into(x: np.ndarray, dt: float, env: Env, inv_beta: float, n_sub: int,
                    buf: np.ndarray) -> None:  # fmt: skip
     """Fly ``(r, v) = x[:6]`` forward by ``dt`` in place with RK4 (``n_sub`` substeps).
@@ -105,7 +106,7 @@ def propagate_into(x: np.ndarray, dt: float, env: Env, inv_beta: float, n_sub: i
 # ----------------------------------------------------------------------------- F, Q
 
 
-@_jit
+@leaf
 def dynamics_jacobian_into(x: np.ndarray, inv_beta: float, env: Env, A: np.ndarray) -> None:
     """``A = df/dx`` (7x7) of the dynamics of ``(r, v, b)`` at ``(x[:6], inv_beta)``.
 
@@ -158,7 +159,7 @@ def dynamics_jacobian_into(x: np.ndarray, inv_beta: float, env: Env, A: np.ndarr
                 A[3 + i, 6] = -0.5 * rho * vn * vi
 
 
-@_jit
+@leaf
 def transition_into(x: np.ndarray, dt: float, env: Env, inv_beta: float, F: np.ndarray,
                     work: np.ndarray) -> None:  # fmt: skip
     """Fly ``x`` over ``dt`` in place and build its transition ``F`` (7x7).
@@ -206,7 +207,7 @@ def transition_into(x: np.ndarray, dt: float, env: Env, inv_beta: float, F: np.n
         propagate_into(x, h, env, inv_beta, np.int64(1), buf)  # int64: one specialisation
 
 
-@_jit
+@leaf
 def add_process_noise(P: np.ndarray, dt: float, q: float, q_b: float) -> None:
     """``P += Q``: white-noise acceleration ``q`` (m^2/s^3) on ``(r, v)`` and, for a 7x7
     ``P``, a random walk ``q_b`` (m^4/kg^2/s) on ``b``."""
@@ -224,7 +225,7 @@ def add_process_noise(P: np.ndarray, dt: float, q: float, q_b: float) -> None:
 # ----------------------------------------------------------------------------- h, H, R
 
 
-@_jit
+@leaf
 def measurement_into(x: np.ndarray, site_ecef: np.ndarray, site_enu: np.ndarray,
                      hx: np.ndarray, H: np.ndarray) -> None:  # fmt: skip
     """``h(x) = (range, az, el)`` into ``hx[:3]`` and ``H = dh/dr`` into ``H[:3, :3]``.
@@ -293,7 +294,7 @@ def measurement_cov_ecef(site_enu: np.ndarray, z: np.ndarray, R: np.ndarray) -> 
 # ----------------------------------------------------------------------------- extended filter
 
 
-@_jit
+@leaf
 def ekf_predict_into(
     x: np.ndarray, P: np.ndarray, dt: float, env: Env, inv_beta: float, q: float,
     work: np.ndarray, q_b: float = 0.0,
@@ -371,7 +372,7 @@ def _sandwich_into(F: np.ndarray, P: np.ndarray, T: np.ndarray, n: int) -> None:
             P[j, i] = acc
 
 
-@_jit
+@leaf
 def ekf_update_into(
     x: np.ndarray, P: np.ndarray, z: np.ndarray, R: np.ndarray, site_ecef: np.ndarray,
     site_enu: np.ndarray, work: np.ndarray,

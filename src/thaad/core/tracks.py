@@ -27,6 +27,7 @@ from numba.extending import overload
 from thaad.core.association import FORBIDDEN, MISS_COST, assign, gate_distance_into
 from thaad.core.earth import aer_to_ecef
 from thaad.core.flight import Env
+from thaad.core.jit import leaf
 from thaad.core.tracking import (
     FILTER_EKF,
     FILTER_UKF,
@@ -82,7 +83,7 @@ def tracker_params(filter_kind: int, *rest) -> TrackerParams:
     return cls(filter_kind, *rest)
 
 
-@_jit
+@leaf
 def _ekf_predict(prm, x, P, dt, env, work):
     ekf_predict_into(x, P, dt, env, 0.0, prm.q_mps2, work, prm.q_inv_beta)
 
@@ -96,7 +97,7 @@ def _ukf_predict(prm, x, P, dt, env, work):
             P[a, b] = Pn[a, b]
 
 
-@_jit
+@leaf
 def _ekf_update(prm, x, P, z, R, site_ecef, site_enu, work):
     return ekf_update_into(x, P, z, R, site_ecef, site_enu, work)
 
