@@ -189,7 +189,7 @@ def test_m_of_n_initiation_and_deletion():
     none = np.empty((0, 3))
     for pattern, want in [([1, 1, 0, 1], [TENTATIVE, TENTATIVE, TENTATIVE, CONFIRMED]),
                           ([1, 0, 0, 0], [TENTATIVE, TENTATIVE, TENTATIVE, FREE])]:  # fmt: skip
-        tab = new_track_table(4)
+        tab = new_track_table(4, 4)
         xi = x.copy()
         got = []
         for k, hit in enumerate(pattern):
@@ -203,7 +203,7 @@ def test_m_of_n_initiation_and_deletion():
     for k in range(4, 9):
         tracker_scan(tab, prm, 0.2 * k, none, np.empty((0, 3, 3)), SITE, ENU, ENV)
     assert tab.status[0] == FREE
-    tab = new_track_table(4)
+    tab = new_track_table(4, 4)
     xi = x.copy()
     for k in range(10):
         if k:
@@ -236,7 +236,7 @@ def test_gnn_keeps_close_objects_apart_and_clutter_out():
     debris[6] = 1 / 100
     objs = [rv, stage, debris]
     rng = np.random.default_rng(3)
-    tab = new_track_table(16)
+    tab = new_track_table(16, 4)
     prm = _params()
     R = np.diag([100.0, 9e-8, 9e-8])
     fed: dict[int, list[int]] = {}
@@ -254,8 +254,8 @@ def test_gnn_keeps_close_objects_apart_and_clutter_out():
                       el + rng.uniform(-0.01, 0.01)])  # fmt: skip
             who.append(-1)
         Z = np.array(Z)
-        slots = tracker_scan(tab, prm, 0.2 * k, Z, np.tile(R, (len(Z), 1, 1)), SITE, ENU, ENV)
-        for j, s in enumerate(slots):
+        tracker_scan(tab, prm, 0.2 * k, Z, np.tile(R, (len(Z), 1, 1)), SITE, ENU, ENV)
+        for j, s in enumerate(tab.slots[: len(Z)]):
             fed.setdefault(int(tab.ident[s]), []).append(who[j])
     live = [i for i in range(16) if tab.status[i] == CONFIRMED]
     assert len(live) == 3
@@ -336,7 +336,7 @@ def test_typed_tracker_params_compile_one_filter_and_track_alike(kind):
     rng = np.random.default_rng(5)
     x = _start_state(38.0, 126.0, 150e3, 2500.0, 140.0, 0.0, 1 / 4880)
     R1 = np.diag([100.0, 9e-8, 9e-8])[None]
-    tabs = [new_track_table(4), new_track_table(4)]
+    tabs = [new_track_table(4, 4), new_track_table(4, 4)]
     for k in range(8):
         if k:
             x = fly(x, 0.2, ENV)

@@ -249,7 +249,9 @@ def track(
     prm = TrackerParams(kind, 3, 5, 5, 16.27, process_noise_m2ps3, q_b, b0, sigma_b0, 4000.0,
                         50e3)  # fmt: skip
     cap = 64
-    tab = new_track_table(cap)
+    # scratch for the largest scan of the stream
+    n_det = int(np.unique(meas.t_s, return_counts=True)[1].max()) if len(meas.t_s) else 1
+    tab = new_track_table(cap, n_det)
     hist: dict[int, tuple[list, list, list, list]] = {}
     confirmed: set[int] = set()
     t = meas.t_s
@@ -261,7 +263,8 @@ def track(
             end += 1
         Z = meas.z[start:end]
         Rs = np.repeat(R1[None], end - start, axis=0)
-        slots = tracker_scan(tab, prm, float(t[start]), Z, Rs, site, enu, env)
+        tracker_scan(tab, prm, float(t[start]), Z, Rs, site, enu, env)
+        slots = tab.slots[: end - start]
         for j, s in enumerate(slots):
             if s < 0:
                 continue

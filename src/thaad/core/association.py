@@ -19,7 +19,7 @@ import math
 import numba as nb
 import numpy as np
 
-from thaad.core.jit import leaf
+from thaad.core.jit import counted, leaf
 from thaad.core.linalg import inv3_into
 from thaad.core.tracking import measurement_into
 
@@ -35,6 +35,15 @@ def assign(cost: np.ndarray) -> np.ndarray:
 
     Returns ``col`` (n,): the column given to each row. Every row gets a distinct column.
     """
+    col = np.empty(cost.shape[0], np.int64)
+    assign_into(cost, col)
+    return col
+
+
+@counted
+def assign_into(cost: np.ndarray, col: np.ndarray) -> None:
+    """:func:`assign` into ``col[:n]`` (it allocates its own work arrays, so it is compiled
+    with reference counting wherever it is called from)."""
     n = cost.shape[0]
     m = cost.shape[1]
     # one allocation per type (run once per radar look): u, v, minv and p, way as views
@@ -49,8 +58,9 @@ def assign(cost: np.ndarray) -> np.ndarray:
     for i in range(1, n + 1):
         p[0] = i
         j0 = 0
-        minv[:] = math.inf
-        used[:] = False
+        for j in range(m + 1):
+            minv[j] = math.inf
+            used[j] = False
         while True:
             used[j0] = True
             i0 = p[j0]
@@ -82,11 +92,11 @@ def assign(cost: np.ndarray) -> np.ndarray:
             j0 = j1
             if j0 == 0:
                 break
-    col = np.full(n, -1, np.int64)
+    for i in range(n):
+        col[i] = -1
     for j in range(1, m + 1):
         if p[j] > 0:
             col[p[j] - 1] = j - 1
-    return col
 
 
 @_jit

@@ -29,6 +29,7 @@ from thaad.core.constants import (
     WGS84_E2,
     WGS84_F,
 )
+from thaad.core.jit import leaf
 
 _jit = nb.njit(cache=True, fastmath=False)
 
@@ -215,14 +216,23 @@ def aer_to_ecef(
     site_ecef: np.ndarray, site_enu: np.ndarray, az_rad: float, el_rad: float, range_m: float
 ) -> np.ndarray:
     """ECEF point at azimuth, elevation and slant range from a site."""
+    out = np.empty(3)
+    aer_to_ecef_into(site_ecef, site_enu, az_rad, el_rad, range_m, out)
+    return out
+
+
+@leaf
+def aer_to_ecef_into(
+    site_ecef: np.ndarray, site_enu: np.ndarray, az_rad: float, el_rad: float, range_m: float,
+    out: np.ndarray,
+) -> None:  # fmt: skip
+    """:func:`aer_to_ecef` into ``out[:3]``."""
     ce = math.cos(el_rad)
     e = range_m * ce * math.sin(az_rad)
     n = range_m * ce * math.cos(az_rad)
     u = range_m * math.sin(el_rad)
-    out = np.empty(3)
     for i in range(3):
         out[i] = site_ecef[i] + e * site_enu[0, i] + n * site_enu[1, i] + u * site_enu[2, i]
-    return out
 
 
 @_jit

@@ -11,12 +11,20 @@ the run time. A ``leaf`` function does none of it. The price: it may not allocat
 ``np.empty``, no array arithmetic that makes a new array, and numba compiles what it calls
 under the same rule, so neither may they) and it must not return an array, which a
 reference-counting caller would release. Numba refuses the first at compile time; the second
-is checked by ``tests/test_core_jit.py``. Work arrays come from the caller.
+would unbalance numba's allocation counters, which ``tests/test_core_jit.py`` checks over
+whole engagements. Work arrays come from the caller.
+
+A function that is not marked takes the setting of the function that compiles it first
+(numba inherits it): called from a ``leaf`` it is compiled without reference counting too.
+``counted`` marks the few functions that must allocate (a new track's initiation, the
+assignment's work arrays, the unscented filter's sigma points) but are called from leaves:
+they keep their reference counting wherever they are called from; they too return no array.
 """
 
 import numba as nb
 
-__all__ = ["jit", "leaf"]
+__all__ = ["counted", "jit", "leaf"]
 
 jit = nb.njit(cache=True)
 leaf = nb.njit(cache=True, _nrt=False)
+counted = nb.njit(cache=True, _nrt=True)

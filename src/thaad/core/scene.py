@@ -265,7 +265,7 @@ class SenseState(NamedTuple):
 @_jit
 def new_sense_state(n_obj: int, cap: int) -> SenseState:
     return SenseState(
-        new_track_table(cap), np.zeros(cap), np.zeros(cap, np.int64),
+        new_track_table(cap, n_obj), np.zeros(cap), np.zeros(cap, np.int64),
         np.zeros((cap, n_obj)), np.zeros(cap, np.int64), np.zeros(2, np.int64),
         np.zeros(2, np.int64),
         np.zeros((n_obj, 3)), np.zeros((n_obj, 3, 3)), np.zeros(n_obj, np.int64),
@@ -407,7 +407,7 @@ def too_light(tab: TrackTable, i: int, scene: Scene) -> bool:
     return tab.x[i, 6] - scene.beta_sigmas * sd > 1.0 / scene.lethal_beta_min_kgpm2
 
 
-@_jit
+@leaf
 def sense_and_track(
     obj: Objects, ss: SenseState, scene: Scene, t: float, rd: Radar, site_ecef: np.ndarray,
     site_enu: np.ndarray, env: Env, rng: np.random.Generator,
@@ -422,7 +422,8 @@ def sense_and_track(
         if tab.status[i] != FREE:
             n_live += 1
     k = radar_scan(obj, ss, t, rd, site_ecef, site_enu, env, n_live, rng)
-    slots = tracker_scan(tab, scene.tracker, t, ss.Z[:k], ss.R[:k], site_ecef, site_enu, env)
+    tracker_scan(tab, scene.tracker, t, ss.Z[:k], ss.R[:k], site_ecef, site_enu, env)
+    slots = tab.slots
     for j in range(k):
         s = slots[j]
         if s < 0:
@@ -430,7 +431,8 @@ def sense_and_track(
         if ss.slot_ident[s] != tab.ident[s]:  # a new track in this slot
             ss.slot_ident[s] = tab.ident[s]
             ss.rcs_n[s] = 0
-            ss.label[s, :] = 0.0
+            for o in range(ss.label.shape[1]):
+                ss.label[s, o] = 0.0
         rcs_est = max(ss.snr[j], 1e-12) * ss.Z[j, 0] ** 4 / ss.c_snr[j]
         lr = math.log(rcs_est)
         if rd.swerling == 1 or rd.swerling == 2:
@@ -472,7 +474,7 @@ def sense_and_track(
     return k
 
 
-@_jit
+@leaf
 def engaged_object(ss: SenseState) -> int:
     """The true object most of the engaged track's recent detections came from (-1: none)."""
     if ss.engaged[0] == 0:
@@ -485,7 +487,7 @@ def engaged_object(ss: SenseState) -> int:
     return best
 
 
-@_jit
+@leaf
 def multi_look(
     obj: Objects, ss: SenseState, scene: Scene, t: float, rd: Radar, site_ecef: np.ndarray,
     site_enu: np.ndarray, env: Env, rng: np.random.Generator, x: np.ndarray, P: np.ndarray,

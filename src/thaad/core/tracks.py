@@ -24,10 +24,10 @@ import numba as nb
 import numpy as np
 from numba.extending import overload
 
-from thaad.core.association import FORBIDDEN, MISS_COST, assign, gate_distance_into
-from thaad.core.earth import aer_to_ecef
+from thaad.core.association import FORBIDDEN, MISS_COST, assign_into, gate_distance_into
+from thaad.core.earth import aer_to_ecef_into
 from thaad.core.flight import Env
-from thaad.core.jit import leaf
+from thaad.core.jit import counted, leaf
 from thaad.core.tracking import (
     FILTER_EKF,
     FILTER_UKF,
@@ -88,7 +88,7 @@ def _ekf_predict(prm, x, P, dt, env, work):
     ekf_predict_into(x, P, dt, env, 0.0, prm.q_mps2, work, prm.q_inv_beta)
 
 
-@_jit
+@counted
 def _ukf_predict(prm, x, P, dt, env, work):
     xn, Pn = ukf_predict(x, P, dt, env, prm.q_mps2, prm.q_inv_beta)
     for a in range(x.shape[0]):  # element loops: no slice assignment (see flight.fly)
@@ -102,7 +102,7 @@ def _ekf_update(prm, x, P, z, R, site_ecef, site_enu, work):
     return ekf_update_into(x, P, z, R, site_ecef, site_enu, work)
 
 
-@_jit
+@counted
 def _ukf_update(prm, x, P, z, R, site_ecef, site_enu, work):
     xn, Pn, nis = ukf_update(x, P, z, R, site_ecef, site_enu)
     for a in range(x.shape[0]):
@@ -168,10 +168,15 @@ class TrackTable(NamedTuple):
     gwork: np.ndarray  # (5, 3, 3) the gate's
     live: np.ndarray  # (cap,) int: live slots
     det_of: np.ndarray  # (cap,) int: detection of each live track
+    slots: np.ndarray  # (n_det,) int: the slot each detection of the last scan went to
+    pos: np.ndarray  # (n_det, 4) the gate's scratch: each detection's ECEF point, variance
+    cost: np.ndarray  # (cap, n_det + cap) the assignment's cost matrix
+    col: np.ndarray  # (cap,) int: the column the assignment gives each live track
 
 
 @_jit
-def new_track_table(cap: int) -> TrackTable:
+def new_track_table(cap: int, n_det: int) -> TrackTable:
+    """An empty table of ``cap`` track slots for scans of at most ``n_det`` detections."""
     return TrackTable(
         np.zeros((cap, 7)),
         np.zeros((cap, 7, 7)),
@@ -187,6 +192,10 @@ def new_track_table(cap: int) -> TrackTable:
         np.empty((5, 3, 3)),
         np.empty(cap, np.int64),
         np.empty(cap, np.int64),
+        np.full(n_det, -1, np.int64),
+        np.empty((n_det, 4)),
+        np.empty((cap, n_det + cap)),
+        np.empty(cap, np.int64),
     )
 
 
@@ -196,18 +205,68 @@ def sigma_pos_m(P: np.ndarray) -> float:
     return math.sqrt(max(P[0, 0] + P[1, 1] + P[2, 2], 0.0))
 
 
+@leaf
+def _gate_costs(
+    tab: TrackTable, prm: TrackerParams, nl: int, Z: np.ndarray, R: np.ndarray,
+    site_ecef: np.ndarray, site_enu: np.ndarray, pos: np.ndarray, cost: np.ndarray,
+) -> None:  # fmt: skip
+    """The assignment costs of the live tracks ``tab.live[:nl]`` against the detections
+    ``Z``: the gate's ``d^2 + ln det S`` where the detection passes the gate, ``cost``'s
+    value (``FORBIDDEN``) elsewhere; each track's column ``k + a`` is its miss cost.
+    ``pos`` (k, 4) is scratch: each detection's ECEF position and its variance."""
+    k = Z.shape[0]
+    live = tab.live
+    gwork = tab.gwork
+    # a cheap Cartesian pre-gate: d^2 >= |dr|^2 / trace(S), S in Cartesian coordinates
+    for j in range(k):
+        aer_to_ecef_into(site_ecef, site_enu, Z[j, 1], Z[j, 2], Z[j, 0], pos[j])
+        pos[j, 3] = R[j, 0, 0] + Z[j, 0] * Z[j, 0] * (R[j, 1, 1] + R[j, 2, 2])
+    for a in range(nl):
+        i = live[a]
+        tr_p = tab.P[i, 0, 0] + tab.P[i, 1, 1] + tab.P[i, 2, 2]
+        for j in range(k):
+            dd = ((pos[j, 0] - tab.x[i, 0]) ** 2 + (pos[j, 1] - tab.x[i, 1]) ** 2
+                  + (pos[j, 2] - tab.x[i, 2]) ** 2)  # fmt: skip
+            if dd > prm.gate_chi2 * 1.5 * (tr_p + pos[j, 3]):
+                continue
+            d2, lds = gate_distance_into(tab.x[i], tab.P[i], Z[j], R[j], site_ecef, site_enu,
+                                         gwork)  # fmt: skip
+            if d2 <= prm.gate_chi2:
+                cost[a, j] = d2 + lds
+        cost[a, k + a] = MISS_COST
+
+
+@counted
+def _start_track(
+    tab: TrackTable, slot: int, z: np.ndarray, R: np.ndarray, site_ecef: np.ndarray,
+    site_enu: np.ndarray, b0: float, sigma_b0: float, sigma_v0: float,
+) -> None:  # fmt: skip
+    """A new track in ``slot`` from one detection (:func:`init_bal`; it allocates, so it is
+    compiled with reference counting wherever it is called from)."""
+    x, P = init_bal(z, R, site_ecef, site_enu, b0, sigma_b0, sigma_v0)
+    for a in range(x.shape[0]):
+        tab.x[slot, a] = x[a]
+        for b in range(x.shape[0]):
+            tab.P[slot, a, b] = P[a, b]
+
+
 @_jit
 def tracker_scan(
     tab: TrackTable, prm: TrackerParams, t: float, Z: np.ndarray, R: np.ndarray,
     site_ecef: np.ndarray, site_enu: np.ndarray, env: Env,
-) -> np.ndarray:  # fmt: skip
+) -> None:  # fmt: skip
     """Process the detections ``Z`` (k, 3: range, az, el) with covariances ``R`` (k, 3, 3)
-    made at time ``t``. Returns, for each detection, the slot of the track it went to (a new
-    track's slot for a detection that started one; -1 if the table was full)."""
+    made at time ``t``. ``tab.slots[:k]`` gets, for each detection, the slot of the track it
+    went to (a new track's slot for a detection that started one; -1 if the table was full).
+
+    It allocates nothing (the engagement compiles it without reference counting, see
+    :mod:`thaad.core.jit`): the scratch is the table's, sized for ``n_det`` detections.
+    """
     cap = tab.status.shape[0]
     k = Z.shape[0]
+    if k > tab.slots.shape[0]:
+        raise ValueError("tracker_scan: more detections than the table was made for")
     work = tab.work
-    gwork = tab.gwork
     live = tab.live
     nl = 0
     for i in range(cap):
@@ -217,34 +276,20 @@ def tracker_scan(
             if t > tab.t[i]:
                 filter_predict(prm, tab.x[i], tab.P[i], t - tab.t[i], env, work)
                 tab.t[i] = t
-    out = np.full(k, -1, np.int64)
+    out = tab.slots
+    for j in range(k):
+        out[j] = -1
     det_of = tab.det_of
     for a in range(nl):
         det_of[a] = -1
     if nl > 0 and k > 0:
-        # a cheap Cartesian pre-gate: d^2 >= |dr|^2 / trace(S), S in Cartesian coordinates
-        pos = np.empty((k, 3))
-        var = np.empty(k)
-        for j in range(k):
-            p = aer_to_ecef(site_ecef, site_enu, Z[j, 1], Z[j, 2], Z[j, 0])
-            for c in range(3):  # element loops: no slice assignment (see flight.fly)
-                pos[j, c] = p[c]
-            var[j] = R[j, 0, 0] + Z[j, 0] * Z[j, 0] * (R[j, 1, 1] + R[j, 2, 2])
-        cost = np.full((nl, k + nl), FORBIDDEN)
+        cost = tab.cost[:nl, : k + nl]
         for a in range(nl):
-            i = live[a]
-            tr_p = tab.P[i, 0, 0] + tab.P[i, 1, 1] + tab.P[i, 2, 2]
-            for j in range(k):
-                dd = ((pos[j, 0] - tab.x[i, 0]) ** 2 + (pos[j, 1] - tab.x[i, 1]) ** 2
-                      + (pos[j, 2] - tab.x[i, 2]) ** 2)  # fmt: skip
-                if dd > prm.gate_chi2 * 1.5 * (tr_p + var[j]):
-                    continue
-                d2, lds = gate_distance_into(tab.x[i], tab.P[i], Z[j], R[j], site_ecef, site_enu,
-                                             gwork)  # fmt: skip
-                if d2 <= prm.gate_chi2:
-                    cost[a, j] = d2 + lds
-            cost[a, k + a] = MISS_COST
-        col = assign(cost)
+            for j in range(k + nl):
+                cost[a, j] = FORBIDDEN
+        _gate_costs(tab, prm, nl, Z, R, site_ecef, site_enu, tab.pos, cost)
+        col = tab.col
+        assign_into(cost, col)
         for a in range(nl):
             j = col[a]
             if j < k and cost[a, j] < 0.5 * FORBIDDEN:
@@ -277,12 +322,8 @@ def tracker_scan(
             slot += 1
         if slot >= cap:
             break
-        x, P = init_bal(Z[j], R[j], site_ecef, site_enu, prm.inv_beta0, prm.sigma_inv_beta0,
-                        prm.sigma_v0_mps)  # fmt: skip
-        for a in range(x.shape[0]):
-            tab.x[slot, a] = x[a]
-            for b in range(x.shape[0]):
-                tab.P[slot, a, b] = P[a, b]
+        _start_track(tab, slot, Z[j], R[j], site_ecef, site_enu, prm.inv_beta0,
+                     prm.sigma_inv_beta0, prm.sigma_v0_mps)  # fmt: skip
         tab.t[slot] = t
         tab.status[slot] = CONFIRMED if prm.m_init <= 1 else TENTATIVE
         tab.ident[slot] = tab.next_ident[0]
@@ -292,4 +333,3 @@ def tracker_scan(
         tab.misses[slot] = 0
         tab.nis[slot] = math.nan
         out[j] = slot
-    return out
