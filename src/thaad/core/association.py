@@ -116,17 +116,24 @@ def gate_distance_into(
     """:func:`gate_distance` without allocating: ``work`` is scratch of at least (5, 3, 3).
 
     The same operations in the same order as ``sandwich(H, P[:3, :3])``, ``inv3`` and
-    ``quad3``, so the same bits.
+    ``quad3``, so the same bits. In two parts: :func:`gate_prepare` (the track's side, once
+    per track and scan) and :func:`gate_distance_prepared` (each detection).
     """
+    gate_prepare(x, P, site_ecef, site_enu, work)
+    return gate_distance_prepared(z, R, work)
+
+
+@leaf
+def gate_prepare(
+    x: np.ndarray, P: np.ndarray, site_ecef: np.ndarray, site_enu: np.ndarray, work: np.ndarray
+) -> None:
+    """The track's side of the gate into ``work``: ``h(x)`` (``work[1, 0]``), ``H``
+    (``work[0]``) and ``H P H^T`` symmetrised (``work[2]``)."""
     H = work[0]
     hx = work[1, 0]
-    c = work[2]
-    S = work[3]
-    Si = work[4]
+    c = work[3]
+    T = work[2]
     measurement_into(x, site_ecef, site_enu, hx, H)
-    y0 = z[0] - hx[0]
-    y1 = ((z[1] - hx[1]) + math.pi) % (2.0 * math.pi) - math.pi
-    y2 = z[2] - hx[2]
     for i in range(3):  # c = H P (as linalg.mm: zero terms skipped)
         for j in range(3):
             c[i, j] = 0.0
@@ -135,20 +142,33 @@ def gate_distance_into(
             if aip != 0.0:
                 for j in range(3):
                     c[i, j] += aip * P[p, j]
-    for i in range(3):  # S = c H^T (as linalg.mmt), then symmetrised as linalg.sandwich
+    for i in range(3):  # T = c H^T (as linalg.mmt), then symmetrised as linalg.sandwich
         for j in range(3):
             acc = 0.0
             for p in range(3):
                 acc += c[i, p] * H[j, p]
-            S[i, j] = acc
+            T[i, j] = acc
     for i in range(3):
         for j in range(i + 1, 3):
-            v = 0.5 * (S[i, j] + S[j, i])
-            S[i, j] = v
-            S[j, i] = v
+            v = 0.5 * (T[i, j] + T[j, i])
+            T[i, j] = v
+            T[j, i] = v
+
+
+@leaf
+def gate_distance_prepared(z: np.ndarray, R: np.ndarray, work: np.ndarray):
+    """``(d^2, ln|S|)`` of the detection ``z`` (covariance ``R``) against the track that
+    :func:`gate_prepare` wrote into ``work``; ``S = H P H^T + R``."""
+    hx = work[1, 0]
+    T = work[2]
+    S = work[3]
+    Si = work[4]
+    y0 = z[0] - hx[0]
+    y1 = ((z[1] - hx[1]) + math.pi) % (2.0 * math.pi) - math.pi
+    y2 = z[2] - hx[2]
     for i in range(3):
         for j in range(3):
-            S[i, j] += R[i, j]
+            S[i, j] = T[i, j] + R[i, j]
     det = inv3_into(S, Si)
     d2 = 0.0
     for i in range(3):  # as linalg.quad3

@@ -24,7 +24,13 @@ import numba as nb
 import numpy as np
 from numba.extending import overload
 
-from thaad.core.association import FORBIDDEN, MISS_COST, assign_into, gate_distance_into
+from thaad.core.association import (
+    FORBIDDEN,
+    MISS_COST,
+    assign_into,
+    gate_distance_prepared,
+    gate_prepare,
+)
 from thaad.core.earth import aer_to_ecef_into
 from thaad.core.flight import Env
 from thaad.core.jit import counted, leaf
@@ -224,13 +230,16 @@ def _gate_costs(
     for a in range(nl):
         i = live[a]
         tr_p = tab.P[i, 0, 0] + tab.P[i, 1, 1] + tab.P[i, 2, 2]
+        prepared = False
         for j in range(k):
             dd = ((pos[j, 0] - tab.x[i, 0]) ** 2 + (pos[j, 1] - tab.x[i, 1]) ** 2
                   + (pos[j, 2] - tab.x[i, 2]) ** 2)  # fmt: skip
             if dd > prm.gate_chi2 * 1.5 * (tr_p + pos[j, 3]):
                 continue
-            d2, lds = gate_distance_into(tab.x[i], tab.P[i], Z[j], R[j], site_ecef, site_enu,
-                                         gwork)  # fmt: skip
+            if not prepared:  # the track's side of the gate: once per track and scan
+                gate_prepare(tab.x[i], tab.P[i], site_ecef, site_enu, gwork)
+                prepared = True
+            d2, lds = gate_distance_prepared(Z[j], R[j], gwork)
             if d2 <= prm.gate_chi2:
                 cost[a, j] = d2 + lds
         cost[a, k + a] = MISS_COST
