@@ -19,7 +19,7 @@ import math
 import numba as nb
 import numpy as np
 
-from thaad.core.jit import counted, leaf
+from thaad.core.jit import leaf
 from thaad.core.linalg import inv3_into
 from thaad.core.tracking import measurement_into
 
@@ -35,34 +35,36 @@ def assign(cost: np.ndarray) -> np.ndarray:
 
     Returns ``col`` (n,): the column given to each row. Every row gets a distinct column.
     """
-    col = np.empty(cost.shape[0], np.int64)
-    assign_into(cost, col)
+    n, m = cost.shape
+    col = np.empty(n, np.int64)
+    assign_into(cost, col, np.empty(n + 1 + 2 * (m + 1)), np.empty(3 * (m + 1), np.int64))
     return col
 
 
-@counted
-def assign_into(cost: np.ndarray, col: np.ndarray) -> None:
-    """:func:`assign` into ``col[:n]`` (it allocates its own work arrays, so it is compiled
-    with reference counting wherever it is called from)."""
+@leaf
+def assign_into(cost: np.ndarray, col: np.ndarray, fbuf: np.ndarray, ibuf: np.ndarray) -> None:
+    """:func:`assign` into ``col[:n]`` without allocating: ``fbuf`` (at least
+    ``n + 1 + 2 (m + 1)``) and ``ibuf`` (int, at least ``3 (m + 1)``) are its work arrays."""
     n = cost.shape[0]
     m = cost.shape[1]
-    # one allocation per type (run once per radar look): u, v, minv and p, way as views
-    fbuf = np.zeros(n + 1 + 2 * (m + 1))
+    for i in range(n + 1 + 2 * (m + 1)):
+        fbuf[i] = 0.0
+    for i in range(3 * (m + 1)):
+        ibuf[i] = 0
     u = fbuf[: n + 1]
     v = fbuf[n + 1 : n + m + 2]
     minv = fbuf[n + m + 2 :]
-    ibuf = np.zeros(2 * (m + 1), np.int64)
     p = ibuf[: m + 1]  # p[j]: row (1-based) holding column j; 0 if none
-    way = ibuf[m + 1 :]
-    used = np.empty(m + 1, np.bool_)
+    way = ibuf[m + 1 : 2 * (m + 1)]
+    used = ibuf[2 * (m + 1) :]  # 1: column j is in the alternating tree
     for i in range(1, n + 1):
         p[0] = i
         j0 = 0
         for j in range(m + 1):
             minv[j] = math.inf
-            used[j] = False
+            used[j] = 0
         while True:
-            used[j0] = True
+            used[j0] = 1
             i0 = p[j0]
             delta = math.inf
             j1 = 0

@@ -17,7 +17,7 @@ whole engagements. Work arrays come from the caller.
 A function that is not marked takes the setting of the function that compiles it first
 (numba inherits it): called from a ``leaf`` it is compiled without reference counting too.
 ``counted`` marks the few functions that must allocate (a new track's initiation, the
-assignment's work arrays, the unscented filter's sigma points) but are called from leaves:
+unscented filter's sigma points) but are called from leaves:
 they keep their reference counting wherever they are called from; they too return no array.
 """
 

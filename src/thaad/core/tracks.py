@@ -178,6 +178,8 @@ class TrackTable(NamedTuple):
     pos: np.ndarray  # (n_det, 4) the gate's scratch: each detection's ECEF point, variance
     cost: np.ndarray  # (cap, n_det + cap) the assignment's cost matrix
     col: np.ndarray  # (cap,) int: the column the assignment gives each live track
+    afbuf: np.ndarray  # the assignment's work arrays (association.assign_into)
+    aibuf: np.ndarray  # (int)
 
 
 @_jit
@@ -202,6 +204,8 @@ def new_track_table(cap: int, n_det: int) -> TrackTable:
         np.empty((n_det, 4)),
         np.empty((cap, n_det + cap)),
         np.empty(cap, np.int64),
+        np.empty(cap + 1 + 2 * (n_det + cap + 1)),
+        np.empty(3 * (n_det + cap + 1), np.int64),
     )
 
 
@@ -298,7 +302,7 @@ def tracker_scan(
                 cost[a, j] = FORBIDDEN
         _gate_costs(tab, prm, nl, Z, R, site_ecef, site_enu, tab.pos, cost)
         col = tab.col
-        assign_into(cost, col)
+        assign_into(cost, col, tab.afbuf, tab.aibuf)
         for a in range(nl):
             j = col[a]
             if j < k and cost[a, j] < 0.5 * FORBIDDEN:
