@@ -116,19 +116,20 @@ def test_packaged_files_are_in_the_package_data():
 
 
 def test_boost_drag_follows_the_mach_table():
-    """The drag deceleration of a MachPhase is 0.5 rho v^2 Cd(M) A / m with Cd linear in Mach
-    between the nodes (US76 density and speed of sound), held beyond the ends."""
+    """The drag deceleration of a boost phase (a Mach table) is 0.5 rho v^2 Cd(M) A / m with
+    Cd linear in Mach between the nodes (US76 density and speed of sound), held beyond the
+    ends."""
     from thaad.core.atmosphere import density_kgpm3, speed_of_sound_mps
     from thaad.core.earth import approx_altitude_m, geodetic_to_ecef
-    from thaad.core.flight import MachPhase, cd_at_mach, deriv
+    from thaad.core.flight import cd_at_mach, deriv, mach_phase
 
     nodes = np.array([0.0, 0.8, 1.2, 2.0, 4.0])
     vals = np.array([0.20, 0.25, 0.40, 0.32, 0.25])
     assert cd_at_mach(1.0, 5, nodes, vals) == pytest.approx(0.325)
     assert cd_at_mach(9.0, 5, nodes, vals) == 0.25 and cd_at_mach(0.0, 5, nodes, vals) == 0.20
     area = math.pi * 0.44**2
-    ph = MachPhase(0.0, 0.0, 0.4 * area, 0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0,
-                   area, 5, nodes, vals)  # fmt: skip
+    ph = mach_phase(0.0, 0.0, 0.4 * area, 0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+                    area, 5, nodes, vals)  # fmt: skip
     env = Env(1, 0, 0, 1)  # no rotation: the drag alone besides gravity
     r = geodetic_to_ecef(0.0, 0.0, 10_000.0, 1)
     h = approx_altitude_m(r[0], r[1], r[2], 1)

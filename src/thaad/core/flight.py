@@ -70,42 +70,21 @@ class Phase(NamedTuple):
     pitch_final_rad: float  # pitch of thrust above the launch horizontal after pitch-over
 
 
-class MachPhase(NamedTuple):
-    """A :class:`Phase` whose drag coefficient follows a table against Mach number.
-
-    The first fields are :class:`Phase`'s, in order (``cda_m2`` is only the switch: drag is
-    on when it is positive); the drag area is ``Cd(M) ref_area_m2`` with ``Cd`` linear in
-    Mach between the first ``n_cd`` nodes of ``cd_mach`` and held beyond the ends. Mach is
-    the speed relative to the rotating atmosphere over the US76 speed of sound.
-    """
-
-    thrust_n: float
-    mdot_kgps: float
-    cda_m2: float
-    steer: int
-    t0_s: float
-    up_x: float
-    up_y: float
-    up_z: float
-    dr_x: float
-    dr_y: float
-    dr_z: float
-    t_vert_s: float
-    t_turn_s: float
-    pitch_final_rad: float
-    ref_area_m2: float
-    n_cd: int
-    cd_mach: np.ndarray  # (k,) Mach nodes, strictly increasing
-    cd_value: np.ndarray  # (k,) drag coefficient at the nodes
-
-
 class GlidePhase(NamedTuple):
-    """An unpowered :class:`Phase` with aerodynamic lift: a pull-up, a glide and a dive.
+    """A threat's flight phase: a :class:`Phase` with a drag table against Mach number and
+    aerodynamic lift (a pull-up, a glide and a dive). One type for every phase of a threat
+    (its boost stages, :func:`mach_phase`; its free flight, :func:`glide_phase`), so that
+    :func:`fly` is compiled once for all of them.
 
-    The first fields are :class:`Phase`'s, in order. After ``t_arm_s`` (the ballistic
+    The first fields are :class:`Phase`'s, in order. Lift: after ``t_arm_s`` (the ballistic
     apogee) and below ``h_start_m`` the body generates lift perpendicular to its
     Earth-relative velocity in the vertical plane, ``|L| <= (L/D) D`` and
-    ``|L| <= n_max g0`` (see :func:`glide_lift`). ``ld <= 0`` is a ballistic body.
+    ``|L| <= n_max g0`` (see :func:`glide_lift_accel`). ``ld <= 0`` is a body without lift.
+    Drag: with ``n_cd > 0`` the drag area is ``Cd(M) ref_area_m2``, ``Cd`` linear in Mach
+    between the first ``n_cd`` nodes of ``cd_mach`` and held beyond the ends (Mach: the
+    speed relative to the rotating atmosphere over the US76 speed of sound), and ``cda_m2``
+    is only the switch (drag is on when it is positive); with ``n_cd == 0`` it is
+    ``cda_m2``.
     """
 
     thrust_n: float
@@ -131,6 +110,10 @@ class GlidePhase(NamedTuple):
     tgt_z: float
     dive_rad: float  # the dive begins when the aim point lies this far below the horizontal
     tau_s: float  # time constant of the flight-path-angle loop
+    ref_area_m2: float  # reference area of the Mach table
+    n_cd: int  # nodes of the Mach table in use (0: constant drag area cda_m2)
+    cd_mach: np.ndarray  # (k,) Mach nodes, strictly increasing
+    cd_value: np.ndarray  # (k,) drag coefficient at the nodes
 
 
 GLIDE_TAU_S = 2.0  # flight-path-angle loop time constant (docs/parameters.md)
@@ -215,16 +198,18 @@ def cd_at_mach(mach: float, n: int, nodes: np.ndarray, values: np.ndarray) -> fl
 
 
 def drag_area_m2(ph, vn_mps, h_m):  # pragma: no cover - compiled through the overload
-    """Drag area of a phase at a speed and height (``Phase``: constant; ``MachPhase``:
-    from its table)."""
+    """Drag area of a phase at a speed and height (``Phase``: constant; ``GlidePhase``:
+    from its Mach table when it has one)."""
     raise NotImplementedError
 
 
 @overload(drag_area_m2, jit_options={"cache": True})
 def _drag_area_m2(ph, vn_mps, h_m):
-    if isinstance(ph, nbtypes.BaseNamedTuple) and ph.instance_class is MachPhase:
+    if isinstance(ph, nbtypes.BaseNamedTuple) and ph.instance_class is GlidePhase:
 
         def impl(ph, vn_mps, h_m):
+            if ph.n_cd <= 0:
+                return ph.cda_m2
             mach = vn_mps / speed_of_sound_mps(h_m)
             return cd_at_mach(mach, ph.n_cd, ph.cd_mach, ph.cd_value) * ph.ref_area_m2
 
@@ -246,10 +231,25 @@ def coast_phase(cda_m2: float) -> Phase:
 def glide_phase(cda_m2: float, ld: float, h_start_m: float, n_max: float, t_arm_s: float,
                 tgt_x: float, tgt_y: float, tgt_z: float,
                 dive_rad: float) -> GlidePhase:  # fmt: skip
-    """An unpowered phase with lift (``ld <= 0``: ballistic, the same as :func:`coast_phase`)."""
+    """An unpowered phase with lift (``ld <= 0``: ballistic, the same as :func:`coast_phase`)
+    and a constant drag area."""
     return GlidePhase(0.0, 0.0, cda_m2, STEER_NONE, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0,
                       0.0, 0.0, ld, h_start_m, n_max, t_arm_s, tgt_x, tgt_y, tgt_z, dive_rad,
-                      GLIDE_TAU_S)  # fmt: skip
+                      GLIDE_TAU_S, 0.0, np.int64(0), np.zeros(1), np.zeros(1))  # fmt: skip
+
+
+@_jit
+def mach_phase(
+    thrust_n: float, mdot_kgps: float, cda_m2: float, steer: int, t0_s: float, up_x: float,
+    up_y: float, up_z: float, dr_x: float, dr_y: float, dr_z: float, t_vert_s: float,
+    t_turn_s: float, pitch_final_rad: float, ref_area_m2: float, n_cd: int,
+    cd_mach: np.ndarray, cd_value: np.ndarray,
+) -> GlidePhase:  # fmt: skip
+    """A phase without lift whose drag follows a Mach table (a boost stage): the fields of
+    :class:`Phase` and the table (see :class:`GlidePhase`)."""
+    return GlidePhase(thrust_n, mdot_kgps, cda_m2, steer, t0_s, up_x, up_y, up_z, dr_x, dr_y,
+                      dr_z, t_vert_s, t_turn_s, pitch_final_rad, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+                      0.0, 0.0, GLIDE_TAU_S, ref_area_m2, n_cd, cd_mach, cd_value)  # fmt: skip
 
 
 @_jit

@@ -12,7 +12,7 @@ tumbling body's drag area. A missile whose payload does not separate (``separate
 Scud-like) flies on as one body instead: the last stage's dry mass, any propellant left and
 the payload, with the whole body's tumbling drag area (``cda_body_m2``); there is no second
 object. While a stage burns its drag coefficient follows a table against Mach number
-(:class:`thaad.core.flight.MachPhase`).
+(:func:`thaad.core.flight.mach_phase`).
 
 A pull-up threat (``glide_ld > 0``, set by :func:`thaad.model.shapes.solve_pullup`) flies
 its free flight in a :class:`thaad.core.flight.GlidePhase`: after the ballistic apogee
@@ -54,11 +54,12 @@ from thaad.core.flight import (
     EV_IMPACT,
     STEER_PITCH,
     Env,
-    MachPhase,
+    GlidePhase,
     ballistic_phase,
     deriv,
     fly,
     glide_phase,
+    mach_phase,
 )
 from thaad.core.linalg import solve
 
@@ -152,7 +153,7 @@ def stage_mass_kg(mis: Missile, i: int) -> float:
 
 
 @_jit
-def stage_phase(mis: Missile, aim: Aim, i: int) -> MachPhase:
+def stage_phase(mis: Missile, aim: Aim, i: int) -> GlidePhase:
     """Stage ``i``'s thrust, drag and pitch program (vertical and downrange at the pad)."""
     b = enu_basis(aim.lat0_rad, aim.lon0_rad)
     sa = math.sin(aim.az_rad)
@@ -161,7 +162,7 @@ def stage_phase(mis: Missile, aim: Aim, i: int) -> MachPhase:
     dry = sa * b[0, 1] + ca * b[1, 1]
     drz = sa * b[0, 2] + ca * b[1, 2]
     t_turn = mis.t_vert_s + mis.turn_frac * (aim.t_cutoff_s - mis.t_vert_s)
-    return MachPhase(
+    return mach_phase(
         mis.stage_thrust_n[i], mis.stage_mdot_kgps[i], mis.stage_cda_m2[i], STEER_PITCH, 0.0,
         b[2, 0], b[2, 1], b[2, 2], drx, dry, drz,
         mis.t_vert_s, t_turn, aim.pitch_final_rad, mis.stage_ref_area_m2[i],
@@ -210,7 +211,7 @@ def body_rcs_m2(rcs_nose_m2: float, rcs_broadside_m2: float, y: np.ndarray,
 
 
 @_jit
-def boost_phase(mis: Missile, aim: Aim, env: Env) -> MachPhase:
+def boost_phase(mis: Missile, aim: Aim, env: Env) -> GlidePhase:
     """The first stage's phase (kept for callers of the single-stage skeleton)."""
     return stage_phase(mis, aim, 0)
 
