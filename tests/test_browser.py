@@ -26,7 +26,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-VIEW_T_S = 190.0  # both the threat and the interceptor fly then (intercept at T+202.6 s)
+VIEW_T_S = 190.0  # both the threat and the interceptor fly then (intercept at T+214.8 s)
 
 
 @pytest.fixture(scope="module")
