@@ -197,11 +197,20 @@ def test_run_json_and_montecarlo_on_a_battle(tmp_path, capsys):
     s = json.loads(capsys.readouterr().out)
     assert s["mean_leakers_ci95"][0] <= s["mean_leakers"] <= s["mean_leakers_ci95"][1]
     assert 0.0 <= s["p_zero_leakers"] <= 1.0 and 0.0 < s["p_kill"] <= 1.0
-    # Daegu is defended by THAAD alone, up to 2 shots at its flown Pk (the table's)
+    # Daegu is defended by THAAD alone: each of its 6 threats whose track the Seongju radar
+    # holds gets up to 2 shots at the flown Pk (the table's), n (1 - Pk)^2 leakers; a track
+    # the radar drops under the raid's load (objects x dwell / track share past
+    # max_track_interval_s) leaks for certain. Seongju's search (apparent elevation, 4/3
+    # Earth) finds the Seoul-bound srbm-300s it cannot engage early enough that they hold
+    # its track time when the last srbm-600 (T16) comes: 5 of the 6 are engageable.
     (pk,) = [r for r in s["pk_table"] if r["battery"] == "Seongju" and r["pk"] is not None]
     assert pk["threat"] == "srbm-600 at Daegu" and pk["source"] == "flown (64 draws)"
-    assert s["assets"]["Daegu"]["mean_leakers"] == pytest.approx(6 * (1 - pk["pk"]) ** 2,
-                                                                 abs=0.12)  # fmt: skip
+    (seongju,) = [b for b in d["batteries"] if b["name"] == "Seongju"]
+    n_held = seongju["threats_engageable"]
+    assert n_held == 5 and seongju["tracks_dropped"] == 4
+    assert [t["id"] for t in d["threats"] if t["interceptors_fired"] == 0] == ["T16"]
+    assert s["assets"]["Daegu"]["mean_leakers"] == pytest.approx(
+        n_held * (1 - pk["pk"]) ** 2 + (6 - n_held), abs=0.12)  # fmt: skip
     assert "flown single-shot engagements" in s["model"]
 
 

@@ -33,7 +33,13 @@ from thaad.core.earth import (
     great_circle,
 )
 from thaad.core.firecontrol import FireControl, envelope_shot
-from thaad.core.radar import Radar, in_search_sector, in_view, search_snr_constant
+from thaad.core.radar import (
+    Radar,
+    apparent_elevation_rad,
+    in_search_sector,
+    in_view,
+    search_snr_constant,
+)
 
 _jit = nb.njit(cache=True)
 
@@ -67,13 +73,13 @@ def resample_path(ts: np.ndarray, ys: np.ndarray, lat0: float, lon0: float, eart
 def search_detects(rd: Radar, site: np.ndarray, site_enu: np.ndarray, r: np.ndarray,
                    rcs_m2: float, earth: int) -> bool:  # fmt: skip
     """Whether the search pattern can find an object at ECEF ``r``: in view, inside the
-    mode's search sector, with a search SNR (all the radar's time to search) at or above
-    the detection threshold."""
+    mode's search sector (on the apparent elevation, as every elevation limit), with a
+    search SNR (all the radar's time to search) at or above the detection threshold."""
     az, el, rng = ecef_to_aer(site, site_enu, r)
-    if not in_search_sector(rd, az, el):
-        return False
     lat, lon, h = ecef_to_geodetic(r[0], r[1], r[2], earth)
     ground = great_circle(rd.lat_rad, rd.lon_rad, lat, lon)[0] * R_MEAN_M
+    if not in_search_sector(rd, az, apparent_elevation_rad(rd.alt_m, h, ground)):
+        return False
     if not in_view(rd, az, el, rng, h, ground):
         return False
     snr = search_snr_constant(rd, 1.0) * rcs_m2 / rng**4

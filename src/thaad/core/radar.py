@@ -32,9 +32,10 @@ The horizon uses the 4/3-Earth model of standard refraction (Skolnik, *Introduct
 Systems*, 3rd ed., sec. 8.2): on a sphere of radius ``ae = 4/3 R`` rays are straight, so the
 ground range to the radio horizon of an object at height ``ht`` from a radar at ``hr`` is
 ``ae (acos(ae / (ae + hr)) + acos(ae / (ae + ht)))``, about ``sqrt(2 ae hr) + sqrt(2 ae ht)``.
-Every elevation limit applies to the apparent elevation on that same 4/3 Earth
-(:func:`apparent_elevation_rad`), so the engagement, the footprint and ``thaad coverage``
-mask alike; the measured angles themselves are geometric (refraction corrected).
+Every elevation limit and the search sector's elevation band apply to the apparent elevation
+on that same 4/3 Earth (:func:`apparent_elevation_rad`), so the engagement, the footprint,
+the battle, ``thaad visibility`` and ``thaad coverage`` mask and search alike; the measured
+angles themselves are geometric (refraction corrected).
 """
 
 import math
@@ -286,14 +287,14 @@ def ground_range_from_slant_m(radar_alt_m: float, target_alt_m: float, slant_m: 
 def apparent_elevation_rad(radar_alt_m: float, target_alt_m: float, ground_m: float) -> float:
     """Apparent elevation (4/3 Earth) of an object at ``target_alt_m`` and a ground range.
 
-    The elevation convention of every mask (the engagement's, the footprint's, the tracker's
-    and ``thaad coverage``'s): on the sphere of radius ``ae = 4/3 R`` the refracted ray is
-    straight, so with ``ar = ae + hr``, ``at = ae + ht`` and ``theta = ground / ae``,
-    ``sin(el) = (at cos(theta) - ar) / slant`` and
+    The elevation convention of every mask and of the search sector (the engagement's, the
+    footprint's, the tracker's and ``thaad coverage``'s): on the sphere of radius
+    ``ae = 4/3 R`` the refracted ray is straight, so with ``ar = ae + hr``, ``at = ae + ht``
+    and ``theta = ground / ae``, ``sin(el) = (at cos(theta) - ar) / slant`` and
     ``slant^2 = ar^2 + at^2 - 2 ar at cos(theta)`` (Skolnik, *Introduction to Radar Systems*,
     3rd ed., sec. 8.2; Blake, *Radar Range-Performance Analysis*, ch. 5). It is the
-    elevation the radar sees (and its minimum-elevation limit applies to), a few tenths of a
-    degree above the geometric one at long range.
+    elevation the radar sees (and its elevation limits and search band apply to), a few
+    tenths of a degree above the geometric one at long range.
     """
     ar = AE_M + radar_alt_m
     at = AE_M + target_alt_m
@@ -372,7 +373,11 @@ def visible(
 def in_search_sector(rd: Radar, az: float, el: float) -> bool:
     """Whether a direction lies in the mode's search pattern: ``+-search_half_az`` about the
     boresight, from the minimum elevation up ``search_el_span`` (a low fence for the
-    forward-based mode, the face's volume for the terminal mode)."""
+    forward-based mode, the face's volume for the terminal mode).
+
+    ``el`` is the apparent elevation (4/3 Earth, :func:`apparent_elevation_rad`), the
+    convention of the elevation limits: every caller passes it, not the geometric one.
+    """
     d_az = (az - rd.boresight_az_rad + math.pi) % (2.0 * math.pi) - math.pi
     if abs(d_az) > rd.search_half_az_rad:
         return False
@@ -399,6 +404,9 @@ def search_visit_fraction(rd: Radar, az: float, el: float) -> float:
 @_jit
 def search_visited(rd: Radar, t0_s: float, t1_s: float, az: float, el: float) -> bool:
     """Whether a search beam covers direction ``(az, el)`` in the interval ``(t0, t1]``.
+
+    ``el`` is the apparent elevation (:func:`in_search_sector`), on which the raster's rows
+    are laid.
 
     Frame ``k`` starts at ``k * search_frame_s``; the beam covers the direction at
     ``(k + f) * search_frame_s`` with ``f`` from :func:`search_visit_fraction`.

@@ -42,6 +42,7 @@ from thaad.core.jit import leaf
 from thaad.core.radar import (
     C_MPS,
     Radar,
+    apparent_elevation_rad,
     beamwidth_rad,
     in_view,
     pd_swerling,
@@ -318,8 +319,9 @@ def radar_scan(
     Without search (``ss.search[0] == 0``) every object in view gets a track dwell. With
     search, an object gets a track dwell only if a track beam covers it (:func:`track_beams`);
     any other object in view is found only when the search raster's beam passes over it
-    since the last look (:func:`radar.search_visited`), with the search form of the range
-    equation (the share of time the tracks leave to search).
+    since the last look (:func:`radar.search_visited`, on its apparent elevation as every
+    elevation limit), with the search form of the range equation (the share of time the
+    tracks leave to search).
     """
     s_frac, dwell = time_budget(rd, n_tracks)
     c_snr = snr_constant_dwell(rd, dwell)
@@ -349,13 +351,14 @@ def radar_scan(
         if abs(d_az) > rd.half_fov_rad:
             continue
         c = c_snr
-        if searching:
-            if not ss.lit[o]:
-                if not search_visited(rd, t_prev, t, az, el):
-                    continue
-                c = c_search
         h, ang = height_and_ground_angle(r[0], r[1], r[2], env.earth, site_enu[2])
         ground = ang * R_MEAN_M
+        if searching:
+            if not ss.lit[o]:  # the search sector's band is in apparent elevation
+                el_app = apparent_elevation_rad(rd.alt_m, h, ground)
+                if not search_visited(rd, t_prev, t, az, el_app):
+                    continue
+                c = c_search
         if not in_view(rd, az, el, rng_m, h, ground):
             continue
         rcs_o = object_rcs_seen(obj, o, t, r, site_ecef)

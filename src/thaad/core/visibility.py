@@ -28,7 +28,7 @@ from thaad.core.earth import (
     great_circle,
 )
 from thaad.core.flight import Env
-from thaad.core.radar import AE_M, Radar, in_search_sector, in_view
+from thaad.core.radar import AE_M, Radar, apparent_elevation_rad, in_search_sector, in_view
 from thaad.core.scene import (
     OBJ_THREAT,
     Scene,
@@ -51,7 +51,7 @@ THREAT_MAX_STEP_S = 2.0
 # columns of the history :func:`observe` returns, one row per scan
 H_T = 0  # scan time (s from launch)
 H_IN_VIEW = 1  # 1: the missile is in the face's view (field of view, elevations, horizon)
-H_IN_SEARCH = 2  # 1: and in the search sector's angles
+H_IN_SEARCH = 2  # 1: and in the search sector's angles (apparent elevation)
 H_DETECTED = 3  # 1: a detection of the missile this scan
 H_SNR_DB = 4  # mean SNR of the dwell that detected it (search or track form), dB
 H_TRACKED = 5  # 1: a confirmed track whose recent detections are mostly the missile
@@ -134,7 +134,8 @@ def observe(
         ground = great_circle(rd.lat_rad, rd.lon_rad, lat, lon)[0] * R_MEAN_M
         view = in_view(rd, az, el, rng_m, alt, ground)
         h[H_IN_VIEW] = 1.0 if view else 0.0
-        h[H_IN_SEARCH] = 1.0 if view and in_search_sector(rd, az, el) else 0.0
+        el_app = apparent_elevation_rad(rd.alt_m, alt, ground)  # the search band's convention
+        h[H_IN_SEARCH] = 1.0 if view and in_search_sector(rd, az, el_app) else 0.0
         h[H_RANGE_M] = rng_m
         h[H_ALT_M] = alt
         h[H_LAT_RAD] = lat
