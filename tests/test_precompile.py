@@ -47,9 +47,11 @@ def test_plans_use_the_engagement_s_types():
     ts, ys = ae.engage_once(prep, np.random.default_rng(0), False, True)[2:4]
     path_at(ts, ys[:, :3], ys[:, 3:6], np.array([ts[1]]))
     plan = ae.helper_plan(sc)
+    first = ae.command_first(sc)
+    assert [d.py_func.__qualname__ for d, _ in first] == ["radar_scan"]
     assert [d.py_func.__qualname__ for d, _ in plan] == [
-        "multi_look",
         "fly_shot",
+        "multi_look",
         "_truth_rv",
         "engaged_object",
         "sorted_events",
@@ -57,11 +59,13 @@ def test_plans_use_the_engagement_s_types():
     ]
     mine = [build_objects, fly_threat, threat_derivs, ceng._fire_control, ceng._settle]
     mine += [new_shots, new_fire_state, new_doctrine_state, new_event_log, new_sense_state]
-    before = _counts([d for d, _ in plan] + mine)
+    plans = [d for d, _ in first + plan]
+    before = _counts(plans + mine)
     assert min(before.values()) >= 1
+    precompile.compile_plan(first)
     precompile.compile_plan(plan)
     ae.command_share(prep)
-    assert _counts([d for d, _ in plan] + mine) == before
+    assert _counts(plans + mine) == before
 
 
 def test_run_with_the_helper_is_the_same_engagement(default_result, monkeypatch):
