@@ -52,12 +52,13 @@ def test_plans_use_the_engagement_s_types():
     assert [d.py_func.__qualname__ for d, _ in plan] == [
         "fly_shot",
         "multi_look",
+        "_settle",
         "_truth_rv",
         "engaged_object",
         "sorted_events",
         "path_at",
     ]
-    mine = [build_objects, fly_threat, threat_derivs, ceng._fire_control, ceng._settle]
+    mine = [build_objects, fly_threat, threat_derivs, ceng._fire_control]
     mine += [new_shots, new_fire_state, new_doctrine_state, new_event_log, new_sense_state]
     plans = [d for d, _ in first + plan]
     before = _counts(plans + mine)

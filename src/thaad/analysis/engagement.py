@@ -299,7 +299,8 @@ def command_first(sc: Scenario) -> list[tuple[Any, tuple]]:
 def helper_plan(sc: Scenario) -> list[tuple[Any, tuple]]:
     """What a helper process compiles while the command solves the threat (a cold cache,
     :mod:`thaad.analysis.precompile`): the engagement loop's largest callees (an
-    interceptor's fly-out, then the radar look with the multi-object tracker), each with
+    interceptor's fly-out, then the radar look with the multi-object tracker, then a shot's
+    settling), each with
     arguments of the types :func:`thaad.core.engagement.engage` passes them (the values are
     not used). Built from the scenario alone, without solving anything."""
     from thaad.core.events import new_event_log, sorted_events
@@ -311,7 +312,12 @@ def helper_plan(sc: Scenario) -> list[tuple[Any, tuple]]:
     shot = (new_shots(ceng.MAX_SHOTS, 1), np.int64(0), 0.0, objs, x, 0.0, sc.interceptor_core(),
             sc.seeker_core(), sc.models.env(), look[8], new_event_log())  # fmt: skip
     ys = np.zeros((2, 7))
-    return [(fly_shot, shot), (multi_look, look),
+    from thaad.core.doctrine import new_doctrine_state
+
+    settle = (shot[0], np.int64(0), 0.0, 0.0, True, x, sc.lethality_core(),
+              sc.fire_control_core(), new_doctrine_state(), shot[-1], np.zeros(ceng.N_SUMMARY),
+              look[8])  # fmt: skip
+    return [(fly_shot, shot), (multi_look, look), (ceng._settle, settle),
             # engage's own small callees and the truth interpolator the run calls after it:
             # else compiled after the wait, on the critical path
             (ceng._truth_rv, (objs, 0.0, np.zeros(7))), (engaged_object, (ss,)),
@@ -321,8 +327,8 @@ def helper_plan(sc: Scenario) -> list[tuple[Any, tuple]]:
 
 def command_share(prep: Prepared) -> None:
     """The command's share of the compiling while a helper compiles :func:`helper_plan`:
-    the engagement's threat flight and objects (flown once), fire control and a shot's
-    settling, with the types :func:`thaad.core.engagement.engage` passes them."""
+    the engagement's threat flight and objects (flown once) and fire control, with the types
+    :func:`thaad.core.engagement.engage` passes them."""
     from thaad.analysis.precompile import compile_plan
     from thaad.core.doctrine import new_doctrine_state
     from thaad.core.events import new_event_log
@@ -344,9 +350,7 @@ def command_share(prep: Prepared) -> None:
     x, P = np.zeros(7), np.zeros((7, 7))
     shots, log, ds = new_shots(ceng.MAX_SHOTS, 1), new_event_log(), new_doctrine_state()
     fire = (0.0, x, P, 0.0, 0.0, 0.0, battery, env, new_fire_state(), ds, shots, 0.0, rng, log)
-    settle = (shots, np.int64(0), 0.0, 0.0, True, x, prep.lethality, prep.fire_control, ds, log,
-              np.zeros(ceng.N_SUMMARY), rng)  # fmt: skip
-    compile_plan([(ceng._fire_control, fire), (ceng._settle, settle)])
+    compile_plan([(ceng._fire_control, fire)])
 
 
 def _core_inputs(prep: Prepared, aim: Aim, itc: Interceptor):
