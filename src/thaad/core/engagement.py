@@ -65,6 +65,7 @@ from thaad.core.firecontrol import (
 from thaad.core.flight import Env
 from thaad.core.guidance import RECORD_EVERY_S, Shots, fly_shot, launch_shot, new_shots
 from thaad.core.interceptor import Interceptor, boost_phases
+from thaad.core.jit import counted
 from thaad.core.radar import Radar
 from thaad.core.scene import (
     OBJ_THREAT,
@@ -168,7 +169,9 @@ def _fire_control(
     bt: BatteryIn, env: Env, fs: FireState, ds: DoctrineState, sh: Shots,
     pointing_sigma_rad: float, rng: np.random.Generator, log: EventLog,
 ) -> None:  # fmt: skip
-    """Plan against the engaged track and launch when the plan's time comes."""
+    """Plan against the engaged track and launch when the plan's time comes (every look once
+    a track is firm: compiled without reference counting; the plan and the launch, which
+    allocate, are counted)."""
     fc = bt.fire_control
     n_flying = np.int64(0)  # typed counters (not literals): one compiled callee each
     for j in range(sh.flying.shape[0]):
@@ -195,6 +198,18 @@ def _fire_control(
             fs.no_feasible_logged[0] = True
     if not fs.ok[0] or fs.t_launch_s[0] > t + bt.radar.scan_period_s:
         return
+    _launch(t, li, bt, env, fs, ds, sh, pointing_sigma_rad, rng, log)
+
+
+@counted
+def _launch(
+    t: float, li: int, bt: BatteryIn, env: Env, fs: FireState, ds: DoctrineState, sh: Shots,
+    pointing_sigma_rad: float, rng: np.random.Generator, log: EventLog,
+) -> None:  # fmt: skip
+    """Launch the planned shot from launcher ``li`` (the pointing error drawn), and count it."""
+    fc = bt.fire_control
+    lat_l = bt.launchers[li, 0]
+    lon_l = bt.launchers[li, 1]
     az = fs.az_rad[0]
     el = fs.el_rad[0]
     if pointing_sigma_rad > 0.0:

@@ -19,6 +19,7 @@ from thaad.core.constants import R_MEAN_M
 from thaad.core.earth import ecef_to_geodetic, great_circle
 from thaad.core.flight import Env
 from thaad.core.interceptor import flyout_grid_query
+from thaad.core.jit import counted
 from thaad.core.tracking import propagate_into
 
 _jit = nb.njit(cache=True)
@@ -143,7 +144,7 @@ def new_fire_state() -> FireState:
     )  # fmt: skip
 
 
-@_jit
+@counted  # called from the engagement's leaves; plan_intercept allocates
 def replan(
     fs: FireState,
     x: np.ndarray,
