@@ -410,7 +410,7 @@ def dp5_step(
     return math.sqrt(err2 / n)
 
 
-@_jit
+@leaf
 def _event_values(y: np.ndarray, env: Env, stop_alt_m: float, entry_alt_m: float, g: np.ndarray):
     # The fast height is within 50 m of the geodetic one (see approx_altitude_m): it gives
     # the right signs away from the event heights; near them the exact height is used.
@@ -422,7 +422,7 @@ def _event_values(y: np.ndarray, env: Env, stop_alt_m: float, entry_alt_m: float
     g[EV_ENTRY] = h - entry_alt_m
 
 
-@_jit
+@leaf
 def hermite(
     t0: float, y0: np.ndarray, f0: np.ndarray, t1: float, y1: np.ndarray, f1: np.ndarray,
     t: float, out: np.ndarray,
