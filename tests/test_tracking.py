@@ -346,3 +346,31 @@ def test_typed_tracker_params_compile_one_filter_and_track_alike(kind):
     for a, b in zip(tabs[0][:10], tabs[1][:10], strict=True):  # the tracks, not the scratch
         np.testing.assert_array_equal(a, b)
     assert tabs[1].hits[0] == 8
+
+
+def test_the_unambiguous_assignment_is_the_hungarian_one():
+    """When no two tracks gate one detection and no track gates two, the tracker skips the
+    Hungarian search (``tracks._unambiguous``): on 2,000 random gate patterns its columns are
+    the ones ``association.assign`` finds, and it declines every pattern with an overlap."""
+    from thaad.core.association import FORBIDDEN, MISS_COST, assign
+    from thaad.core.tracks import _unambiguous
+
+    rng = np.random.default_rng(11)
+    taken = declined = 0
+    for _ in range(2000):
+        nl, k = int(rng.integers(1, 7)), int(rng.integers(1, 8))
+        cost = np.full((nl, k + nl), FORBIDDEN)
+        for a in range(nl):
+            cost[a, k + a] = MISS_COST
+        gated = rng.random((nl, k)) < rng.uniform(0.05, 0.5)
+        cost[:, :k][gated] = rng.uniform(-30.0, 20.0, gated.sum())
+        col = np.empty(nl, np.int64)
+        overlap = (gated.sum(axis=1) > 1).any() or (gated.sum(axis=0) > 1).any()
+        if _unambiguous(cost, nl, k, col):
+            taken += 1
+            assert not overlap
+            np.testing.assert_array_equal(col, assign(cost))
+        else:
+            declined += 1
+            assert overlap
+    assert taken > 200 and declined > 200

@@ -249,6 +249,30 @@ def _gate_costs(
         cost[a, k + a] = MISS_COST
 
 
+@leaf
+def _unambiguous(cost: np.ndarray, nl: int, k: int, col: np.ndarray) -> bool:
+    """The assignment when no two tracks gate the same detection and no track gates two:
+    each track takes the one detection in its gate (its cost is below the miss cost) or its
+    miss column ``k + a``. That is then the one minimum-cost assignment, the one
+    :func:`~thaad.core.association.assign_into` finds, without its search. Returns False
+    (``col`` partly written) when the gates overlap."""
+    for a in range(nl):
+        col[a] = k + a
+        for j in range(k):
+            if cost[a, j] < 0.5 * FORBIDDEN:
+                if col[a] != k + a or cost[a, j] >= MISS_COST:
+                    return False  # two detections in one gate, or one worse than a miss
+                col[a] = j
+    for j in range(k):
+        n = 0
+        for a in range(nl):
+            if cost[a, j] < 0.5 * FORBIDDEN:
+                n += 1
+        if n > 1:
+            return False  # one detection in two gates
+    return True
+
+
 @counted
 def _start_track(
     tab: TrackTable, slot: int, z: np.ndarray, R: np.ndarray, site_ecef: np.ndarray,
@@ -302,7 +326,8 @@ def tracker_scan(
                 cost[a, j] = FORBIDDEN
         _gate_costs(tab, prm, nl, Z, R, site_ecef, site_enu, tab.pos, cost)
         col = tab.col
-        assign_into(cost, col, tab.afbuf, tab.aibuf)
+        if not _unambiguous(cost, nl, k, col):
+            assign_into(cost, col, tab.afbuf, tab.aibuf)
         for a in range(nl):
             j = col[a]
             if j < k and cost[a, j] < 0.5 * FORBIDDEN:
