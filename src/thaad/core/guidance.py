@@ -203,8 +203,8 @@ def _steer(
     :func:`_track_estimate`); after acquisition on the seeker's LOS estimate. Compiled
     without reference counting (it runs every step; it allocates nothing).
     ``y_rv`` is the RV's true state at ``tcur`` (``rv_ok``: it exists then), reused when the
-    seeker homes on the RV. ``views`` is :func:`_steer_views` of ``(sh, j, scratch)``, made
-    once per :func:`fly_shot` call rather than once per step.
+    seeker homes on the RV. ``views`` are the row views :func:`fly_shot` makes once per call
+    (of the KV's state and of ``Shots.work``), not once per step.
     """
     y, vel, r_est, v_est, yo_obj, z, r_rel, los, los_rate = views
     if sh.seeking[j]:
