@@ -65,7 +65,7 @@ from thaad.core.firecontrol import (
 from thaad.core.flight import Env
 from thaad.core.guidance import RECORD_EVERY_S, Shots, fly_shot, launch_shot, new_shots
 from thaad.core.interceptor import Interceptor, boost_phases
-from thaad.core.jit import counted
+from thaad.core.jit import counted, leaf
 from thaad.core.radar import Radar
 from thaad.core.scene import (
     OBJ_THREAT,
@@ -163,7 +163,7 @@ def _settle(
     return False
 
 
-@_jit
+@leaf
 def _fire_control(
     t: float, x: np.ndarray, P: np.ndarray, t_x: float, t_firm: float, t_apogee: float,
     bt: BatteryIn, env: Env, fs: FireState, ds: DoctrineState, sh: Shots,
