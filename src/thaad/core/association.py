@@ -16,20 +16,17 @@ Volgenant, Computing 38, 1987); tested against :func:`scipy.optimize.linear_sum_
 
 import math
 
-import numba as nb
 import numpy as np
 
-from thaad.core.jit import leaf
+from thaad.core.jit import jit, leaf
 from thaad.core.linalg import inv3_into
 from thaad.core.tracking import measurement_into
-
-_jit = nb.njit(cache=True)
 
 FORBIDDEN = 1.0e12
 MISS_COST = 1.0e6
 
 
-@_jit
+@jit
 def assign(cost: np.ndarray) -> np.ndarray:
     """Minimum-cost assignment of the rows of an ``(n, m)`` cost matrix, ``n <= m``.
 
@@ -101,7 +98,7 @@ def assign_into(cost: np.ndarray, col: np.ndarray, fbuf: np.ndarray, ibuf: np.nd
             col[p[j] - 1] = j - 1
 
 
-@_jit
+@jit
 def gate_distance(
     x: np.ndarray, P: np.ndarray, z: np.ndarray, R: np.ndarray, site_ecef: np.ndarray,
     site_enu: np.ndarray,

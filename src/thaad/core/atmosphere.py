@@ -59,7 +59,6 @@ infinity. A NaN altitude gives NaN.
 
 import math
 
-import numba
 import numpy as np
 
 from thaad.core.constants import (  # the model codes and the standard's defining constants
@@ -73,6 +72,7 @@ from thaad.core.constants import (  # the model codes and the standard's definin
     US76_R_STAR_JPKMOLK,
     US76_T0_K,
 )
+from thaad.core.jit import jit
 
 _GMR_KPM = US76_G0_MPS2 * US76_M0_KGPKMOL / US76_R_STAR_JPKMOLK  # g0 M0 / R*, K per m'
 _M0_OVER_RSTAR = US76_M0_KGPKMOL / US76_R_STAR_JPKMOLK
@@ -204,7 +204,7 @@ _LOG_RHO_UP = np.log(_RHO_UP_KGPM3)
 _LOG_P_UP = np.log(_P_UP_PA)
 
 
-@numba.njit(cache=True, fastmath=False)
+@jit
 def _lower_tm_p(alt_m: float) -> tuple[float, float]:
     """Molecular-scale temperature (K) and pressure (Pa) below 86 km, hydrostatic layers.
 
@@ -235,7 +235,7 @@ _LOG_P_UP[0] = math.log(_P86_PA)
 _CS86_MPS = math.sqrt(US76_GAMMA * _TM86_K / _M0_OVER_RSTAR)
 
 
-@numba.njit(cache=True, fastmath=False)
+@jit
 def _upper_log_interp(log_table: np.ndarray, alt_m: float) -> float:
     """Linear interpolation of a log-table above 86 km; linear extrapolation above 1000 km.
 
@@ -263,7 +263,7 @@ def _upper_log_interp(log_table: np.ndarray, alt_m: float) -> float:
     return log_table[i] + f * (log_table[i + 1] - log_table[i])
 
 
-@numba.njit(cache=True, fastmath=False)
+@jit
 def us76_density_kgpm3(alt_m: float) -> float:
     """Mass density of the U.S. Standard Atmosphere 1976.
 
@@ -296,7 +296,7 @@ def us76_density_kgpm3(alt_m: float) -> float:
     return math.exp(_upper_log_interp(_LOG_RHO_UP, alt_m))
 
 
-@numba.njit(cache=True, fastmath=False)
+@jit
 def us76_pressure_pa(alt_m: float) -> float:
     """Pressure of the U.S. Standard Atmosphere 1976.
 
@@ -322,7 +322,7 @@ def us76_pressure_pa(alt_m: float) -> float:
     return math.exp(_upper_log_interp(_LOG_P_UP, alt_m))
 
 
-@numba.njit(cache=True, fastmath=False)
+@jit
 def us76_temperature_k(alt_m: float) -> float:
     """Kinetic temperature of the U.S. Standard Atmosphere 1976.
 
@@ -377,7 +377,7 @@ def us76_temperature_k(alt_m: float) -> float:
     return _T_INF_K - (_T_INF_K - _T10_K) * math.exp(-_LAMBDA_PM * xi)
 
 
-@numba.njit(cache=True, fastmath=False)
+@jit
 def speed_of_sound_mps(alt_m: float) -> float:
     """Speed of sound of the U.S. Standard Atmosphere 1976.
 
@@ -406,7 +406,7 @@ def speed_of_sound_mps(alt_m: float) -> float:
     return alt_m  # NaN input
 
 
-@numba.njit(cache=True, fastmath=False)
+@jit
 def density_kgpm3(alt_m: float, model: int) -> float:
     """Atmospheric mass density for the selected model.
 

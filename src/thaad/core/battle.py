@@ -12,19 +12,17 @@ reaches with a launch after that instant is an opportunity; the doctrine of
 
 import math
 
-import numba as nb
 import numpy as np
 
 from thaad.core.doctrine import may_fire, new_doctrine_state, on_launch, on_outcome
 from thaad.core.earth import ecef_to_geodetic, enu_basis, geodetic_to_ecef
 from thaad.core.firecontrol import FireControl, envelope_shot
 from thaad.core.footprint import search_detects
+from thaad.core.jit import jit
 from thaad.core.radar import Radar
 
-_jit = nb.njit(cache=True)
 
-
-@_jit
+@jit
 def engagement_window(
     ts: np.ndarray, ys: np.ndarray, tb_s: float, rd: Radar, rcs_boost_m2: float,
     rcs_rv_m2: float, earth: int, fc: FireControl, el_g: np.ndarray, tof_g: np.ndarray,

@@ -12,12 +12,10 @@ loop stops at a true kill, so it is not modelled).
 
 from typing import NamedTuple
 
-import numba as nb
 import numpy as np
 
 from thaad.core.firecontrol import DOCTRINE_SALVO, FireControl
-
-_jit = nb.njit(cache=True)
+from thaad.core.jit import jit
 
 
 class DoctrineState(NamedTuple):
@@ -30,7 +28,7 @@ class DoctrineState(NamedTuple):
     declared_dead: np.ndarray  # (1,) bool: kill assessment says the threat is killed
 
 
-@_jit
+@jit
 def new_doctrine_state() -> DoctrineState:
     return DoctrineState(
         fired=np.zeros(1, np.int64), salvo_left=np.zeros(1, np.int64),
@@ -39,7 +37,7 @@ def new_doctrine_state() -> DoctrineState:
     )  # fmt: skip
 
 
-@_jit
+@jit
 def may_fire(ds: DoctrineState, fc: FireControl, t_s: float, n_flying: int) -> bool:
     """Whether the doctrine allows a launch at ``t_s`` with ``n_flying`` interceptors up."""
     if ds.declared_dead[0] or ds.fired[0] >= fc.shots:
@@ -49,7 +47,7 @@ def may_fire(ds: DoctrineState, fc: FireControl, t_s: float, n_flying: int) -> b
     return n_flying == 0 and t_s >= ds.hold_until_s[0]
 
 
-@_jit
+@jit
 def on_launch(ds: DoctrineState, fc: FireControl, t_s: float) -> None:
     """Book a launch at ``t_s``."""
     ds.fired[0] += 1
@@ -61,7 +59,7 @@ def on_launch(ds: DoctrineState, fc: FireControl, t_s: float) -> None:
         ds.next_launch_s[0] = t_s + fc.salvo_spacing_s
 
 
-@_jit
+@jit
 def on_outcome(ds: DoctrineState, fc: FireControl, t_end_s: float, declared_kill: bool) -> None:
     """Book an interceptor's end (intercept, miss or lost) at ``t_end_s`` and the assessment."""
     ds.hold_until_s[0] = max(ds.hold_until_s[0], t_end_s + fc.assess_s)
@@ -69,7 +67,7 @@ def on_outcome(ds: DoctrineState, fc: FireControl, t_end_s: float, declared_kill
         ds.declared_dead[0] = True
 
 
-@_jit
+@jit
 def assess_kill(killed: bool, accuracy: float, rng: np.random.Generator) -> bool:
     """The kill assessment's verdict on a shot: the truth with probability ``accuracy``
     (no draw when it is 1)."""
@@ -92,7 +90,7 @@ class Lethality(NamedTuple):
     ka_accuracy: float  # probability that kill assessment declares the truth
 
 
-@_jit
+@jit
 def shot_kills(leth: Lethality, miss_m: float, on_rv: bool, rng: np.random.Generator) -> bool:
     """Whether a shot that ended with ``miss_m`` from the RV kills it.
 

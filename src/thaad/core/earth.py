@@ -14,7 +14,6 @@ References
 
 import math
 
-import numba as nb
 import numpy as np
 
 from thaad.core.constants import (
@@ -29,12 +28,10 @@ from thaad.core.constants import (
     WGS84_E2,
     WGS84_F,
 )
-from thaad.core.jit import leaf
-
-_jit = nb.njit(cache=True, fastmath=False)
+from thaad.core.jit import jit, leaf
 
 
-@_jit
+@jit
 def geodetic_to_ecef(lat_rad: float, lon_rad: float, alt_m: float, earth: int) -> np.ndarray:
     """ECEF position of a point given by geodetic latitude, longitude and height.
 
@@ -57,7 +54,7 @@ def geodetic_to_ecef(lat_rad: float, lon_rad: float, alt_m: float, earth: int) -
     return out
 
 
-@_jit
+@jit
 def ecef_to_geodetic(x: float, y: float, z: float, earth: int) -> tuple[float, float, float]:
     """Geodetic latitude, longitude (rad) and height (m) of an ECEF point.
 
@@ -89,7 +86,7 @@ def ecef_to_geodetic(x: float, y: float, z: float, earth: int) -> tuple[float, f
     return lat, lon, alt
 
 
-@_jit
+@jit
 def height_and_ground_angle(
     x: float, y: float, z: float, earth: int, up: np.ndarray
 ) -> tuple[float, float]:
@@ -150,7 +147,7 @@ def height_and_ground_angle(
     return h, ang
 
 
-@_jit
+@jit
 def altitude_m(r: np.ndarray, earth: int) -> float:
     """Height above the Earth model of ECEF point ``r``."""
     if earth == EARTH_SPHERICAL:
@@ -158,7 +155,7 @@ def altitude_m(r: np.ndarray, earth: int) -> float:
     return ecef_to_geodetic(r[0], r[1], r[2], earth)[2]
 
 
-@_jit
+@jit
 def approx_altitude_m(x: float, y: float, z: float, earth: int) -> float:
     """Fast height for atmosphere look-ups: ``|r| - a (1 - f sin^2 lat_c)``.
 
@@ -172,7 +169,7 @@ def approx_altitude_m(x: float, y: float, z: float, earth: int) -> float:
     return rn - WGS84_A_M * (1.0 - WGS84_F * s * s)
 
 
-@_jit
+@jit
 def enu_basis(lat_rad: float, lon_rad: float) -> np.ndarray:
     """Rows are the East, North and Up unit vectors in ECEF at (lat, lon)."""
     sl = math.sin(lat_rad)
@@ -192,7 +189,7 @@ def enu_basis(lat_rad: float, lon_rad: float) -> np.ndarray:
     return m
 
 
-@_jit
+@jit
 def ecef_to_aer(
     site_ecef: np.ndarray, site_enu: np.ndarray, r: np.ndarray
 ) -> tuple[float, float, float]:
@@ -211,7 +208,7 @@ def ecef_to_aer(
     return az, el, rng
 
 
-@_jit
+@jit
 def aer_to_ecef(
     site_ecef: np.ndarray, site_enu: np.ndarray, az_rad: float, el_rad: float, range_m: float
 ) -> np.ndarray:
@@ -235,7 +232,7 @@ def aer_to_ecef_into(
         out[i] = site_ecef[i] + e * site_enu[0, i] + n * site_enu[1, i] + u * site_enu[2, i]
 
 
-@_jit
+@jit
 def gravity_xyz(x: float, y: float, z: float, gravity: int) -> tuple[float, float, float]:
     """Gravitational acceleration components at ECEF (x, y, z); see :func:`gravity_mps2`."""
     r2 = x * x + y * y + z * z
@@ -248,7 +245,7 @@ def gravity_xyz(x: float, y: float, z: float, gravity: int) -> tuple[float, floa
     return k * x, k * y, k * z
 
 
-@_jit
+@jit
 def gravity_mps2(r: np.ndarray, gravity: int) -> np.ndarray:
     """Gravitational acceleration (no centrifugal term) at ECEF ``r``.
 
@@ -261,7 +258,7 @@ def gravity_mps2(r: np.ndarray, gravity: int) -> np.ndarray:
     return out
 
 
-@_jit
+@jit
 def gravity_gradient_into(r: np.ndarray, out: np.ndarray) -> None:
     """Jacobian d(a)/d(r) of point-mass gravity, ``mu/r^3 (3 r r^T / r^2 - I)``, into ``out``
     (3x3; ``r`` needs only its first three components)."""
@@ -274,7 +271,7 @@ def gravity_gradient_into(r: np.ndarray, out: np.ndarray) -> None:
         out[i, i] -= k
 
 
-@_jit
+@jit
 def frame_accel_mps2(r: np.ndarray, v: np.ndarray, rotation: int) -> np.ndarray:
     """Coriolis and centrifugal acceleration in the Earth-fixed frame.
 
@@ -289,7 +286,7 @@ def frame_accel_mps2(r: np.ndarray, v: np.ndarray, rotation: int) -> np.ndarray:
     return out
 
 
-@_jit
+@jit
 def ecef_to_eci_velocity(r: np.ndarray, v: np.ndarray, rotation: int) -> np.ndarray:
     """Inertial velocity of an Earth-fixed state at the instant the frames coincide."""
     out = v.copy()
@@ -299,7 +296,7 @@ def ecef_to_eci_velocity(r: np.ndarray, v: np.ndarray, rotation: int) -> np.ndar
     return out
 
 
-@_jit
+@jit
 def great_circle(lat1_rad: float, lon1_rad: float, lat2_rad: float, lon2_rad: float):
     """Central angle (rad) and initial azimuth (rad) between two points on a sphere."""
     dlon = lon2_rad - lon1_rad
@@ -314,7 +311,7 @@ def great_circle(lat1_rad: float, lon1_rad: float, lat2_rad: float, lon2_rad: fl
     return ang, az
 
 
-@_jit
+@jit
 def destination(lat_rad: float, lon_rad: float, az_rad: float, ang_rad: float):
     """Point reached on a sphere from (lat, lon) along azimuth ``az`` over central angle ``ang``."""
     s1 = math.sin(lat_rad)

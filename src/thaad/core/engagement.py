@@ -18,7 +18,6 @@ engagement every time.
 import math
 from typing import NamedTuple
 
-import numba as nb
 import numpy as np
 
 from thaad.core.constants import R_MEAN_M
@@ -65,7 +64,7 @@ from thaad.core.firecontrol import (
 from thaad.core.flight import Env
 from thaad.core.guidance import RECORD_EVERY_S, Shots, fly_shot, launch_shot, new_shots
 from thaad.core.interceptor import Interceptor, boost_phases
-from thaad.core.jit import counted, leaf
+from thaad.core.jit import counted, jit, leaf
 from thaad.core.radar import Radar
 from thaad.core.scene import (
     OBJ_THREAT,
@@ -89,8 +88,6 @@ __all__ = [
     "ThreatIn",
     "engage",
 ]
-
-_jit = nb.njit(cache=True)
 
 # Summary vector layout
 S_INTERCEPTED = 0
@@ -130,7 +127,7 @@ class BatteryIn(NamedTuple):
     grid: FlyoutGrid
 
 
-@_jit
+@jit
 def _truth_rv(objs: Objects, t: float, out: np.ndarray) -> None:
     """The RV's true state at ``t`` (its last stored state after impact)."""
     if not object_state(objs, np.int64(OBJ_THREAT), t, out):
@@ -138,7 +135,7 @@ def _truth_rv(objs: Objects, t: float, out: np.ndarray) -> None:
             out[c] = objs.y[0, objs.n[0] - 1, c]
 
 
-@_jit
+@jit
 def _settle(
     sh: Shots, j: int, t_end: float, miss_m: float, on_rv: bool, objs_y: np.ndarray,
     leth: Lethality, fc: FireControl, ds: DoctrineState, log: EventLog, summary: np.ndarray,
@@ -227,7 +224,7 @@ def _launch(
     add_event(log, t, EV_INTERCEPTOR_LAUNCH, j, li)
 
 
-@_jit
+@jit
 def engage(
     th: ThreatIn, bt: BatteryIn, scene: Scene, sk: Seeker, leth: Lethality, env: Env,
     pointing_sigma_rad: float, rng: np.random.Generator, record: bool,
@@ -349,7 +346,7 @@ def engage(
     )  # fmt: skip
 
 
-@_jit
+@jit
 def ground_range_m(lat1: float, lon1: float, r: np.ndarray, earth: int) -> float:
     """Great-circle ground range (mean-Earth radius) from a site to an ECEF point."""
     lat, lon, _ = ecef_to_geodetic(r[0], r[1], r[2], earth)

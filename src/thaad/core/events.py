@@ -9,7 +9,7 @@ from typing import NamedTuple
 import numba as nb
 import numpy as np
 
-_jit = nb.njit(cache=True)
+from thaad.core.jit import jit
 
 EVENT_NAMES = (
     "threat_launch",
@@ -52,7 +52,7 @@ class EventLog(NamedTuple):
     n: np.ndarray  # (1,) int: events logged (may exceed the rows kept)
 
 
-@_jit
+@jit
 def new_event_log() -> EventLog:
     return EventLog(rows=np.zeros((MAX_EVENTS, 4)), n=np.zeros(1, np.int64))
 
@@ -73,7 +73,7 @@ def add_event(log: EventLog, t_s: float, kind: int, index: int, value: float) ->
     log.n[0] = k + 1
 
 
-@_jit
+@jit
 def sorted_events(log: EventLog) -> np.ndarray:
     """The kept events in time order (stable for equal times)."""
     ev = log.rows[: min(log.n[0], log.rows.shape[0])]

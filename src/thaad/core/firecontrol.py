@@ -12,17 +12,14 @@ again.
 import math
 from typing import NamedTuple
 
-import numba as nb
 import numpy as np
 
 from thaad.core.constants import R_MEAN_M
 from thaad.core.earth import ecef_to_geodetic, great_circle
 from thaad.core.flight import Env
 from thaad.core.interceptor import flyout_grid_query
-from thaad.core.jit import counted
+from thaad.core.jit import counted, jit
 from thaad.core.tracking import propagate_into
-
-_jit = nb.njit(cache=True)
 
 DOCTRINE_SLS = 0  # shoot-look-shoot
 DOCTRINE_SALVO = 1
@@ -60,12 +57,12 @@ class Plan(NamedTuple):
     pip_z: float
 
 
-@_jit
+@jit
 def no_plan() -> Plan:
     return Plan(False, math.nan, math.nan, math.nan, math.nan, math.nan, math.nan, math.nan)
 
 
-@_jit
+@jit
 def envelope_shot(fc: FireControl, lat_l: float, lon_l: float, lat: float, lon: float,
                   h: float, el_g: np.ndarray, tof_g: np.ndarray, d_rho_m: float,
                   d_alt_m: float) -> tuple[float, float, float]:  # fmt: skip
@@ -82,7 +79,7 @@ def envelope_shot(fc: FireControl, lat_l: float, lon_l: float, lat: float, lon: 
     return el, tof, az
 
 
-@_jit
+@jit
 def plan_intercept(
     x: np.ndarray, t_x: float, t_earliest_launch: float, fc: FireControl, env: Env,
     lat_l: float, lon_l: float, el_g: np.ndarray, tof_g: np.ndarray, d_rho_m: float,
@@ -136,7 +133,7 @@ class FireState(NamedTuple):
     no_feasible_logged: np.ndarray  # (1,) bool
 
 
-@_jit
+@jit
 def new_fire_state() -> FireState:
     return FireState(
         next_plan_s=np.zeros(1), ok=np.zeros(1, np.bool_), t_launch_s=np.full(1, np.nan),

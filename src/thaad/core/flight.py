@@ -15,7 +15,6 @@ location refined by an exact step to the located time.
 import math
 from typing import NamedTuple
 
-import numba as nb
 import numpy as np
 from numba.core import types as nbtypes
 from numba.extending import overload
@@ -23,9 +22,7 @@ from numba.extending import overload
 from thaad.core.atmosphere import density_kgpm3, speed_of_sound_mps
 from thaad.core.constants import G0_MPS2, OMEGA_EARTH_RADPS
 from thaad.core.earth import approx_altitude_m, ecef_to_geodetic, gravity_xyz
-from thaad.core.jit import leaf
-
-_jit = nb.njit(cache=True, fastmath=False)
+from thaad.core.jit import jit, leaf
 
 STEER_NONE = 0  # no thrust direction needed (coasting)
 STEER_VELOCITY = 1  # thrust along the Earth-relative velocity (gravity turn)
@@ -119,7 +116,7 @@ class GlidePhase(NamedTuple):
 GLIDE_TAU_S = 2.0  # flight-path-angle loop time constant (docs/parameters.md)
 
 
-@_jit
+@jit
 def glide_lift_accel(ph: GlidePhase, t: float, x: float, y: float, z: float, vx: float,
                      vy: float, vz: float, h: float, drag_acc: float, g_mag: float):  # fmt: skip
     """Lift acceleration (ECEF components) of a gliding body.
@@ -183,7 +180,7 @@ def _lift_accel(ph, t, x, y, z, vx, vy, vz, h, drag_acc, g_mag):
     return impl_none
 
 
-@_jit
+@jit
 def cd_at_mach(mach: float, n: int, nodes: np.ndarray, values: np.ndarray) -> float:
     """Drag coefficient linear in Mach between table nodes, held beyond the ends."""
     if n <= 1 or mach <= nodes[0]:
@@ -221,13 +218,13 @@ def _drag_area_m2(ph, vn_mps, h_m):
     return impl_const
 
 
-@_jit
+@jit
 def coast_phase(cda_m2: float) -> Phase:
     """A phase with no thrust."""
     return Phase(0.0, 0.0, cda_m2, STEER_NONE, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
-@_jit
+@jit
 def glide_phase(cda_m2: float, ld: float, h_start_m: float, n_max: float, t_arm_s: float,
                 tgt_x: float, tgt_y: float, tgt_z: float,
                 dive_rad: float) -> GlidePhase:  # fmt: skip
@@ -238,7 +235,7 @@ def glide_phase(cda_m2: float, ld: float, h_start_m: float, n_max: float, t_arm_
                       GLIDE_TAU_S, 0.0, np.int64(0), np.zeros(1), np.zeros(1))  # fmt: skip
 
 
-@_jit
+@jit
 def mach_phase(
     thrust_n: float, mdot_kgps: float, cda_m2: float, steer: int, t0_s: float, up_x: float,
     up_y: float, up_z: float, dr_x: float, dr_y: float, dr_z: float, t_vert_s: float,
@@ -252,7 +249,7 @@ def mach_phase(
                       0.0, 0.0, GLIDE_TAU_S, ref_area_m2, n_cd, cd_mach, cd_value)  # fmt: skip
 
 
-@_jit
+@jit
 def ballistic_phase(cda_m2: float) -> GlidePhase:
     """:func:`coast_phase` as a :class:`GlidePhase` without lift (``ld = 0``): the same
     flight to the last bit (no thrust, the same drag, a lift of exactly zero), in the phase
@@ -271,7 +268,7 @@ def deriv(
         out[i] = d[i]
 
 
-@_jit
+@jit
 def deriv_xyz(
     t: float, x: float, yy: float, z: float, vx: float, vy: float, vz: float, m: float,
     ph: Phase, env: Env, ax_cmd: float, ay_cmd: float, az_cmd: float,
@@ -438,7 +435,7 @@ def hermite(
         out[i] = h00 * y0[i] + h10 * h * f0[i] + h01 * y1[i] + h11 * h * f1[i]
 
 
-@_jit
+@jit
 def path_at(t_s: np.ndarray, r_m: np.ndarray, v_mps: np.ndarray, t_new_s: np.ndarray) -> np.ndarray:
     """The truth interpolator: a path sampled in position and velocity, at other times.
 
@@ -473,7 +470,7 @@ def path_at(t_s: np.ndarray, r_m: np.ndarray, v_mps: np.ndarray, t_new_s: np.nda
     return out
 
 
-@_jit
+@jit
 def fly(
     t0: float, y0: np.ndarray, t_end: float, ph: Phase, env: Env, rtol: float,
     max_step_s: float, stop_alt_m: float, entry_alt_m: float,
@@ -620,7 +617,7 @@ def rk4_step(
     )
 
 
-@_jit
+@jit
 def rk4_scalars(
     t: float, y0: float, y1: float, y2: float, y3: float, y4: float, y5: float, y6: float,
     h: float, ph: Phase, env: Env, ax: float, ay: float, az: float,

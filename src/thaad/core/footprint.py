@@ -33,6 +33,7 @@ from thaad.core.earth import (
     great_circle,
 )
 from thaad.core.firecontrol import FireControl, envelope_shot
+from thaad.core.jit import jit
 from thaad.core.radar import (
     Radar,
     apparent_elevation_rad,
@@ -41,10 +42,8 @@ from thaad.core.radar import (
     search_snr_constant,
 )
 
-_jit = nb.njit(cache=True)
 
-
-@_jit
+@jit
 def resample_path(ts: np.ndarray, ys: np.ndarray, lat0: float, lon0: float, earth: int,
                   n: int):  # fmt: skip
     """A flown path resampled to ``n`` equal time steps: ``(t_s, downrange_m, alt_m)``."""
@@ -69,7 +68,7 @@ def resample_path(ts: np.ndarray, ys: np.ndarray, lat0: float, lon0: float, eart
     return t_out, s_out, h_out
 
 
-@_jit
+@jit
 def search_detects(rd: Radar, site: np.ndarray, site_enu: np.ndarray, r: np.ndarray,
                    rcs_m2: float, earth: int) -> bool:  # fmt: skip
     """Whether the search pattern can find an object at ECEF ``r``: in view, inside the
@@ -86,7 +85,7 @@ def search_detects(rd: Radar, site: np.ndarray, site_enu: np.ndarray, r: np.ndar
     return 10.0 * math.log10(max(snr, 1e-300)) >= rd.snr_detect_db
 
 
-@_jit
+@jit
 def cell_kill(
     lat0: float, lon0: float, lat_a: float, lon_a: float, fam_r: np.ndarray,
     fam_t: np.ndarray, fam_s: np.ndarray, fam_h: np.ndarray, fam_tb: np.ndarray,

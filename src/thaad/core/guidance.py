@@ -18,7 +18,6 @@ the relative motion taken as linear over the step (:func:`closest_approach`).
 import math
 from typing import NamedTuple
 
-import numba as nb
 import numpy as np
 
 from thaad.core.earth import approx_altitude_m
@@ -32,11 +31,9 @@ from thaad.core.events import (
 )
 from thaad.core.flight import STEER_FIXED, STEER_VELOCITY, Env, Phase, coast_phase, rk4_step
 from thaad.core.interceptor import Interceptor, shroud_off, zem_pn_accel
-from thaad.core.jit import leaf
+from thaad.core.jit import jit, leaf
 from thaad.core.scene import OBJ_THREAT, Objects, object_state
 from thaad.core.seeker import Seeker, los_filter_update, measure_los, pn_accel, seeker_pick
-
-_jit = nb.njit(cache=True)
 
 BOOST_STEP_S = 0.1  # RK4 step while the booster burns
 MIDCOURSE_STEP_S = 0.25  # RK4 step of midcourse (command) guidance
@@ -88,7 +85,7 @@ W_ACQ = 15  # 2 rows: the acquisition's object state and look direction
 N_WORK_ROWS = 17
 
 
-@_jit
+@jit
 def new_shots(n: int, n_path: int) -> Shots:
     return Shots(
         y=np.zeros((n, 7)), t_launch_s=np.full(n, np.nan), clock_s=np.zeros(n),
@@ -103,7 +100,7 @@ def new_shots(n: int, n_path: int) -> Shots:
     )  # fmt: skip
 
 
-@_jit
+@jit
 def launch_shot(sh: Shots, j: int, t_s: float, r0: np.ndarray, direction: np.ndarray,
                 up: np.ndarray, launcher: int, m0_kg: float) -> None:  # fmt: skip
     """Put interceptor ``j`` on its launcher at ``r0`` (ECEF), aimed along ``direction``."""

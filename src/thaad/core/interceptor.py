@@ -14,7 +14,6 @@ radar track (command guidance); after seeker acquisition, against the seeker's L
 import math
 from typing import NamedTuple
 
-import numba as nb
 import numpy as np
 
 from thaad.core.constants import G0_MPS2, R_MEAN_M
@@ -27,8 +26,7 @@ from thaad.core.flight import (
     coast_phase,
     rk4_step,
 )
-
-_jit = nb.njit(cache=True)
+from thaad.core.jit import jit
 
 
 class Interceptor(NamedTuple):
@@ -57,7 +55,7 @@ class Interceptor(NamedTuple):
     divert_dv_mps: float = 500.0  # the KV's divert delta-v budget (rocket equation)
 
 
-@_jit
+@jit
 def shroud_off(itc: Interceptor, tau_s: float, alt_m: float) -> bool:
     """Whether the shroud has separated ``tau_s`` after launch at height ``alt_m``."""
     return tau_s >= itc.burn_s and (alt_m >= itc.shroud_sep_alt_m or tau_s >= itc.shroud_sep_s)
@@ -69,7 +67,7 @@ def divert_delta_v_mps(m_kv_kg: float, propellant_kg: float, isp_s: float) -> fl
     return isp_s * G0_MPS2 * math.log(m_kv_kg / (m_kv_kg - propellant_kg))
 
 
-@_jit
+@jit
 def boost_phases(itc: Interceptor, lat: float, lon: float, az: float, el: float):
     """The rail phase (fixed direction) and the gravity-turn phase of a launch."""
     b = enu_basis(lat, lon)
@@ -91,7 +89,7 @@ def boost_phases(itc: Interceptor, lat: float, lon: float, az: float, el: float)
     return rail, turn, d
 
 
-@_jit
+@jit
 def fly_out(itc: Interceptor, el_rad: float, env: Env, dt_s: float, n_t: int, n_sub: int = 4):
     """An open-loop fly-out (no guidance) at launch elevation ``el_rad``, on a time grid.
 
@@ -156,7 +154,7 @@ def fly_out(itc: Interceptor, el_rad: float, env: Env, dt_s: float, n_t: int, n_
     return rho, alt, spd
 
 
-@_jit
+@jit
 def build_flyout_table(itc: Interceptor, env: Env, el_min_rad: float, el_max_rad: float,
                        n_el: int, dt_s: float, n_t: int):  # fmt: skip
     """Fly-out table: ground range and height over time for ``n_el`` launch elevations.
@@ -175,7 +173,7 @@ def build_flyout_table(itc: Interceptor, env: Env, el_min_rad: float, el_max_rad
     return els, rho, alt, spd
 
 
-@_jit
+@jit
 def _alt_time_at_range(rho_row: np.ndarray, alt_row: np.ndarray, dt_s: float, rho_q: float):
     """Height and time where one fly-out reaches ground range ``rho_q`` (NaN if never)."""
     n = rho_row.shape[0]
@@ -190,7 +188,7 @@ def _alt_time_at_range(rho_row: np.ndarray, alt_row: np.ndarray, dt_s: float, rh
     return math.nan, math.nan
 
 
-@_jit
+@jit
 def flyout_query(els: np.ndarray, rho: np.ndarray, alt: np.ndarray, dt_s: float,
                  rho_q: float, alt_q: float):  # fmt: skip
     """Launch elevation and time of flight to reach (ground range, height).
@@ -215,7 +213,7 @@ def flyout_query(els: np.ndarray, rho: np.ndarray, alt: np.ndarray, dt_s: float,
     return math.nan, math.nan
 
 
-@_jit
+@jit
 def zem_pn_accel(
     r_rel: np.ndarray, v_rel: np.ndarray, v_m: np.ndarray, nav_gain: float, limit: float,
     out: np.ndarray,
@@ -252,13 +250,13 @@ def zem_pn_accel(
     return tgo
 
 
-@_jit
+@jit
 def launch_site_ecef(lat: float, lon: float, alt: float, earth: int) -> np.ndarray:
     """ECEF of a launcher."""
     return geodetic_to_ecef(lat, lon, alt, earth)
 
 
-@_jit
+@jit
 def table_burnout_speed(itc: Interceptor, env: Env, el_rad: float) -> float:
     """Speed at burnout of an open-loop fly-out (for reference tests and documentation)."""
     n = int(itc.burn_s / 0.05) + 2
@@ -267,7 +265,7 @@ def table_burnout_speed(itc: Interceptor, env: Env, el_rad: float) -> float:
     return spd[k]
 
 
-@_jit
+@jit
 def build_flyout_grid(
     els: np.ndarray, rho: np.ndarray, alt: np.ndarray, dt_s: float, d_rho_m: float,
     n_rho: int, d_alt_m: float, n_alt: int,
@@ -303,7 +301,7 @@ def build_flyout_grid(
     return el_g, tof_g
 
 
-@_jit
+@jit
 def flyout_grid_query(
     el_g: np.ndarray, tof_g: np.ndarray, d_rho_m: float, d_alt_m: float, rho_q: float,
     alt_q: float,

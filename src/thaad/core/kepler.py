@@ -19,27 +19,24 @@ sec. 6.2):
 
 import math
 
-import numba as nb
-
 from thaad.core.constants import MU_EARTH_M3PS2
+from thaad.core.jit import jit
 
-_jit = nb.njit(cache=True)
 
-
-@_jit
+@jit
 def q_for_angle(psi_rad: float, gamma_rad: float) -> float:
     """``Q`` needed to cover range angle ``psi`` with flight-path angle ``gamma``."""
     s = math.sin(0.5 * psi_rad)
     return 2.0 * s / (math.sin(2.0 * gamma_rad + 0.5 * psi_rad) + s)
 
 
-@_jit
+@jit
 def min_energy_gamma_rad(psi_rad: float) -> float:
     """Flight-path angle of the minimum-energy trajectory, ``(pi - psi)/4``."""
     return 0.25 * (math.pi - psi_rad)
 
 
-@_jit
+@jit
 def max_range_angle_rad(q: float) -> float:
     """Largest range angle reachable with ``Q = v^2 r / mu``: ``sin(psi/2) = Q/(2 - Q)``."""
     s = q / (2.0 - q)
@@ -48,7 +45,7 @@ def max_range_angle_rad(q: float) -> float:
     return 2.0 * math.asin(s)
 
 
-@_jit
+@jit
 def ballistic_solution(psi_rad: float, gamma_rad: float, r_m: float):
     """Burnout speed, flight time, apogee radius of the conic through range angle ``psi``.
 
@@ -69,7 +66,7 @@ def ballistic_solution(psi_rad: float, gamma_rad: float, r_m: float):
     return v, tof, a * (1.0 + e)
 
 
-@_jit
+@jit
 def gamma_for_apogee(psi_rad: float, r_apogee_m: float, r_m: float, lofted: bool) -> float:
     """Flight-path angle whose conic through range ``psi`` peaks at ``r_apogee_m``.
 

@@ -9,10 +9,10 @@ import math
 import numba as nb
 import numpy as np
 
-_jit = nb.njit(cache=True)
+from thaad.core.jit import jit
 
 
-@_jit
+@jit
 def mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``a @ b``."""
     n = a.shape[0]
@@ -28,7 +28,7 @@ def mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return c
 
 
-@_jit
+@jit
 def mmt(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``a @ b.T``."""
     n = a.shape[0]
@@ -44,7 +44,7 @@ def mmt(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return c
 
 
-@_jit
+@jit
 def mv(a: np.ndarray, v: np.ndarray) -> np.ndarray:
     """``a @ v``."""
     n = a.shape[0]
@@ -58,7 +58,7 @@ def mv(a: np.ndarray, v: np.ndarray) -> np.ndarray:
     return out
 
 
-@_jit
+@jit
 def sandwich(f: np.ndarray, p: np.ndarray) -> np.ndarray:
     """``f @ p @ f.T``, symmetrised."""
     c = mmt(mm(f, p), f)
@@ -71,7 +71,7 @@ def sandwich(f: np.ndarray, p: np.ndarray) -> np.ndarray:
     return c
 
 
-@_jit
+@jit
 def add_outer(m: np.ndarray, w: float, a: np.ndarray, b: np.ndarray) -> None:
     """``m += w a b^T`` in place."""
     for i in range(a.shape[0]):
@@ -80,7 +80,7 @@ def add_outer(m: np.ndarray, w: float, a: np.ndarray, b: np.ndarray) -> None:
             m[i, j] += wa * b[j]
 
 
-@_jit
+@jit
 def quad3(y: np.ndarray, si: np.ndarray) -> float:
     """``y^T si y`` for a 3-vector."""
     s = 0.0
@@ -90,7 +90,7 @@ def quad3(y: np.ndarray, si: np.ndarray) -> float:
     return s
 
 
-@_jit
+@jit
 def inv3_into(a: np.ndarray, out: np.ndarray) -> float:
     """Inverse of a 3x3 matrix (cofactors) into ``out`` (at least 3x3); returns the determinant."""
     c00 = a[1, 1] * a[2, 2] - a[1, 2] * a[2, 1]
@@ -109,7 +109,7 @@ def inv3_into(a: np.ndarray, out: np.ndarray) -> float:
     return det
 
 
-@_jit
+@jit
 def inv3(a: np.ndarray):
     """Inverse and determinant of a 3x3 matrix (cofactors)."""
     out = np.empty((3, 3))
@@ -117,7 +117,7 @@ def inv3(a: np.ndarray):
     return out, det
 
 
-@_jit
+@jit
 def cholesky(p: np.ndarray) -> np.ndarray:
     """Lower Cholesky factor of a covariance; a little diagonal loading if it is not PD."""
     n = p.shape[0]
@@ -158,14 +158,14 @@ _KIND_DOUBLE = ord("d")
 
 if _DGESV is None:  # pragma: no cover
 
-    @_jit
+    @jit
     def solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """``np.linalg.solve(a, b)``."""
         return np.linalg.solve(a, b)
 
 else:
 
-    @_jit
+    @jit
     def solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """``np.linalg.solve(a, b)`` for a float64 ``(n, n)`` matrix and ``(n,)`` vector: the
         same LAPACK call (dgesv on copies, so the same solution bit for bit, and the same

@@ -41,13 +41,11 @@ angles themselves are geometric (refraction corrected).
 import math
 from typing import NamedTuple
 
-import numba as nb
 import numpy as np
 
 from thaad.core.constants import BOLTZMANN_JPK, C_MPS, K_REFRACTION, R_MEAN_M
 from thaad.core.earth import ecef_to_aer, ecef_to_geodetic, great_circle
-
-_jit = nb.njit(cache=True)
+from thaad.core.jit import jit
 
 AE_M = K_REFRACTION * R_MEAN_M  # effective Earth radius
 
@@ -86,30 +84,30 @@ class Radar(NamedTuple):
 # ----------------------------------------------------------------------------- range equation
 
 
-@_jit
+@jit
 def wavelength_m(rd: Radar) -> float:
     return C_MPS / rd.frequency_hz
 
 
-@_jit
+@jit
 def beamwidth_rad(rd: Radar) -> float:
     """Half-power beamwidth ``lambda / D`` with ``D = sqrt(Ae)`` (broadside)."""
     return wavelength_m(rd) / math.sqrt(rd.aperture_m2)
 
 
-@_jit
+@jit
 def _noise_density(rd: Radar) -> float:
     """``k Ts L`` (J): noise spectral density times losses."""
     return BOLTZMANN_JPK * rd.system_temp_k * 10.0 ** (rd.losses_db / 10.0)
 
 
-@_jit
+@jit
 def snr_constant(rd: Radar) -> float:
     """``Pt tau G^2 lambda^2 / ((4 pi)^3 k Ts L)``: multiply by ``sigma / R^4`` for the SNR."""
     return snr_constant_dwell(rd, rd.dwell_s)
 
 
-@_jit
+@jit
 def snr_constant_dwell(rd: Radar, dwell_s: float) -> float:
     """Track-form constant for a dwell of ``dwell_s`` seconds."""
     lam = wavelength_m(rd)
@@ -118,25 +116,25 @@ def snr_constant_dwell(rd: Radar, dwell_s: float) -> float:
     return num / ((4.0 * math.pi) ** 3 * _noise_density(rd))
 
 
-@_jit
+@jit
 def snr_db(rd: Radar, rcs_m2: float, range_m: float) -> float:
     """Single-dwell signal-to-noise ratio (dB) of a target of cross-section ``rcs_m2``."""
     return 10.0 * math.log10(snr_constant(rd) * rcs_m2 / range_m**4)
 
 
-@_jit
+@jit
 def detection_range_m(rd: Radar, rcs_m2: float) -> float:
     """Range at which the track-dwell SNR equals the threshold: ``(C sigma / SNR_min)^(1/4)``."""
     return (snr_constant(rd) * rcs_m2 / 10.0 ** (rd.snr_detect_db / 10.0)) ** 0.25
 
 
-@_jit
+@jit
 def search_solid_angle_sr(half_az_rad: float, el_lo_rad: float, el_span_rad: float) -> float:
     """Solid angle of an azimuth-elevation sector: ``2 h_az (sin el_hi - sin el_lo)``."""
     return 2.0 * half_az_rad * (math.sin(el_lo_rad + el_span_rad) - math.sin(el_lo_rad))
 
 
-@_jit
+@jit
 def search_snr_constant(rd: Radar, search_fraction: float) -> float:
     """Search-form constant ``P Ae t_f f / (4 pi Omega k Ts L)`` (times ``sigma / R^4``).
 
@@ -149,19 +147,19 @@ def search_snr_constant(rd: Radar, search_fraction: float) -> float:
     return num / (4.0 * math.pi * omega * _noise_density(rd))
 
 
-@_jit
+@jit
 def search_snr_db(rd: Radar, rcs_m2: float, range_m: float, search_fraction: float) -> float:
     return 10.0 * math.log10(search_snr_constant(rd, search_fraction) * rcs_m2 / range_m**4)
 
 
-@_jit
+@jit
 def search_range_m(rd: Radar, rcs_m2: float, search_fraction: float) -> float:
     """Range at which the search SNR equals the detection threshold."""
     c = search_snr_constant(rd, search_fraction)
     return (c * rcs_m2 / 10.0 ** (rd.snr_detect_db / 10.0)) ** 0.25
 
 
-@_jit
+@jit
 def search_dwell_s(rd: Radar, search_fraction: float) -> float:
     """Dwell per beam position in search: ``t_f f Omega_beam / Omega``."""
     lam = wavelength_m(rd)
@@ -170,7 +168,7 @@ def search_dwell_s(rd: Radar, search_fraction: float) -> float:
     return rd.search_frame_s * search_fraction * omega_beam / omega
 
 
-@_jit
+@jit
 def time_budget(rd: Radar, n_tracks: int) -> tuple[float, float]:
     """Share the radar's time between tracks and search.
 
@@ -189,7 +187,7 @@ def time_budget(rd: Radar, n_tracks: int) -> tuple[float, float]:
 # ----------------------------------------------------------------------------- detection
 
 
-@_jit
+@jit
 def _pd_steady(snr: float, thr: float) -> float:
     """Marcum Q: ``P(y > T)`` for ``y`` the square-law output (unit noise) of a steady target.
 
@@ -216,7 +214,7 @@ def _pd_steady(snr: float, thr: float) -> float:
     return min(max(pd, 0.0), 1.0)
 
 
-@_jit
+@jit
 def pd_swerling(snr: float, pfa: float, case: int) -> float:
     """Single-look detection probability of a Swerling ``case`` target (SNR as a ratio)."""
     thr = -math.log(pfa)
@@ -227,7 +225,7 @@ def pd_swerling(snr: float, pfa: float, case: int) -> float:
     return (1.0 + 2.0 * snr * thr / (2.0 + snr) ** 2) * pfa ** (2.0 / (2.0 + snr))
 
 
-@_jit
+@jit
 def required_snr_db(pd: float, pfa: float, case: int) -> float:
     """SNR (dB) at which :func:`pd_swerling` reaches ``pd`` (bisection to 1e-9 dB)."""
     lo = -20.0
@@ -241,7 +239,7 @@ def required_snr_db(pd: float, pfa: float, case: int) -> float:
     return 0.5 * (lo + hi)
 
 
-@_jit
+@jit
 def sigma_range_m(rd: Radar, snr: float) -> float:
     """Range error: ``(c / 2B) / sqrt(2 SNR)`` in quadrature with the floor (SNR a ratio)."""
     res = C_MPS / (2.0 * rd.bandwidth_hz)
@@ -249,7 +247,7 @@ def sigma_range_m(rd: Radar, snr: float) -> float:
     return math.sqrt(rd.sigma_range_m**2 + thermal**2)
 
 
-@_jit
+@jit
 def sigma_angle_rad(rd: Radar, snr: float) -> float:
     """Angle error: ``theta_3dB / (k_m sqrt(2 SNR))`` in quadrature with the floor."""
     thermal = beamwidth_rad(rd) / (rd.monopulse_slope * math.sqrt(2.0 * max(snr, 1e-12)))
@@ -259,7 +257,7 @@ def sigma_angle_rad(rd: Radar, snr: float) -> float:
 # ----------------------------------------------------------------------------- geometry
 
 
-@_jit
+@jit
 def horizon_ground_range_m(radar_alt_m: float, target_alt_m: float) -> float:
     """Ground range to the radio horizon (4/3 Earth) for a target at ``target_alt_m``."""
     a = AE_M
@@ -268,7 +266,7 @@ def horizon_ground_range_m(radar_alt_m: float, target_alt_m: float) -> float:
     return a * (math.acos(a / (a + hr)) + math.acos(a / (a + ht)))
 
 
-@_jit
+@jit
 def ground_range_from_slant_m(radar_alt_m: float, target_alt_m: float, slant_m: float) -> float:
     """Ground range (4/3 Earth) of an object at ``target_alt_m`` seen at ``slant_m``.
 
@@ -283,7 +281,7 @@ def ground_range_from_slant_m(radar_alt_m: float, target_alt_m: float, slant_m: 
     return AE_M * math.acos(min(max(c, -1.0), 1.0))
 
 
-@_jit
+@jit
 def apparent_elevation_rad(radar_alt_m: float, target_alt_m: float, ground_m: float) -> float:
     """Apparent elevation (4/3 Earth) of an object at ``target_alt_m`` and a ground range.
 
@@ -304,7 +302,7 @@ def apparent_elevation_rad(radar_alt_m: float, target_alt_m: float, ground_m: fl
     return math.asin(min(max(s, -1.0), 1.0))
 
 
-@_jit
+@jit
 def ground_range_at_elevation_m(radar_alt_m: float, target_alt_m: float, el_rad: float) -> float:
     """Ground range (4/3 Earth) at which an object at ``target_alt_m`` is at elevation ``el``.
 
@@ -326,7 +324,7 @@ def ground_range_at_elevation_m(radar_alt_m: float, target_alt_m: float, el_rad:
 # ----------------------------------------------------------------------------- visibility
 
 
-@_jit
+@jit
 def in_view(rd: Radar, az: float, el: float, rng: float, alt_m: float, ground_m: float) -> bool:
     """Field of view, elevation limits, instrumented range and radio horizon (no SNR).
 
@@ -345,7 +343,7 @@ def in_view(rd: Radar, az: float, el: float, rng: float, alt_m: float, ground_m:
     return ground_m <= horizon_ground_range_m(rd.alt_m, alt_m)
 
 
-@_jit
+@jit
 def visible(
     rd: Radar, site_ecef: np.ndarray, site_enu: np.ndarray, r: np.ndarray, rcs_m2: float,
     earth: int,
@@ -369,7 +367,7 @@ def visible(
 # ----------------------------------------------------------------------------- search pattern
 
 
-@_jit
+@jit
 def in_search_sector(rd: Radar, az: float, el: float) -> bool:
     """Whether a direction lies in the mode's search pattern: ``+-search_half_az`` about the
     boresight, from the minimum elevation up ``search_el_span`` (a low fence for the
@@ -384,7 +382,7 @@ def in_search_sector(rd: Radar, az: float, el: float) -> bool:
     return rd.min_el_rad <= el <= rd.min_el_rad + rd.search_el_span_rad
 
 
-@_jit
+@jit
 def search_visit_fraction(rd: Radar, az: float, el: float) -> float:
     """When, as a fraction of the frame, the search raster's beam covers a direction.
 
@@ -401,7 +399,7 @@ def search_visit_fraction(rd: Radar, az: float, el: float) -> float:
     return (row + min(col, 1.0 - 1e-12)) / n_rows
 
 
-@_jit
+@jit
 def search_visited(rd: Radar, t0_s: float, t1_s: float, az: float, el: float) -> bool:
     """Whether a search beam covers direction ``(az, el)`` in the interval ``(t0, t1]``.
 

@@ -38,7 +38,7 @@ import numpy as np
 from thaad.core.constants import R_MEAN_M
 from thaad.core.earth import ecef_to_aer, height_and_ground_angle
 from thaad.core.flight import Env, ballistic_phase, coast_phase, deriv, fly
-from thaad.core.jit import leaf
+from thaad.core.jit import jit, leaf
 from thaad.core.radar import (
     C_MPS,
     Radar,
@@ -62,8 +62,6 @@ from thaad.core.tracks import (
     new_track_table,
     tracker_scan,
 )
-
-_jit = nb.njit(cache=True)
 
 OBJ_THREAT = 0
 OBJ_STAGE = 1
@@ -116,7 +114,7 @@ class Objects(NamedTuple):
     ir_obj: np.ndarray = _NONE  # (n_obj,) seeker brightness proxy of each extra (0: default)
 
 
-@_jit
+@jit
 def build_objects(
     ts: np.ndarray, ys: np.ndarray, fs: np.ndarray, tb: float, ts_stage: np.ndarray,
     ys_stage: np.ndarray, mis: Missile, env: Env, scene: Scene, n_debris: int,
@@ -263,7 +261,7 @@ class SenseState(NamedTuple):
     exists: np.ndarray  # (n_obj,) bool: the object exists at the look (radar_scan's scratch)
 
 
-@_jit
+@jit
 def new_sense_state(n_obj: int, cap: int) -> SenseState:
     return SenseState(
         new_track_table(cap, n_obj), np.zeros(cap), np.zeros(cap, np.int64),
@@ -529,7 +527,7 @@ def multi_look(
     return firm, n_meas, first, firm and not was_firm
 
 
-@_jit
+@jit
 def looks_to_firm(tp: TrackerParams) -> int:
     """Detections a track needs before fire control may engage it: M-of-N confirmation and
     the ``RCS_LOOKS`` looks of discrimination (the rule :func:`sense_and_track` applies)."""

@@ -20,13 +20,10 @@ radar track (uplinked), not from the truth.
 import math
 from typing import NamedTuple
 
-import numba as nb
 import numpy as np
 
-from thaad.core.jit import leaf
+from thaad.core.jit import jit, leaf
 from thaad.core.scene import OBJ_STAGE, OBJ_THREAT, Objects, object_state
-
-_jit = nb.njit(cache=True)
 
 
 class Seeker(NamedTuple):
@@ -40,7 +37,7 @@ class Seeker(NamedTuple):
     los_alpha: float  # alpha of the LOS alpha-beta filter (beta from Benedict-Bordner)
 
 
-@_jit
+@jit
 def ir_proxy(sk: Seeker, o: int) -> float:
     """Infrared-brightness proxy of object ``o`` (0 RV, 1 stage, 2+ debris)."""
     if o == OBJ_THREAT:

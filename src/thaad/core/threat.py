@@ -61,9 +61,8 @@ from thaad.core.flight import (
     glide_phase,
     mach_phase,
 )
+from thaad.core.jit import jit
 from thaad.core.linalg import solve
-
-_jit = nb.njit(cache=True)
 
 MAX_STAGES = 3
 MAX_CD = 16  # nodes of a stage's drag-coefficient table against Mach number
@@ -134,7 +133,7 @@ class Aim(NamedTuple):
     pitch_final_rad: float
 
 
-@_jit
+@jit
 def stage_ignition_s(mis: Missile, i: int) -> float:
     """Ignition time of stage ``i`` after lift-off."""
     t = 0.0
@@ -143,7 +142,7 @@ def stage_ignition_s(mis: Missile, i: int) -> float:
     return t
 
 
-@_jit
+@jit
 def stage_mass_kg(mis: Missile, i: int) -> float:
     """Mass of the stack at the ignition of stage ``i``."""
     m = mis.m0_kg
@@ -152,7 +151,7 @@ def stage_mass_kg(mis: Missile, i: int) -> float:
     return m
 
 
-@_jit
+@jit
 def stage_phase(mis: Missile, aim: Aim, i: int) -> GlidePhase:
     """Stage ``i``'s thrust, drag and pitch program (vertical and downrange at the pad)."""
     b = enu_basis(aim.lat0_rad, aim.lon0_rad)
@@ -170,7 +169,7 @@ def stage_phase(mis: Missile, aim: Aim, i: int) -> GlidePhase:
     )  # fmt: skip
 
 
-@_jit
+@jit
 def free_flight_cda_m2(mis: Missile) -> float:
     """Drag area of what flies on from cutoff to impact: the RV's (``m_rv / beta_rv``), or
     the whole body's if the payload does not separate."""
@@ -179,7 +178,7 @@ def free_flight_cda_m2(mis: Missile) -> float:
     return mis.cda_body_m2
 
 
-@_jit
+@jit
 def free_flight_phase(mis: Missile):
     """The phase of what flies on from cutoff: ballistic, or with lift for a pull-up threat
     (:class:`thaad.core.flight.GlidePhase`; ``glide_ld == 0`` gives no lift)."""
@@ -188,7 +187,7 @@ def free_flight_phase(mis: Missile):
                        mis.glide_tgt_z_m, mis.glide_dive_rad)  # fmt: skip
 
 
-@_jit
+@jit
 def body_rcs_m2(rcs_nose_m2: float, rcs_broadside_m2: float, y: np.ndarray,
                 site_ecef: np.ndarray) -> float:  # fmt: skip
     """Radar cross-section of a long body seen at an aspect angle.
@@ -210,13 +209,13 @@ def body_rcs_m2(rcs_nose_m2: float, rcs_broadside_m2: float, y: np.ndarray,
     return rcs_nose_m2 * c2 + rcs_broadside_m2 * (1.0 - c2)
 
 
-@_jit
+@jit
 def boost_phase(mis: Missile, aim: Aim, env: Env) -> GlidePhase:
     """The first stage's phase (kept for callers of the single-stage skeleton)."""
     return stage_phase(mis, aim, 0)
 
 
-@_jit
+@jit
 def _fly_core(mis: Missile, aim: Aim, env: Env, rtol: float, max_step_s: float, record: bool):
     """Fly the boost and the RV; optionally (``record``) the spent stage too.
 
@@ -282,7 +281,7 @@ def _fly_core(mis: Missile, aim: Aim, env: Env, rtol: float, max_step_s: float, 
     return ts, ys, tb, yb, t_ap, y_ap, ev2_t[EV_IMPACT], ev2_y[EV_IMPACT].copy(), ts3, ys3
 
 
-@_jit
+@jit
 def fly_threat(mis: Missile, aim: Aim, env: Env, rtol: float, max_step_s: float):
     """Fly a threat from launch to impact.
 
@@ -301,7 +300,7 @@ def fly_threat(mis: Missile, aim: Aim, env: Env, rtol: float, max_step_s: float)
     return ts, ys, tb, yb, t_ap, t_imp, y_imp, ts3, ys3, y_ap
 
 
-@_jit
+@jit
 def threat_derivs(ts: np.ndarray, ys: np.ndarray, mis: Missile, aim: Aim, env: Env):
     """Derivatives at the rows of a :func:`fly_threat` history (for Hermite interpolation).
 
@@ -326,7 +325,7 @@ def threat_derivs(ts: np.ndarray, ys: np.ndarray, mis: Missile, aim: Aim, env: E
     return fs
 
 
-@_jit
+@jit
 def impact_and_apogee(mis: Missile, aim: Aim, env: Env, rtol: float):
     """Burnout state, impact point and time, apogee height (the spent stage is not flown).
 
@@ -341,7 +340,7 @@ def impact_and_apogee(mis: Missile, aim: Aim, env: Env, rtol: float):
     return out[3], lat, lon, out[6], h_ap
 
 
-@_jit
+@jit
 def apogee_and_impact(mis: Missile, aim: Aim, env: Env, rtol: float):
     """Apogee time and height, impact point and time: ``(t_ap, h_ap, lat, lon, t_imp)``."""
     out = _fly_core(mis, aim, env, rtol, 60.0, np.bool_(False))
@@ -352,14 +351,14 @@ def apogee_and_impact(mis: Missile, aim: Aim, env: Env, rtol: float):
     return out[4], h_ap, lat, lon, out[6]
 
 
-@_jit
+@jit
 def fly_to_impact(mis: Missile, aim: Aim, env: Env, rtol: float):
     """Burnout state, impact point and time: ``(yb, lat, lon, t_imp)``."""
     yb, lat, lon, t_imp, _ = impact_and_apogee(mis, aim, env, rtol)
     return yb, lat, lon, t_imp
 
 
-@_jit
+@jit
 def min_energy_gamma_at(yb: np.ndarray, r_aim: np.ndarray) -> float:
     """Minimum-energy flight-path angle from burnout state ``yb`` to ECEF point ``r_aim``.
 
@@ -374,7 +373,7 @@ def min_energy_gamma_at(yb: np.ndarray, r_aim: np.ndarray) -> float:
     return 0.5 * (0.5 * math.pi + math.asin(sin_alpha))
 
 
-@_jit
+@jit
 def flight_path_angle(y: np.ndarray) -> float:
     """Angle of the (Earth-fixed) velocity above the local (geocentric) horizontal."""
     rn = math.sqrt(y[0] ** 2 + y[1] ** 2 + y[2] ** 2)
@@ -382,7 +381,7 @@ def flight_path_angle(y: np.ndarray) -> float:
     return math.asin((y[0] * y[3] + y[1] * y[4] + y[2] * y[5]) / (rn * vn))
 
 
-@_jit
+@jit
 def _residual(
     mis: Missile, aim: Aim, env: Env, lat_t: float, lon_t: float, r_aim: np.ndarray,
     shape: int, shape_value: float, rtol: float, out: np.ndarray,
@@ -406,7 +405,7 @@ def _residual(
     return _R_ARC_M * miss_ang
 
 
-@_jit
+@jit
 def _range_at_pitch(mis: Missile, lat0: float, lon0: float, alt0: float, az: float, p: float,
                     env: Env):  # fmt: skip
     aim = Aim(lat0, lon0, alt0, az, mis.burn_s, p)
@@ -415,7 +414,7 @@ def _range_at_pitch(mis: Missile, lat0: float, lon0: float, alt0: float, az: flo
     return ang * _R_ARC_M, az_i
 
 
-@_jit
+@jit
 def max_range_m(mis: Missile, lat0: float, lon0: float, alt0: float, az: float, env: Env):
     """Longest ground range at full burn over final pitch angles (golden section).
 
@@ -447,7 +446,7 @@ def max_range_m(mis: Missile, lat0: float, lon0: float, alt0: float, az: float, 
     return _range_at_pitch(mis, lat0, lon0, alt0, az, p, env)[0], p
 
 
-@_jit
+@jit
 def max_range_aim(
     mis: Missile, lat0: float, lon0: float, alt0: float, lat_t: float, lon_t: float, env: Env
 ):
@@ -470,7 +469,7 @@ def max_range_aim(
     return Aim(lat0, lon0, alt0, az, mis.burn_s, p), rng
 
 
-@_jit
+@jit
 def solve_aim(
     mis: Missile, lat0: float, lon0: float, alt0: float, lat_t: float, lon_t: float,
     alt_t: float, env: Env, shape: int, shape_value: float, tol_m: float,
@@ -589,7 +588,7 @@ def fly_free_batch(
     return t_imp, y_imp
 
 
-@_jit
+@jit
 def aim_point_on_sphere(lat0: float, lon0: float, az: float, range_m: float):
     """Convenience: the point ``range_m`` of arc from a launch point along ``az``."""
     return destination(lat0, lon0, az, range_m / _R_ARC_M)

@@ -52,10 +52,8 @@ from thaad.core.earth import (
     gravity_gradient_into,
 )
 from thaad.core.flight import Env, coast_phase, rk4_scalars
-from thaad.core.jit import leaf
+from thaad.core.jit import jit, leaf
 from thaad.core.linalg import add_outer, cholesky, inv3, inv3_into, mm, mmt, mv, quad3, sandwich
-
-_jit = nb.njit(cache=True)
 
 N_STATE = 7
 FILTER_EKF = 0
@@ -66,7 +64,7 @@ UKF_BETA = 2.0
 UKF_KAPPA = 0.0
 
 
-@_jit
+@jit
 def n_substeps(dt: float) -> int:
     """RK4 substeps for a step of ``dt``: at most :data:`MAX_SUBSTEP_S` each."""
     return max(1, int(math.ceil(abs(dt) / MAX_SUBSTEP_S)))
@@ -255,7 +253,7 @@ def measurement_into(x: np.ndarray, site_ecef: np.ndarray, site_enu: np.ndarray,
     hx[2] = el
 
 
-@_jit
+@jit
 def measure_aer(x: np.ndarray, site_ecef: np.ndarray, site_enu: np.ndarray):
     """``(h(x), H)`` of :func:`measurement_into` in new arrays (for the association gate)."""
     hx = np.empty(3)
@@ -264,13 +262,13 @@ def measure_aer(x: np.ndarray, site_ecef: np.ndarray, site_enu: np.ndarray):
     return hx, H
 
 
-@_jit
+@jit
 def measurement_to_ecef(site_ecef: np.ndarray, site_enu: np.ndarray, z: np.ndarray):
     """ECEF point of a (range, az, el) measurement."""
     return aer_to_ecef(site_ecef, site_enu, z[1], z[2], z[0])
 
 
-@_jit
+@jit
 def measurement_cov_ecef(site_enu: np.ndarray, z: np.ndarray, R: np.ndarray) -> np.ndarray:
     """Cartesian covariance ``J R J^T`` of a (range, az, el) measurement (first order)."""
     rng = z[0]
@@ -430,7 +428,7 @@ def ekf_update_into(
 # ----------------------------------------------------------------------------- unscented filter
 
 
-@_jit
+@jit
 def ukf_weights(n: int):
     """Mean and covariance weights of the 2n + 1 sigma points, and ``n + lambda``."""
     lam = UKF_ALPHA * UKF_ALPHA * (n + UKF_KAPPA) - n
@@ -441,7 +439,7 @@ def ukf_weights(n: int):
     return wm, wc, n + lam
 
 
-@_jit
+@jit
 def sigma_points(x: np.ndarray, P: np.ndarray) -> np.ndarray:
     """The 2n + 1 sigma points (rows) of ``(x, P)``."""
     n = x.shape[0]
@@ -457,7 +455,7 @@ def sigma_points(x: np.ndarray, P: np.ndarray) -> np.ndarray:
     return pts
 
 
-@_jit
+@jit
 def ukf_predict(x: np.ndarray, P: np.ndarray, dt: float, env: Env, q: float, q_b: float):
     """Unscented prediction of the 7-state over ``dt``; returns new ``(x, P)``."""
     if dt <= 0.0:
@@ -484,7 +482,7 @@ def ukf_predict(x: np.ndarray, P: np.ndarray, dt: float, env: Env, q: float, q_b
     return xm, Pn
 
 
-@_jit
+@jit
 def ukf_update(
     x: np.ndarray, P: np.ndarray, z: np.ndarray, R: np.ndarray, site_ecef: np.ndarray,
     site_enu: np.ndarray,
@@ -538,7 +536,7 @@ def ukf_update(
 # ----------------------------------------------------------------------------- one object
 
 
-@_jit
+@jit
 def init_bal(
     z: np.ndarray, R: np.ndarray, site_ecef: np.ndarray, site_enu: np.ndarray, b0: float,
     sigma_b0: float, sigma_v0: float,
@@ -560,7 +558,7 @@ def init_bal(
     return x, P
 
 
-@_jit
+@jit
 def run_filter(
     kind: int, t: np.ndarray, Z: np.ndarray, R: np.ndarray, site_ecef: np.ndarray,
     site_enu: np.ndarray, env: Env, q: float, q_b: float, b0: float, sigma_b0: float,
@@ -598,7 +596,7 @@ def run_filter(
 # ----------------------------------------------------------------------------- impact point
 
 
-@_jit
+@jit
 def impact_point(x: np.ndarray, env: Env, t_max_s: float):
     """Fly a 7-state to the ground (height 0); returns ``(ok, t_s, r_ecef)``.
 
@@ -640,7 +638,7 @@ def impact_point(x: np.ndarray, env: Env, t_max_s: float):
     return False, t, y[:3].copy()
 
 
-@_jit
+@jit
 def impact_with_uncertainty(x: np.ndarray, P: np.ndarray, env: Env, t_max_s: float):
     """Predicted impact point and its uncertainty.
 

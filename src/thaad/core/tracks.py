@@ -20,7 +20,6 @@ The table is a tuple of preallocated arrays, changed in place; slots are reused.
 import math
 from typing import NamedTuple
 
-import numba as nb
 import numpy as np
 from numba.extending import overload
 
@@ -33,7 +32,7 @@ from thaad.core.association import (
 )
 from thaad.core.earth import aer_to_ecef_into
 from thaad.core.flight import Env
-from thaad.core.jit import counted, leaf
+from thaad.core.jit import counted, jit, leaf
 from thaad.core.tracking import (
     FILTER_EKF,
     FILTER_UKF,
@@ -43,8 +42,6 @@ from thaad.core.tracking import (
     ukf_predict,
     ukf_update,
 )
-
-_jit = nb.njit(cache=True)
 
 FREE = 0
 TENTATIVE = 1
@@ -182,7 +179,7 @@ class TrackTable(NamedTuple):
     aibuf: np.ndarray  # (int)
 
 
-@_jit
+@jit
 def new_track_table(cap: int, n_det: int) -> TrackTable:
     """An empty table of ``cap`` track slots for scans of at most ``n_det`` detections."""
     return TrackTable(
@@ -209,7 +206,7 @@ def new_track_table(cap: int, n_det: int) -> TrackTable:
     )
 
 
-@_jit
+@jit
 def sigma_pos_m(P: np.ndarray) -> float:
     """Root of the trace of the position covariance."""
     return math.sqrt(max(P[0, 0] + P[1, 1] + P[2, 2], 0.0))
@@ -287,7 +284,7 @@ def _start_track(
             tab.P[slot, a, b] = P[a, b]
 
 
-@_jit
+@jit
 def tracker_scan(
     tab: TrackTable, prm: TrackerParams, t: float, Z: np.ndarray, R: np.ndarray,
     site_ecef: np.ndarray, site_enu: np.ndarray, env: Env,

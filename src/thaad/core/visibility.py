@@ -16,7 +16,6 @@ at a ground range.
 
 import math
 
-import numba as nb
 import numpy as np
 
 from thaad.core.constants import R_MEAN_M
@@ -28,6 +27,7 @@ from thaad.core.earth import (
     great_circle,
 )
 from thaad.core.flight import Env
+from thaad.core.jit import jit
 from thaad.core.radar import AE_M, Radar, apparent_elevation_rad, in_search_sector, in_view
 from thaad.core.scene import (
     OBJ_THREAT,
@@ -41,8 +41,6 @@ from thaad.core.threat import Aim, Missile, fly_threat, threat_derivs
 from thaad.core.tracks import CONFIRMED, sigma_pos_m
 
 __all__ = ["H_COLUMNS", "N_HIST", "observe", "slant_range_m"]
-
-_jit = nb.njit(cache=True)
 
 TRACK_CAPACITY = 32  # track slots, as the engagement's
 THREAT_RTOL = 1e-9  # the truth flight's tolerance and longest step, as the engagement's
@@ -66,7 +64,7 @@ H_COLUMNS = ("t_s", "in_view", "in_search", "detected", "snr_db", "tracked", "po
              "sigma_pos_m", "range_m", "alt_m", "lat_rad", "lon_rad")  # fmt: skip
 
 
-@_jit
+@jit
 def slant_range_m(radar_alt_m: float, target_alt_m: float, ground_m: float) -> float:
     """Slant range (4/3 Earth) to an object at ``target_alt_m`` and a ground range:
     ``R^2 = ar^2 + at^2 - 2 ar at cos(ground / ae)``."""
@@ -76,7 +74,7 @@ def slant_range_m(radar_alt_m: float, target_alt_m: float, ground_m: float) -> f
     return math.sqrt(max(ar * ar + at * at - 2.0 * ar * at * math.cos(th), 0.0))
 
 
-@_jit
+@jit
 def _missile_track(ss) -> int:
     """The confirmed track whose recent detections are mostly the missile (-1: none)."""
     tab = ss.tab
@@ -95,7 +93,7 @@ def _missile_track(ss) -> int:
     return best
 
 
-@_jit
+@jit
 def observe(
     mis: Missile, aim: Aim, rcs_boost_m2: float, rcs_rv_m2: float, rd: Radar, scene: Scene,
     env: Env, rng: np.random.Generator,

@@ -24,13 +24,12 @@ References
   the weapon-target assignment problem", Operations Research 55(6), 1136-1146 (2007).
 """
 
-import numba as nb
 import numpy as np
 
-_jit = nb.njit(cache=True)
+from thaad.core.jit import jit
 
 
-@_jit
+@jit
 def expected_leak(x: np.ndarray, p: np.ndarray, value: np.ndarray) -> float:
     """``L(x)``: the value-weighted expected number of threats that survive the shots ``x``."""
     n_b, n_t = p.shape
@@ -43,7 +42,7 @@ def expected_leak(x: np.ndarray, p: np.ndarray, value: np.ndarray) -> float:
     return total
 
 
-@_jit
+@jit
 def assign_greedy(p: np.ndarray, value: np.ndarray, rounds: np.ndarray,
                   max_shots: int) -> np.ndarray:  # fmt: skip
     """Maximum marginal return: one round at a time to the largest drop of ``L``.
@@ -79,7 +78,7 @@ def assign_greedy(p: np.ndarray, value: np.ndarray, rounds: np.ndarray,
         q[bt] *= 1.0 - p[bb, bt]
 
 
-@_jit
+@jit
 def _survival(x: np.ndarray, p: np.ndarray, t: int) -> float:
     q = 1.0
     for b in range(p.shape[0]):
@@ -87,7 +86,7 @@ def _survival(x: np.ndarray, p: np.ndarray, t: int) -> float:
     return q
 
 
-@_jit
+@jit
 def _move(x, p, value, q, b1, t1, b2, t2, b3, t3, b4, t4) -> float:
     """Take a round of ``b1`` off ``t1`` and give ``b2`` one at ``t2``; when ``b3 >= 0`` also
     take ``b3``'s off ``t3`` and give ``b4`` one at ``t4``. Keep the change when ``L`` falls
@@ -118,7 +117,7 @@ def _move(x, p, value, q, b1, t1, b2, t2, b3, t3, b4, t4) -> float:
     return 0.0
 
 
-@_jit
+@jit
 def improve(x: np.ndarray, p: np.ndarray, value: np.ndarray, rounds: np.ndarray,
             max_shots: int, max_passes: int = 20) -> np.ndarray:  # fmt: skip
     """Local search from ``x``; each accepted move lowers ``L``. The moves: a battery's round
@@ -227,7 +226,7 @@ def improve(x: np.ndarray, p: np.ndarray, value: np.ndarray, rounds: np.ndarray,
     return x
 
 
-@_jit
+@jit
 def _fill(x: np.ndarray, p: np.ndarray, value: np.ndarray, rounds: np.ndarray,
           max_shots: int, order: np.ndarray) -> None:  # fmt: skip
     """Give the rounds still left, battery by battery in ``order``, each to the shot that
@@ -256,7 +255,7 @@ RESTARTS = 24
 """Perturbed restarts of the local search in :func:`assign`."""
 
 
-@_jit
+@jit
 def assign(p: np.ndarray, value: np.ndarray, rounds: np.ndarray, max_shots: int) -> np.ndarray:
     """Greedy maximum marginal return and local search (:func:`improve`), then
     :data:`RESTARTS` restarts: drop all the shots, or a third of them, refill battery by
