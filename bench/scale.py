@@ -68,7 +68,6 @@ def _rk4_steps(itc, env, n: int, h: float) -> float:
     y = np.zeros(7)
     y[:3] = geodetic_to_ecef(0.6, 2.2, 680.0, 1)
     y[6] = itc.m0_kg
-    work = np.empty((5, 7))
     a = np.zeros(3)
     t = 0.0
     n_boost = int(itc.burn_s / 0.1)
@@ -79,7 +78,7 @@ def _rk4_steps(itc, env, n: int, h: float) -> float:
             y[6] = itc.m_kv_kg + itc.shroud_mass_kg
         if i == n_shroud:
             y[6] = itc.m_kv_kg
-        rk4_step(t, y, h, ph, env, a, work)
+        rk4_step(t, y, h, ph, env, a)
         t += h
     return y[0]
 

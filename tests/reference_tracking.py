@@ -18,7 +18,7 @@ from thaad.core import tracking as T
 def fly(x, dt, env):
     """A 7-state ``x`` flown by ``dt`` with the filter's own model (``b = x[6]`` held)."""
     y = np.array(x, dtype=float)
-    T.propagate_into(y, dt, env, y[6], T.n_substeps(dt), np.empty((6, 7)))
+    T.propagate_into(y, dt, env, y[6], T.n_substeps(dt))
     return y
 
 
@@ -42,7 +42,7 @@ def ekf_predict(x, P, dt, env, q, q_b):
         T.dynamics_jacobian_into(xs, xs[6], env, A)
         ah = A * h
         F = (np.eye(7) + ah + 0.5 * ah @ ah) @ F
-        T.propagate_into(xs, h, env, xs[6], 1, np.empty((6, 7)))
+        T.propagate_into(xs, h, env, xs[6], 1)
     return xs, F @ P @ F.T + process_noise(dt, q, q_b)
 
 

@@ -91,10 +91,9 @@ def plan_intercept(
     Ground range is measured from the launcher (the fly-out table's origin)."""
     t = t_x
     xs = x[:6].copy()
-    buf = np.empty((7, 7))
     n = int(fc.predict_horizon_s / fc.predict_dt_s)
     for _ in range(n):
-        propagate_into(xs, fc.predict_dt_s, env, inv_beta_m2pkg, np.int64(1), buf)
+        propagate_into(xs, fc.predict_dt_s, env, inv_beta_m2pkg, np.int64(1))
         t += fc.predict_dt_s
         lat, lon, h = ecef_to_geodetic(xs[0], xs[1], xs[2], env.earth)
         if h < fc.alt_min_m:

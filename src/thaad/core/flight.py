@@ -602,16 +602,9 @@ def fly(
 
 
 @leaf
-def rk4_step(
-    t: float, y: np.ndarray, h: float, ph: Phase, env: Env, a_cmd: np.ndarray,
-    work: np.ndarray,
-) -> None:  # fmt: skip
-    """Classical fourth-order Runge-Kutta step in place, with a constant commanded accel.
-
-    ``work`` is a (5, 7) scratch array; ``a_cmd`` (3,) is held over the step.
-    """
-    # stages on scalars (the same arithmetic in the same order as with the rows of ``work``,
-    # which is left untouched: kept in the signature for the callers)
+def rk4_step(t: float, y: np.ndarray, h: float, ph: Phase, env: Env, a_cmd: np.ndarray) -> None:
+    """Classical fourth-order Runge-Kutta step in place, with a constant commanded accel
+    ``a_cmd`` (3,) held over the step (the stages on scalars: :func:`rk4_scalars`)."""
     y[0], y[1], y[2], y[3], y[4], y[5], y[6] = rk4_scalars(
         t, y[0], y[1], y[2], y[3], y[4], y[5], y[6], h, ph, env, a_cmd[0], a_cmd[1], a_cmd[2]
     )

@@ -79,10 +79,9 @@ W_Y_OLD = 2  # the KV's state at the start of the step
 W_ACC = 3  # commanded acceleration (:3)
 W_DR = 4  # relative position (:3)
 W_DV = 5  # relative velocity (:3)
-W_RK4 = 6  # 5 rows: rk4_step's
-W_STEER = 11  # 4 rows: _steer's working vectors
-W_ACQ = 15  # 2 rows: the acquisition's object state and look direction
-N_WORK_ROWS = 17
+W_STEER = 6  # 4 rows: _steer's working vectors
+W_ACQ = 10  # 2 rows: the acquisition's object state and look direction
+N_WORK_ROWS = 12
 
 
 @jit
@@ -153,10 +152,11 @@ def _acquire(
     """The seeker's acquisition: it picks an object; the hand-over gives it the LOS from a
     first look and the LOS rate from the radar track."""
     yo = sh.work[W_ACQ]
-    u = sh.work[W_ACQ + 1, :3]
+    u = sh.work[W_ACQ + 1, :3]  # the look direction
     r_rel = sh.work[W_ACQ + 1, 3:6]
+    rn = max(rng_est, 1e-9)
     for c in range(3):
-        u[c] = r_est[c] / max(rng_est, 1e-9)
+        u[c] = r_est[c] / rn
     o, rr = seeker_pick(obj, tcur, y, u, itc.seeker_range_m, sk, rng, yo)
     if o >= 0:
         sh.seeking[j] = True
@@ -169,9 +169,9 @@ def _acquire(
         measure_los(r_rel, itc.seeker_noise_rad, rng, los)
         d = 0.0
         for c in range(3):
-            d += (v_est[c] / max(rng_est, 1e-9)) * u[c]
+            d += v_est[c] / rn * u[c]
         for c in range(3):
-            sh.los_rate[j, c] = v_est[c] / max(rng_est, 1e-9) - d * u[c]
+            sh.los_rate[j, c] = v_est[c] / rn - d * u[c]
         sh.last_frame_s[j] = tcur
 
 
@@ -253,14 +253,16 @@ def fly_shot(
     a_cmd = w[W_ACC, :3]
     dr = w[W_DR, :3]
     dv = w[W_DV, :3]
-    work = w[W_RK4 : W_RK4 + 5]
     for c in range(3):
         a_cmd[c] = 0.0
+    r_est = w[W_STEER, :3]  # the target relative to the KV, from the radar track
+    v_est = w[W_STEER + 1, :3]
+    los = sh.los[j]  # the seeker's LOS estimate
     # _steer's views: the KV's state and velocity, the estimated relative position and
     # velocity, an object's state, the LOS measurement, the relative position, the LOS
     # estimate and its rate
-    views = (y, y[3:6], w[W_STEER, :3], w[W_STEER + 1, :3], w[W_STEER + 2], w[W_STEER + 3, :3],
-             w[W_STEER + 3, 3:6], sh.los[j], sh.los_rate[j])  # fmt: skip
+    views = (y, y[3:6], r_est, v_est, w[W_STEER + 2], w[W_STEER + 3, :3], w[W_STEER + 3, 3:6],
+             los, sh.los_rate[j])  # fmt: skip
     kv = coast_phase(itc.cda_kv_m2)
     shroud = coast_phase(itc.shroud_cda_m2)
     rv = np.int64(OBJ_THREAT)  # int64, not a literal: one compiled object_state
@@ -293,10 +295,9 @@ def fly_shot(
                     y[6] = itc.m_kv_kg
                     add_event(log, tcur, EV_SHROUD_SEPARATION, j, 0.0)
             ph = kv if sh.bare[j] else shroud
-            rng_est = _track_estimate(x_trk, t_trk, tcur, y, views[2], views[3])
+            rng_est = _track_estimate(x_trk, t_trk, tcur, y, r_est, v_est)
             if sh.bare[j] and not sh.seeking[j] and rng_est <= itc.seeker_range_m:
-                _acquire(sh, j, tcur, obj, y, views[2], views[3], rng_est, itc, sk, rng, log,
-                         views[7])  # fmt: skip
+                _acquire(sh, j, tcur, obj, y, r_est, v_est, rng_est, itc, sk, rng, log, los)
             h = _steer(sh, j, tcur, obj, rng_est, itc, sk, rng, a_cmd, yt, rv_ok, views)
             # short steps near closest approach (of the RV or the object homed on)
             for c in range(3):
@@ -333,7 +334,7 @@ def fly_shot(
                     a_cmd[c] = 0.0
         for c in range(7):  # element copies: no slice views per step
             y_old[c] = y[c]
-        rk4_step(tcur, y, h, ph, env, a_cmd, work)
+        rk4_step(tcur, y, h, ph, env, a_cmd)
         sh.steps[0] += 1
         tnew = tcur + h
         rv_ok2 = object_state(obj, rv, tnew, yt2)

@@ -107,7 +107,6 @@ def fly_out(itc: Interceptor, el_rad: float, env: Env, dt_s: float, n_t: int, n_
     rho = np.full(n_t, np.nan)
     alt = np.full(n_t, np.nan)
     spd = np.full(n_t, np.nan)
-    work = np.empty((5, 7))
     zero = np.zeros(3)
     t = 0.0
     rho[0] = 0.0
@@ -134,13 +133,13 @@ def fly_out(itc: Interceptor, el_rad: float, env: Env, dt_s: float, n_t: int, n_
                 ph = kv if bare else shroud
             if t < itc.burn_s and t + h > itc.burn_s + 1e-12:
                 h1 = itc.burn_s - t
-                rk4_step(t, y, h1, ph, env_s, zero, work)
+                rk4_step(t, y, h1, ph, env_s, zero)
                 t = itc.burn_s
                 y[6] = m_shrouded
-                rk4_step(t, y, h - h1, shroud, env_s, zero, work)
+                rk4_step(t, y, h - h1, shroud, env_s, zero)
                 t += h - h1
             else:
-                rk4_step(t, y, h, ph, env_s, zero, work)
+                rk4_step(t, y, h, ph, env_s, zero)
                 t += h
                 if abs(t - itc.burn_s) < 1e-9:
                     y[6] = m_shrouded

@@ -74,19 +74,15 @@ def n_substeps(dt: float) -> int:
 
 
 @leaf
-def propagate_into(x: np.ndarray, dt: float, env: Env, inv_beta: float, n_sub: int,
-                   buf: np.ndarray) -> None:  # fmt: skip
+def propagate_into(x: np.ndarray, dt: float, env: Env, inv_beta: float, n_sub: int) -> None:
     """Fly ``(r, v) = x[:6]`` forward by ``dt`` in place with RK4 (``n_sub`` substeps).
 
     Drag ``a = -0.5 rho |v| v inv_beta`` (unit mass, ``CdA = inv_beta``; a negative value,
     which only a sigma point can have, is kept: the model stays linear in it). ``x[6]``, if
-    there, is left as it is. ``buf`` (at least (6, 7)) is checked but no longer written: the
-    stages are scalars.
+    there, is left as it is.
     """
-    if buf.shape[0] < 6 or buf.shape[1] < 7:
-        raise ValueError("propagate_into: buf must be at least (6, 7)")
     # the RK4 stages on scalars (flight.rk4_scalars: the same arithmetic as rk4_step with
-    # the zero command, without row views of ``buf``)
+    # the zero command)
     ph = coast_phase(inv_beta)
     h = dt / n_sub
     y0, y1, y2, y3, y4, y5, y6 = x[0], x[1], x[2], x[3], x[4], x[5], 1.0
@@ -164,12 +160,11 @@ def transition_into(x: np.ndarray, dt: float, env: Env, inv_beta: float, F: np.n
 
     ``F = prod (I + A h + (A h)^2 / 2)`` over :func:`n_substeps` substeps ``h``, ``A`` from
     :func:`dynamics_jacobian_into` at the start of each substep of the RK4 flight.
-    ``work`` is a scratch array of at least (4, 7, 7).
+    ``work`` is a scratch array of at least (3, 7, 7).
     """
     fs = work[0]
     T = work[1]
     A = work[2]
-    buf = work[3]
     n_sub = n_substeps(dt)
     h = dt / n_sub
     h2 = 0.5 * h * h
@@ -202,7 +197,7 @@ def transition_into(x: np.ndarray, dt: float, env: Env, inv_beta: float, F: np.n
             for i in range(7):
                 for j in range(7):
                     F[i, j] = T[i, j]
-        propagate_into(x, h, env, inv_beta, np.int64(1), buf)  # int64: one specialisation
+        propagate_into(x, h, env, inv_beta, np.int64(1))  # int64: one specialisation
 
 
 @leaf
@@ -464,10 +459,9 @@ def ukf_predict(x: np.ndarray, P: np.ndarray, dt: float, env: Env, q: float, q_b
     wm, wc, _ = ukf_weights(n)
     pts = sigma_points(x, P)
     m = pts.shape[0]
-    buf = np.empty((7, 7))
     n_sub = n_substeps(dt)
     for i in range(m):
-        propagate_into(pts[i], dt, env, pts[i, 6], n_sub, buf)
+        propagate_into(pts[i], dt, env, pts[i, 6], n_sub)
     xm = np.zeros(n)
     for i in range(m):
         for k in range(n):
@@ -607,7 +601,6 @@ def impact_point(x: np.ndarray, env: Env, t_max_s: float):
     b = max(x[6], 0.0)
     y = x[:6].copy()
     yn = np.empty(6)
-    buf = np.empty((7, 7))
     t = 0.0
     h_now = altitude_m(y[:3], env.earth)
     if h_now <= 0.0:
@@ -615,7 +608,7 @@ def impact_point(x: np.ndarray, env: Env, t_max_s: float):
     while t < t_max_s:
         step = 2.0 if h_now > 30e3 else 0.25
         yn[:] = y
-        propagate_into(yn, step, env, b, n_substeps(step), buf)
+        propagate_into(yn, step, env, b, n_substeps(step))
         hn = altitude_m(yn[:3], env.earth)
         if hn <= 0.0:
             lo = 0.0
@@ -623,14 +616,14 @@ def impact_point(x: np.ndarray, env: Env, t_max_s: float):
             for _ in range(40):
                 mid = 0.5 * (lo + hi)
                 yn[:] = y
-                propagate_into(yn, mid, env, b, n_substeps(mid), buf)
+                propagate_into(yn, mid, env, b, n_substeps(mid))
                 if altitude_m(yn[:3], env.earth) > 0.0:
                     lo = mid
                 else:
                     hi = mid
             mid = 0.5 * (lo + hi)
             yn[:] = y
-            propagate_into(yn, mid, env, b, n_substeps(mid), buf)
+            propagate_into(yn, mid, env, b, n_substeps(mid))
             return True, t + mid, yn[:3].copy()
         y[:] = yn
         h_now = hn
