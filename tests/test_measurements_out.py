@@ -44,3 +44,15 @@ def test_bad_measurements_path_is_refused_before_the_run(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--measurements" in err[0]
     assert not (tmp_path / "r").exists()
+
+
+def test_a_battle_refuses_measurements_in_one_line(tmp_path, capsys):
+    """A battle flies no per-look radar (track windows): --measurements is refused, not
+    ignored, before anything runs."""
+    meas = tmp_path / "meas.csv"
+    argv = ["run", "scenarios/layered.yaml", "--out", str(tmp_path / "r"), "--measurements",
+            str(meas)]  # fmt: skip
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("thaad: error: --measurements: a battle")
+    assert not meas.exists() and not (tmp_path / "r").exists()

@@ -44,7 +44,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--measurements", metavar="FILE.csv",
         help="also write the radar's measurements in thaad track's input format (t_s, "
         "range_m, azimuth_deg, elevation_deg, object_id); replay them with thaad track "
-        "FILE.csv --sensor LAT,LON,ALT_M at the battery's site",
+        "FILE.csv --sensor LAT,LON,ALT_M at the battery's site (single-threat scenarios: a "
+        "battle's radars are track windows, without measurements)",
     )  # fmt: skip
     p.add_argument(
         "--report", action="store_true", help="also write DIR/report.html (see thaad report)"
@@ -60,6 +61,13 @@ def run(args: argparse.Namespace) -> int:
     sc = load_scenario(args.scenario, overrides=[*args.set, *aim_overrides(args.aim)],
                        seed=args.seed)  # fmt: skip
     if args.measurements:
+        if sc.is_battle:
+            from thaad.errors import ThaadInputError
+
+            raise ThaadInputError(
+                "--measurements: a battle has no radar measurements to write (its radars are "
+                "modelled by track windows); run a single-threat scenario for them"
+            )
         output_file(args.measurements, "--measurements")  # refuse a bad path before the run
     out = out_dir(args, "run", sc)
     if sc.is_battle:
