@@ -10,6 +10,9 @@ Run: ``.venv/bin/python bench/scale.py``. Ends with one JSON line of the figures
 ``bench/scale.py engagement`` measures the engagement alone (issue 9): engagements per second
 per core, the overhead ratio (default and single-object sensing) and the 1 -> 2 worker speedup,
 without the footprints, sweeps and studies.
+``bench/scale.py costs`` shows where the default engagement's time goes: the engagement and
+its flights with one assumption of the default scene changed at a time (fewer debris, a
+1 s revisit, 25 Hz seeker frames, single-object sensing), and the cost of each debris object.
 ``bench/scale.py battle`` measures the battle alone (issue 11): a 20-threat raid against 3
 batteries (``scenarios/layered.yaml`` scaled to 20), battles per second (every threat flown,
 every window, the assignment and one draw, given the scenario's Pk table) and outcome draws
@@ -25,6 +28,7 @@ seeker homing at the 100 Hz frame rate, divert budget and shroud.
 from __future__ import annotations
 
 import json
+import math
 import multiprocessing as mp
 import os
 import time
@@ -265,6 +269,49 @@ def main_engagement() -> None:
     print(json.dumps({"bench": "scale-engagement", "cores": os.cpu_count(), **f}))
 
 
+COST_VARIANTS = {
+    "default (RV, stage, 3 debris)": [],
+    "1 debris": ["sensing.debris_count=1"],
+    "no debris (RV, stage)": ["sensing.debris_count=0"],
+    "1 s revisit": ["battery.radar.scan_period_s=1.0"],
+    "25 Hz seeker frames": ["battery.interceptor.seeker_frame_hz=25"],
+    "single-object sensing": ["sensing.model=single-object"],
+}
+N_COST = 200
+
+
+def main_costs() -> None:
+    """Where the default engagement's time goes: the engagement and its flights with one
+    assumption of the default scene changed at a time (interleaved rounds, best of three)."""
+    import gc
+
+    preps = {k: prepare(thaad.load_scenario(overrides=v)) for k, v in COST_VARIANTS.items()}
+    for p in preps.values():
+        engage_once(p, draw_rng(1, 0), True, False)
+    gc.freeze()  # the loaded objects: no collector passes over them in the timed loops
+    best = {k: math.inf for k in preps}
+    for rnd in range(3):
+        for k, p in preps.items():
+            t0 = time.process_time()
+            for i in range(N_COST):
+                engage_once(p, draw_rng(1, rnd * N_COST + i), True, False)
+            best[k] = min(best[k], (time.process_time() - t0) / N_COST)
+    rows = {}
+    print(f"{'scene':32s} {'ms':>7s} {'per s':>7s} {'flights ms':>10s} {'ratio':>6s}")
+    for k, p in preps.items():
+        fl = flights_alone_s(p)
+        rows[k] = {"engagement_ms": round(best[k] * 1e3, 3), "per_s": round(1.0 / best[k], 1),
+                   "flights_ms": round(fl * 1e3, 3), "ratio": round(best[k] / fl, 2)}  # fmt: skip
+        print(f"{k:32s} {best[k] * 1e3:7.3f} {1.0 / best[k]:7.1f} {fl * 1e3:10.3f} "
+              f"{best[k] / fl:6.2f}")  # fmt: skip
+    d0 = rows["default (RV, stage, 3 debris)"]["engagement_ms"]
+    d1 = rows["no debris (RV, stage)"]["engagement_ms"]
+    per_debris = (d0 - d1) / 3.0
+    print(f"each debris object                {per_debris:7.3f} ms")
+    print(json.dumps({"bench": "scale-costs", "cores": os.cpu_count(), "per_debris_ms":
+                      round(per_debris, 3), "scenes": rows}))  # fmt: skip
+
+
 def main() -> None:
     sc = thaad.load_scenario()
     f = engagement_figures(sc)
@@ -290,5 +337,5 @@ def main() -> None:
 if __name__ == "__main__":
     import sys
 
-    modes = {"battle": main_battle, "engagement": main_engagement}
+    modes = {"battle": main_battle, "costs": main_costs, "engagement": main_engagement}
     modes.get(sys.argv[1] if sys.argv[1:] else "", main)()
