@@ -29,6 +29,7 @@ def test_plans_use_the_engagement_s_types():
     import numpy as np
 
     from thaad.core import engagement as ceng
+    from thaad.core import scene as cscene
     from thaad.core.doctrine import new_doctrine_state
     from thaad.core.events import new_event_log
     from thaad.core.firecontrol import new_fire_state
@@ -43,6 +44,12 @@ def test_plans_use_the_engagement_s_types():
     args = (threat, battery, prep.scene, prep.seeker, prep.lethality, prep.env, 0.0,
             np.random.default_rng(0), True)  # fmt: skip
     numba.njit(ceng.engage.py_func).compile(tuple(numba.typeof(a) for a in args))
+    # loaded from a warm cache, the look does not look up the radar scan it calls (the
+    # command's first plan): type its sensing afresh with the arguments the look passes it
+    # (its own first nine), which looks the radar scan up for the engagement's types
+    (look_sig,) = cscene.multi_look.signatures
+    opts = {k: v for k, v in cscene.sense_and_track.targetoptions.items() if k != "nopython"}
+    numba.njit(**opts)(cscene.sense_and_track.py_func).compile(look_sig[:9])
     # the run's truth interpolator, called as the run calls it on the engagement's output
     ts, ys = ae.engage_once(prep, np.random.default_rng(0), False, True)[2:4]
     path_at(ts, ys[:, :3], ys[:, 3:6], np.array([ts[1]]))
