@@ -60,6 +60,11 @@ def _sets(overrides: list[str]) -> list[str]:
     return [x for o in overrides for x in ("--set", o)]
 
 
+def _span(v: list[float], fmt: str) -> str:
+    lo, hi = fmt.format(min(v)), fmt.format(max(v))
+    return lo if lo == hi else f"{lo}-{hi}"
+
+
 def _flight(launch, aim, apogee_km: float, earth: int) -> dict:
     """The pull-up flight's figures (full model, default glide)."""
     from thaad.analysis.engagement import fly_trajectory
@@ -236,7 +241,7 @@ def main() -> int:
             f"{min(x['lat_deg'] for x in c):.2f}-{max(x['lat_deg'] for x in c):.2f} N, "
             f"{min(x['lon_deg'] for x in c):.2f}-{max(x['lon_deg'] for x in c):.2f} E ("
             + ", ".join(f"{n} {k}" for k, n in sorted(land.items())) + "); kinematic P(kill) "
-            f"{min(x['p_kill'] for x in c):.2f}-{max(x['p_kill'] for x in c):.2f}; planned "
+            + _span([x["p_kill"] for x in c], "{:.2f}") + "; planned "
             f"first intercept {min(x['first_intercept_alt_km'] for x in c):.1f}-"
             f"{max(x['first_intercept_alt_km'] for x in c):.1f} km"
             + ("" if frac is None else f"; {100 * frac:.0f} % of the srbm-600's defended area")
@@ -337,7 +342,7 @@ def main() -> int:
                 "cell": which, **{k: v for k, v in c.items() if k != "p_kill"},
                 "kinematic_p_kill": c["p_kill"], "over_battery": flight, "nominal_run": nominal,
                 "command": _cmd(["montecarlo", *_sets(ov), "--draws", str(DRAWS), "--out",
-                                 f"out/mc-{which}"]),
+                                 f"runs/pullup-mc-{which}"]),
                 "draws": s["draws"], "p_kill": s["p_kill"], "p_kill_ci95": s["p_kill_ci95"],
                 "mean_interceptors_fired": s["mean_interceptors_fired"],
                 "intercept_alt_km_mean": (None if s["intercept_alt_m"]["mean"] is None
