@@ -1,10 +1,10 @@
 """Compute the figures of the quasi-ballistic section (docs/physics/threats.md, "Quasi-ballistic
 threats: the pull-up shape"): what a KN-23-class pull-up takes from the Seongju battery.
 
-Run by hand (``PYTHONPATH=src python docs/gallery/make_pullup.py``; about a minute on a warm
-numba cache). Every figure comes from thaad's public functions on the default scenario
-(``scenarios/seongju.yaml``) with the overrides named below; the equivalent commands are
-written next to each result. It writes, under ``docs/gallery/pullup/``:
+Run by hand (``PYTHONPATH=src python docs/gallery/make_pullup.py``; about 10 s on a warm
+numba cache, a minute cold). Every figure comes from thaad's public functions on the default
+scenario (``scenarios/seongju.yaml``) with the overrides named below; the equivalent commands
+are written next to each result. It writes, under ``docs/gallery/pullup/``:
 
 - ``footprints.md``: the kinematic footprints (:func:`thaad.analysis.footprint.compute_footprint`,
   ``thaad footprint --launch 39.2,125.67 --grid 41 --extent-km 400``) of the srbm-600 on its
