@@ -446,7 +446,7 @@ def sense_and_track(
         ss.label[s, ss.who[j]] += w
     if k > 0:
         ss.flags[0] = 1
-    # keep the engaged track while it lives and still looks lethal (a margin of 3x on the
+    # keep the engaged track while it lives and still looks lethal (a margin of 2x on the
     # window against the fluctuation of its running mean); else engage the lethal-looking
     # confirmed track with the most detections
     lo = math.log(scene.rcs_lethal_min_m2)
