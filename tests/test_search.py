@@ -148,7 +148,7 @@ def test_the_search_sector_takes_the_apparent_elevation(rd):
         r = geodetic_to_ecef(lat, lon, h, EARTH_SPHERICAL)
         az, el, rng_m = ecef_to_aer(site, enu, r)
         assert el == pytest.approx(geo, abs=1e-9)  # the measured angle stays geometric
-        assert in_view(rd, az, el, rng_m, h, ground)
+        assert in_view(rd, az, app, rng_m, h, ground)
         if inside:  # geometric below the lower edge, apparent above it
             assert geo < lo_edge < app < hi_edge
             assert math.degrees(app - geo) == pytest.approx(0.806, abs=0.01)

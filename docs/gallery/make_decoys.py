@@ -29,6 +29,7 @@ import thaad
 from thaad.analysis.engagement import engage_once, prepare
 from thaad.analysis.montecarlo import draw_rng
 from thaad.core import engagement as ceng
+from thaad.core.scene import OBJ_THREAT
 from thaad.model.scenario import Scenario
 
 DRAWS = 100
@@ -53,7 +54,7 @@ def row(n_decoys: int, beta_on: bool, threat: dict | None) -> tuple[float, float
         n = int(s[ceng.S_FIRED])
         kills += bool(s[ceng.S_INTERCEPTED] > 0.5)
         fired += n
-        on_rv += int(np.sum(out[-1][:n] == 0))
+        on_rv += int(np.sum(out[-1][:n] == OBJ_THREAT))
     return kills / DRAWS, fired / DRAWS, on_rv, fired
 
 

@@ -74,12 +74,13 @@ def search_detects(rd: Radar, site: np.ndarray, site_enu: np.ndarray, r: np.ndar
     """Whether the search pattern can find an object at ECEF ``r``: in view, inside the
     mode's search sector (on the apparent elevation, as every elevation limit), with a
     search SNR (all the radar's time to search) at or above the detection threshold."""
-    az, el, rng = ecef_to_aer(site, site_enu, r)
+    az, _, rng = ecef_to_aer(site, site_enu, r)  # the apparent elevation below
     lat, lon, h = ecef_to_geodetic(r[0], r[1], r[2], earth)
     ground = great_circle(rd.lat_rad, rd.lon_rad, lat, lon)[0] * R_MEAN_M
-    if not in_search_sector(rd, az, apparent_elevation_rad(rd.alt_m, h, ground)):
+    el_app = apparent_elevation_rad(rd.alt_m, h, ground)
+    if not in_search_sector(rd, az, el_app):
         return False
-    if not in_view(rd, az, el, rng, h, ground):
+    if not in_view(rd, az, el_app, rng, h, ground):
         return False
     snr = search_snr_constant(rd, 1.0) * rcs_m2 / rng**4
     return 10.0 * math.log10(max(snr, 1e-300)) >= rd.snr_detect_db

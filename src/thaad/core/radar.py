@@ -325,17 +325,16 @@ def ground_range_at_elevation_m(radar_alt_m: float, target_alt_m: float, el_rad:
 
 
 @jit
-def in_view(rd: Radar, az: float, el: float, rng: float, alt_m: float, ground_m: float) -> bool:
+def in_view(rd: Radar, az: float, el_app: float, rng: float, alt_m: float, ground_m: float) -> bool:
     """Field of view, elevation limits, instrumented range and radio horizon (no SNR).
 
-    The elevation limits apply to the apparent elevation (:func:`apparent_elevation_rad`) of
-    an object at height ``alt_m`` and ground range ``ground_m``; the geometric elevation
-    ``el`` is not used (kept in the signature for the callers).
+    The elevation limits apply to ``el_app``, the apparent elevation
+    (:func:`apparent_elevation_rad`) of the object at height ``alt_m`` and ground range
+    ``ground_m``, which the callers have for the search sector too.
     """
     d_az = (az - rd.boresight_az_rad + math.pi) % (2.0 * math.pi) - math.pi
     if abs(d_az) > rd.half_fov_rad:
         return False
-    el_app = apparent_elevation_rad(rd.alt_m, alt_m, ground_m)
     if el_app < rd.min_el_rad or el_app > rd.max_el_rad:
         return False
     if rng > rd.max_range_m:
@@ -358,7 +357,7 @@ def visible(
     az, el, rng = ecef_to_aer(site_ecef, site_enu, r)
     lat, lon, h = ecef_to_geodetic(r[0], r[1], r[2], earth)
     ground = great_circle(rd.lat_rad, rd.lon_rad, lat, lon)[0] * R_MEAN_M
-    ok = in_view(rd, az, el, rng, h, ground)
+    ok = in_view(rd, az, apparent_elevation_rad(rd.alt_m, h, ground), rng, h, ground)
     if ok and snr_db(rd, rcs_m2, rng) < rd.snr_detect_db:
         ok = False
     return ok, az, el, rng

@@ -351,13 +351,13 @@ def radar_scan(
         c = c_snr
         h, ang = height_and_ground_angle(r[0], r[1], r[2], env.earth, site_enu[2])
         ground = ang * R_MEAN_M
+        el_app = apparent_elevation_rad(rd.alt_m, h, ground)  # of the limits and the search
         if searching:
-            if not ss.lit[o]:  # the search sector's band is in apparent elevation
-                el_app = apparent_elevation_rad(rd.alt_m, h, ground)
+            if not ss.lit[o]:
                 if not search_visited(rd, t_prev, t, az, el_app):
                     continue
                 c = c_search
-        if not in_view(rd, az, el, rng_m, h, ground):
+        if not in_view(rd, az, el_app, rng_m, h, ground):
             continue
         rcs_o = object_rcs_seen(obj, o, t, r, site_ecef)
         snr = c * rcs_o / rng_m**4

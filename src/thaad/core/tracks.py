@@ -215,14 +215,15 @@ def sigma_pos_m(P: np.ndarray) -> float:
 @leaf
 def _gate_costs(
     tab: TrackTable, prm: TrackerParams, nl: int, Z: np.ndarray, R: np.ndarray,
-    site_ecef: np.ndarray, site_enu: np.ndarray, pos: np.ndarray, cost: np.ndarray,
+    site_ecef: np.ndarray, site_enu: np.ndarray, cost: np.ndarray,
 ) -> None:  # fmt: skip
     """The assignment costs of the live tracks ``tab.live[:nl]`` against the detections
     ``Z``: the gate's ``d^2 + ln det S`` where the detection passes the gate, ``cost``'s
     value (``FORBIDDEN``) elsewhere; each track's column ``k + a`` is its miss cost.
-    ``pos`` (k, 4) is scratch: each detection's ECEF position and its variance."""
+    ``tab.pos`` (k, 4) is scratch: each detection's ECEF position and its variance."""
     k = Z.shape[0]
     live = tab.live
+    pos = tab.pos
     gwork = tab.gwork
     # a cheap Cartesian pre-gate: d^2 >= |dr|^2 / trace(S), S in Cartesian coordinates
     for j in range(k):
@@ -321,7 +322,7 @@ def tracker_scan(
         for a in range(nl):
             for j in range(k + nl):
                 cost[a, j] = FORBIDDEN
-        _gate_costs(tab, prm, nl, Z, R, site_ecef, site_enu, tab.pos, cost)
+        _gate_costs(tab, prm, nl, Z, R, site_ecef, site_enu, cost)
         col = tab.col
         if not _unambiguous(cost, nl, k, col):
             assign_into(cost, col, tab.afbuf, tab.aibuf)

@@ -127,12 +127,12 @@ def observe(
         h[H_T] = t
         nd = sense_and_track(objs, ss, scene, t, rd, site, site_enu, env, rng)
         y = ss.y[OBJ_THREAT]  # the missile's true state at t (filled by the scan)
-        az, el, rng_m = ecef_to_aer(site, site_enu, y[:3])
+        az, _, rng_m = ecef_to_aer(site, site_enu, y[:3])
         lat, lon, alt = ecef_to_geodetic(y[0], y[1], y[2], env.earth)
         ground = great_circle(rd.lat_rad, rd.lon_rad, lat, lon)[0] * R_MEAN_M
-        view = in_view(rd, az, el, rng_m, alt, ground)
+        el_app = apparent_elevation_rad(rd.alt_m, alt, ground)  # the limits' and search's
+        view = in_view(rd, az, el_app, rng_m, alt, ground)
         h[H_IN_VIEW] = 1.0 if view else 0.0
-        el_app = apparent_elevation_rad(rd.alt_m, alt, ground)  # the search band's convention
         h[H_IN_SEARCH] = 1.0 if view and in_search_sector(rd, az, el_app) else 0.0
         h[H_RANGE_M] = rng_m
         h[H_ALT_M] = alt
